@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// PayDesk: a payment center with a terminal face. No package dependencies: the toolchain plus
+// three system libraries (ncursesw, sqlite3, libcrypto) reached through systemLibrary targets.
+let package = Package(
+    name: "PayDesk",
+    products: [
+        .executable(name: "paydesk", targets: ["paydesk"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3"),
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+
+        .target(name: "PayCore"),
+        .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
+        .target(name: "PayChannels", dependencies: ["PayCore", "PayStore", "CCrypto", "CSQLite3"]),
+        .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels", "CCrypto"]),
+        .target(name: "TUIKit"),
+        .target(name: "TUICurses", dependencies: ["TUIKit", "CNCursesW"]),
+        .target(name: "PayConsole", dependencies: ["PayCore", "PayServices", "TUIKit"]),
+        .executableTarget(
+            name: "paydesk",
+            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole"]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["PayCore", "PayStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
+        .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

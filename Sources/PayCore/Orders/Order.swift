@@ -1,0 +1,156 @@
+/// One line of an order: what was sold, how many, at what unit price.
+public struct LineItem: Hashable, Sendable {
+    public let name: String
+    public let quantity: Int64
+    public let unitPrice: Money
+
+    public init(name: String, quantity: Int64, unitPrice: Money) throws(PayError) {
+        if name.trimmingSpaces.isEmpty { throw PayError.invalidInput("item name: empty") }
+        if name.count > 128 { throw PayError.invalidInput("item name '\(name.prefix(20))…': at most 128 characters") }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw PayError.invalidInput("item name '\(name)': control characters are not allowed")
+        }
+        if quantity <= 0 { throw PayError.invalidInput("item '\(name)': quantity \(quantity) must be at least 1") }
+        self.name = name
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+    }
+
+    /// quantity × unit price, throwing on overflow.
+    public func total() throws(PayError) -> Money { try unitPrice.multiplied(by: quantity) }
+}
+
+/// A share of the order owed to one merchant account (flight + insurance, split settlement).
+public struct SubOrder: Hashable, Sendable {
+    public let merchantAccount: String
+    public let amount: Money
+
+    public init(merchantAccount: String, amount: Money) throws(PayError) {
+        try IdentifierRules.check(merchantAccount, field: "sub-order account", maxLength: 64)
+        if !amount.isPositive { throw PayError.invalidInput("sub-order '\(merchantAccount)': amount must be above zero") }
+        self.merchantAccount = merchantAccount
+        self.amount = amount
+    }
+}
+
+/// What a caller asks for when creating an order; `validated()` checks it as a whole.
+public struct OrderDraft: Hashable, Sendable {
+    public var businessLine: BusinessLineCode
+    public var orderNo: MerchantOrderNo
+    public var amount: Money
+    public var customerId: String?
+    public var items: [LineItem]
+    public var subOrders: [SubOrder]
+    /// How long the order may wait for payment, in milliseconds (default 30 minutes).
+    public var expiresInMilliseconds: Int64
+    /// Free-form details a business line's checkout shows (guest and stay, passengers and segments).
+    public var attributes: [String: String]
+
+    public static let defaultExpiry: Int64 = 30 * 60 * 1000
+
+    public init(businessLine: BusinessLineCode, orderNo: MerchantOrderNo, amount: Money,
+                customerId: String? = nil, items: [LineItem] = [], subOrders: [SubOrder] = [],
+                expiresInMilliseconds: Int64 = OrderDraft.defaultExpiry, attributes: [String: String] = [:]) {
+        self.businessLine = businessLine
+        self.orderNo = orderNo
+        self.amount = amount
+        self.customerId = customerId
+        self.items = items
+        self.subOrders = subOrders
+        self.expiresInMilliseconds = expiresInMilliseconds
+        self.attributes = attributes
+    }
+
+    /// Checks the rules an order must keep: a positive amount; items, if any, in the order's
+    /// currency and summing to the amount; sub-orders in the currency and not above the amount.
+    public func validated() throws(PayError) -> OrderDraft {
+        if !amount.isPositive { throw PayError.invalidInput("amount '\(amount.decimalString)': must be above zero") }
+        if let customerId {
+            try IdentifierRules.check(customerId, field: "customer", maxLength: 64)
+        }
+        if !items.isEmpty {
+            var sum = Money.zero(amount.currency)
+            for item in items {
+                guard item.unitPrice.currency == amount.currency else {
+                    throw PayError.invalidInput("item '\(item.name)': price in \(item.unitPrice.currency), order in \(amount.currency)")
+                }
+                sum = try sum.adding(item.total())
+            }
+            guard sum == amount else {
+                throw PayError.invalidInput("items sum to \(sum.decimalString) \(amount.currency) but the amount is \(amount.decimalString)")
+            }
+        }
+        if !subOrders.isEmpty {
+            var sum = Money.zero(amount.currency)
+            for sub in subOrders {
+                guard sub.amount.currency == amount.currency else {
+                    throw PayError.invalidInput("sub-order '\(sub.merchantAccount)': amount in \(sub.amount.currency), order in \(amount.currency)")
+                }
+                sum = try sum.adding(sub.amount)
+            }
+            guard sum <= amount else {
+                throw PayError.invalidInput("sub-orders sum to \(sum.decimalString) \(amount.currency), above the amount \(amount.decimalString)")
+            }
+        }
+        if expiresInMilliseconds <= 0 { throw PayError.invalidInput("expiry must be in the future") }
+        return self
+    }
+}
+
+/// A unified order as the store keeps it.
+public struct Order: Hashable, Sendable {
+    public let id: Int64
+    public let serial: Serial
+    public let businessLine: BusinessLineCode
+    public let orderNo: MerchantOrderNo
+    public let amount: Money
+    public let customerId: String?
+    public let items: [LineItem]
+    public let subOrders: [SubOrder]
+    public let attributes: [String: String]
+    public let status: OrderStatus
+    /// The channel the order is (being) paid through, once a payment was tried.
+    public let channel: String?
+    public let paidAmount: Money
+    public let refundedAmount: Money
+    public let createdAt: Timestamp
+    public let updatedAt: Timestamp
+    public let expiresAt: Timestamp
+
+    public init(id: Int64, serial: Serial, businessLine: BusinessLineCode, orderNo: MerchantOrderNo, amount: Money,
+                customerId: String?, items: [LineItem], subOrders: [SubOrder], attributes: [String: String],
+                status: OrderStatus, channel: String?, paidAmount: Money, refundedAmount: Money,
+                createdAt: Timestamp, updatedAt: Timestamp, expiresAt: Timestamp) {
+        self.id = id
+        self.serial = serial
+        self.businessLine = businessLine
+        self.orderNo = orderNo
+        self.amount = amount
+        self.customerId = customerId
+        self.items = items
+        self.subOrders = subOrders
+        self.attributes = attributes
+        self.status = status
+        self.channel = channel
+        self.paidAmount = paidAmount
+        self.refundedAmount = refundedAmount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether the same request would create this very order (idempotent `order create`).
+    public func matches(_ draft: OrderDraft) -> Bool {
+        businessLine == draft.businessLine && orderNo == draft.orderNo && amount == draft.amount
+            && customerId == draft.customerId && items == draft.items && subOrders == draft.subOrders
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var slice = self[...]
+        while slice.first?.isWhitespace == true { slice.removeFirst() }
+        while slice.last?.isWhitespace == true { slice.removeLast() }
+        return slice
+    }
+}

@@ -1,0 +1,103 @@
+import PayCore
+import PayStore
+
+/// An order with everything that happened to it, as `query` and the order detail screen show it.
+public struct OrderDetail: Sendable {
+    public let order: Order
+    public let attempts: [PaymentAttempt]
+    public let refunds: [Refund]
+}
+
+/// Creating, finding and listing orders.
+public struct OrderService {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    /// Creates an order, or returns the one already created with the same business line, order no
+    /// and parameters (`created == false`). Other parameters under that order no: conflict.
+    public func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool) {
+        let draft = try draft.validated()
+        let store = context.store
+        return try store.write {
+            let line = try store.businessLines.require(draft.businessLine)
+            guard try draft.amount.currency == line.defaultCurrency || store.channelAccountsAccept(draft.amount.currency) else {
+                throw PayError.invalidInput("currency '\(draft.amount.currency)': no channel account of this store takes it")
+            }
+            return try store.orders.create(draft, serial: context.serials.next(.order), at: context.now,
+                                           operator: context.actor.name)
+        }
+    }
+
+    /// The order and its attempts and refunds.
+    public func detail(_ order: Order) throws(PayError) -> OrderDetail {
+        let store = context.store
+        return try store.read {
+            OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
+        }
+    }
+
+    public func find(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) throws(PayError) -> Order {
+        let store = context.store
+        let found = try store.read { try store.orders.find(line, orderNo) }
+        guard let found else { throw PayError.notFound("order '\(orderNo)' of \(line): not found") }
+        return found
+    }
+
+    /// The order a serial names: the order's own, a payment's, or a refund's.
+    public func find(serial text: String) throws(PayError) -> Order {
+        let serial = try Serial(text)
+        let store = context.store
+        let found: Order? = try store.read { () throws -> Order? in
+            switch serial.kind {
+            case .order: return try store.orders.find(serial: serial)
+            case .payment:
+                guard let attempt = try store.attempts.find(serial: serial) else { return nil }
+                return try store.orders.find(id: attempt.orderId)
+            case .refund:
+                guard let refund = try store.refunds.find(serial: serial) else { return nil }
+                return try store.orders.find(id: refund.orderId)
+            case nil: return nil
+            }
+        }
+        guard let found else { throw PayError.notFound("serial '\(text)': no order, payment or refund has it") }
+        return found
+    }
+
+    /// The order a channel's own serial names.
+    public func find(channelSerial: String) throws(PayError) -> Order {
+        let store = context.store
+        let found: Order? = try store.read { () throws -> Order? in
+            if let row = try store.db.row("SELECT order_id FROM payment_attempts WHERE channel_serial = ? LIMIT 1", [channelSerial]) {
+                return try store.orders.find(id: row.int64("order_id"))
+            }
+            if let row = try store.db.row("SELECT order_id FROM refunds WHERE channel_refund_serial = ? LIMIT 1", [channelSerial]) {
+                return try store.orders.find(id: row.int64("order_id"))
+            }
+            return nil
+        }
+        guard let found else { throw PayError.notFound("channel serial '\(channelSerial)': no payment or refund has it") }
+        return found
+    }
+
+    /// Orders any identifier names (order no, any serial, any channel serial, refund no).
+    public func search(_ identifier: String) throws(PayError) -> [Order] {
+        let store = context.store
+        return try store.read { try store.orders.lookup(identifier) }
+    }
+
+    /// One page of orders, newest first.
+    public func page(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) throws(PayError) -> (orders: [Order], next: OrderCursor?) {
+        guard (1...1000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 1000") }
+        let store = context.store
+        return try store.read { try store.orders.page(filter, after: cursor, limit: limit) }
+    }
+}
+
+extension Store {
+    /// Whether some channel account of this store takes the currency (an empty store takes any).
+    func channelAccountsAccept(_ currency: Currency) throws -> Bool {
+        let accounts = try channelAccounts.all()
+        return accounts.isEmpty || accounts.contains { $0.currencies.contains(currency) }
+    }
+}

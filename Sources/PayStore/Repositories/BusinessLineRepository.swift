@@ -1,0 +1,89 @@
+import PayCore
+
+/// Business lines and their settings.
+public struct BusinessLineRepository {
+    let db: Connection
+
+    public func insert(_ line: BusinessLine, at now: Timestamp) throws {
+        try db.execute("""
+            INSERT INTO business_lines (code, name, layout, default_currency, allowed_methods, notify_url, notify_secret, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [line.code.rawValue, line.name, line.layout, line.defaultCurrency.code,
+                  line.allowedMethods.map(\.rawValue).joined(separator: ","), line.notifyURL, line.notifySecret,
+                  now.milliseconds])
+    }
+
+    public func all() throws -> [BusinessLine] {
+        try db.rows("SELECT * FROM business_lines ORDER BY code").map(Self.decode)
+    }
+
+    public func find(_ code: BusinessLineCode) throws -> BusinessLine? {
+        try db.row("SELECT * FROM business_lines WHERE code = ?", [code.rawValue]).map(Self.decode)
+    }
+
+    /// The business line, or a not-found error naming the known ones.
+    public func require(_ code: BusinessLineCode) throws -> BusinessLine {
+        if let line = try find(code) { return line }
+        let known = try all().map(\.code.rawValue).joined(separator: ", ")
+        throw PayError.invalidInput("business line '\(code)': unknown (known: \(known.isEmpty ? "none; run `paydesk init --demo`" : known))")
+    }
+
+    /// Sets where notifications go; nil leaves a value unchanged. Returns whether the line exists.
+    @discardableResult
+    public func updateNotify(_ code: BusinessLineCode, url: String?, secret: String?) throws -> Bool {
+        try db.execute("""
+            UPDATE business_lines SET notify_url = coalesce(?, notify_url), notify_secret = coalesce(?, notify_secret)
+            WHERE code = ?
+            """, [url, secret, code.rawValue]) == 1
+    }
+
+    static func decode(_ row: Row) throws -> BusinessLine {
+        BusinessLine(
+            code: try BusinessLineCode(row.string("code")),
+            name: row.string("name"),
+            layout: row.string("layout"),
+            defaultCurrency: try Currency.parse(row.string("default_currency")),
+            allowedMethods: row.string("allowed_methods").split(separator: ",").compactMap { PaymentMethod(rawValue: String($0)) },
+            notifyURL: row.string("notify_url"),
+            notifySecret: row.string("notify_secret"))
+    }
+}
+
+/// The accounts the center holds at channels.
+public struct ChannelAccountRepository {
+    let db: Connection
+
+    public func insert(_ account: ChannelAccount, at now: Timestamp) throws {
+        try db.execute("""
+            INSERT INTO channel_accounts (id, channel, merchant_id, name, currencies, fee_rate_bps, fee_fixed_minor, enabled, config, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [account.id, account.channel, account.merchantId, account.name,
+                  account.currencies.map(\.code).joined(separator: ","), account.feeRateBps, account.feeFixedMinor,
+                  account.enabled, JSONText.encode(account.config), now.milliseconds])
+    }
+
+    public func all() throws -> [ChannelAccount] {
+        try db.rows("SELECT * FROM channel_accounts ORDER BY channel, id").map(Self.decode)
+    }
+
+    public func forChannel(_ channel: String) throws -> [ChannelAccount] {
+        try db.rows("SELECT * FROM channel_accounts WHERE channel = ? ORDER BY id", [channel]).map(Self.decode)
+    }
+
+    public func find(_ id: String) throws -> ChannelAccount? {
+        try db.row("SELECT * FROM channel_accounts WHERE id = ?", [id]).map(Self.decode)
+    }
+
+    static func decode(_ row: Row) throws -> ChannelAccount {
+        ChannelAccount(
+            id: row.string("id"),
+            channel: row.string("channel"),
+            merchantId: row.optionalString("merchant_id"),
+            name: row.string("name"),
+            currencies: row.string("currencies").split(separator: ",").compactMap { Currency(code: String($0)) },
+            feeRateBps: row.int64("fee_rate_bps"),
+            feeFixedMinor: row.int64("fee_fixed_minor"),
+            enabled: row.bool("enabled"),
+            config: JSONText.decode(row.string("config")))
+    }
+}

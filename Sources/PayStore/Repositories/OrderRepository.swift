@@ -1,0 +1,176 @@
+import PayCore
+
+/// What a page of orders is filtered by. Every filter is served by an index on (column, created_at, id).
+public struct OrderFilter: Hashable, Sendable {
+    public var status: OrderStatus?
+    public var businessLine: BusinessLineCode?
+    public var channel: String?
+    public var since: Timestamp?
+    public var until: Timestamp?
+
+    public init(status: OrderStatus? = nil, businessLine: BusinessLineCode? = nil, channel: String? = nil,
+                since: Timestamp? = nil, until: Timestamp? = nil) {
+        self.status = status
+        self.businessLine = businessLine
+        self.channel = channel
+        self.since = since
+        self.until = until
+    }
+}
+
+/// Where a page ends: the (created_at, id) of its last order. Text form "<millis>-<id>".
+public struct OrderCursor: Hashable, Sendable, CustomStringConvertible {
+    public let createdAt: Int64
+    public let id: Int64
+
+    public init(createdAt: Int64, id: Int64) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    public init(_ text: String, field: String = "cursor") throws(PayError) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let createdAt = Int64(parts[0]), let id = Int64(parts[1]), id > 0 else {
+            throw PayError.invalidInput("\(field) '\(text)': not a cursor; pass the `next` value of the previous page")
+        }
+        self.init(createdAt: createdAt, id: id)
+    }
+
+    public var description: String { "\(createdAt)-\(id)" }
+}
+
+/// Orders, their line items and sub-orders.
+public struct OrderRepository {
+    let db: Connection
+
+    /// Creates the order, or returns the existing one when the same business line and order no
+    /// were already created with the same parameters (`created == false`). Other parameters under
+    /// a taken order no are a conflict. Call inside a write transaction.
+    public func create(_ draft: OrderDraft, serial: Serial, at now: Timestamp, operator: String?) throws -> (order: Order, created: Bool) {
+        if let existing = try find(draft.businessLine, draft.orderNo) {
+            guard existing.matches(draft) else {
+                throw PayError.conflict("order no '\(draft.orderNo)' of \(draft.businessLine) is taken by an order with other parameters (\(existing.amount.decimalString) \(existing.amount.currency), \(existing.status.rawValue))")
+            }
+            return (existing, false)
+        }
+        try db.execute("""
+            INSERT INTO orders (serial, business_line, order_no, amount_minor, currency, customer_id, attributes, status,
+                                operator, created_at, updated_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [serial.rawValue, draft.businessLine.rawValue, draft.orderNo.rawValue, draft.amount.minorUnits,
+                  draft.amount.currency.code, draft.customerId, JSONText.encode(draft.attributes),
+                  OrderStatus.created.rawValue, `operator`, now.milliseconds, now.milliseconds,
+                  now.milliseconds + draft.expiresInMilliseconds])
+        let id = db.lastInsertRowID
+        for (position, item) in draft.items.enumerated() {
+            try db.execute("INSERT INTO order_items (order_id, position, name, quantity, unit_price_minor) VALUES (?, ?, ?, ?, ?)",
+                           [id, position, item.name, item.quantity, item.unitPrice.minorUnits])
+        }
+        for (position, sub) in draft.subOrders.enumerated() {
+            try db.execute("INSERT INTO sub_orders (order_id, position, merchant_account, amount_minor) VALUES (?, ?, ?, ?)",
+                           [id, position, sub.merchantAccount, sub.amount.minorUnits])
+        }
+        guard let order = try find(id: id) else { throw PayError.internal("order \(id) vanished after insert") }
+        return (order, true)
+    }
+
+    public func find(id: Int64) throws -> Order? {
+        try db.row("SELECT * FROM orders WHERE id = ?", [id]).map(decode)
+    }
+
+    public func find(_ businessLine: BusinessLineCode, _ orderNo: MerchantOrderNo) throws -> Order? {
+        try db.row("SELECT * FROM orders WHERE business_line = ? AND order_no = ?", [businessLine.rawValue, orderNo.rawValue]).map(decode)
+    }
+
+    public func find(serial: Serial) throws -> Order? {
+        try db.row("SELECT * FROM orders WHERE serial = ?", [serial.rawValue]).map(decode)
+    }
+
+    /// Orders that any identifier names: an order no (in any business line), the order's serial,
+    /// a payment serial or channel serial, a refund serial, channel refund serial or refund no.
+    public func lookup(_ identifier: String) throws -> [Order] {
+        let rows = try db.rows("""
+            SELECT * FROM orders WHERE id IN (
+                SELECT id FROM orders WHERE order_no = ?1
+                UNION SELECT id FROM orders WHERE serial = ?1
+                UNION SELECT order_id FROM payment_attempts WHERE serial = ?1
+                UNION SELECT order_id FROM payment_attempts WHERE channel_serial = ?1
+                UNION SELECT order_id FROM refunds WHERE serial = ?1
+                UNION SELECT order_id FROM refunds WHERE channel_refund_serial = ?1
+                UNION SELECT order_id FROM refunds WHERE refund_no = ?1
+            ) ORDER BY created_at DESC, id DESC LIMIT 50
+            """, [identifier])
+        return try rows.map(decode)
+    }
+
+    /// One page of orders, newest first, after `cursor`; `next` is set when more may follow.
+    public func page(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) throws -> (orders: [Order], next: OrderCursor?) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let status = filter.status { clauses.append("status = ?"); arguments.append(status.rawValue) }
+        if let line = filter.businessLine { clauses.append("business_line = ?"); arguments.append(line.rawValue) }
+        if let channel = filter.channel { clauses.append("channel = ?"); arguments.append(channel) }
+        if let since = filter.since { clauses.append("created_at >= ?"); arguments.append(since.milliseconds) }
+        if let until = filter.until { clauses.append("created_at < ?"); arguments.append(until.milliseconds) }
+        if let cursor {
+            clauses.append("(created_at, id) < (?, ?)")
+            arguments.append(cursor.createdAt)
+            arguments.append(cursor.id)
+        }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        arguments.append(limit + 1)
+        let rows = try db.rows("SELECT * FROM orders \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?", arguments)
+        let orders = try rows.prefix(limit).map(decode)
+        let next = rows.count > limit ? orders.last.map { OrderCursor(createdAt: $0.createdAt.milliseconds, id: $0.id) } : nil
+        return (orders, next)
+    }
+
+    /// Moves an order from `from` to `to` with its amounts, only if it is still in `from`.
+    /// Returns false when another writer moved it first (nothing changed).
+    public func transition(_ id: Int64, from: OrderStatus, to: OrderStatus, paidMinor: Int64? = nil,
+                           refundedMinor: Int64? = nil, channel: String? = nil, at now: Timestamp) throws -> Bool {
+        try from.checkMove(to: to, subject: "order \(id)")
+        return try db.execute("""
+            UPDATE orders SET status = ?, paid_minor = coalesce(?, paid_minor), refunded_minor = coalesce(?, refunded_minor),
+                              channel = coalesce(?, channel), updated_at = ?
+            WHERE id = ? AND status = ?
+            """, [to.rawValue, paidMinor, refundedMinor, channel, now.milliseconds, id, from.rawValue]) == 1
+    }
+
+    /// Records which channel the order is being paid through (for browsing by channel).
+    public func setChannel(_ id: Int64, channel: String) throws {
+        try db.execute("UPDATE orders SET channel = ? WHERE id = ?", [channel, id])
+    }
+
+    public func count() throws -> Int64 { try db.scalarInt("SELECT count(*) FROM orders") ?? 0 }
+
+    func decode(_ row: Row) throws -> Order {
+        let id = row.int64("id")
+        let currency = try Currency.parse(row.string("currency"))
+        let items = try db.rows("SELECT name, quantity, unit_price_minor FROM order_items WHERE order_id = ? ORDER BY position", [id]).map { item in
+            try LineItem(name: item.string("name"), quantity: item.int64("quantity"),
+                         unitPrice: Money(minorUnits: item.int64("unit_price_minor"), currency: currency))
+        }
+        let subs = try db.rows("SELECT merchant_account, amount_minor FROM sub_orders WHERE order_id = ? ORDER BY position", [id]).map { sub in
+            try SubOrder(merchantAccount: sub.string("merchant_account"),
+                         amount: Money(minorUnits: sub.int64("amount_minor"), currency: currency))
+        }
+        return Order(
+            id: id,
+            serial: try Serial(row.string("serial")),
+            businessLine: try BusinessLineCode(row.string("business_line")),
+            orderNo: try MerchantOrderNo(row.string("order_no")),
+            amount: Money(minorUnits: row.int64("amount_minor"), currency: currency),
+            customerId: row.optionalString("customer_id"),
+            items: items,
+            subOrders: subs,
+            attributes: JSONText.decode(row.string("attributes")),
+            status: try OrderStatus.parse(row.string("status")),
+            channel: row.optionalString("channel"),
+            paidAmount: Money(minorUnits: row.int64("paid_minor"), currency: currency),
+            refundedAmount: Money(minorUnits: row.int64("refunded_minor"), currency: currency),
+            createdAt: Timestamp(milliseconds: row.int64("created_at")),
+            updatedAt: Timestamp(milliseconds: row.int64("updated_at")),
+            expiresAt: Timestamp(milliseconds: row.int64("expires_at")))
+    }
+}

@@ -1,0 +1,83 @@
+import PayCore
+
+/// Refunds, with guarded status updates and the "never above the attempt's amount" check.
+public struct RefundRepository {
+    let db: Connection
+
+    /// The sum of an attempt's refunds that have not failed (succeeded, processing or unknown):
+    /// the money already promised back.
+    public func committedMinor(attemptId: Int64) throws -> Int64 {
+        try db.scalarInt("SELECT coalesce(sum(amount_minor), 0) FROM refunds WHERE attempt_id = ? AND status <> ?",
+                         [attemptId, RefundStatus.failed.rawValue]) ?? 0
+    }
+
+    /// Inserts a PROCESSING refund after checking, in the same write transaction, that the
+    /// attempt's refunds not failed stay within its amount. Call inside `BEGIN IMMEDIATE`, so two
+    /// processes cannot both pass the check.
+    @discardableResult
+    public func insert(serial: Serial, attempt: PaymentAttempt, refundNo: String?, amount: Money, reason: String?,
+                       automatic: Bool = false, operatorName: String? = nil, at now: Timestamp) throws -> Refund {
+        guard db.isInTransaction else { throw PayError.internal("refund insert outside a write transaction") }
+        guard attempt.status == .succeeded else {
+            throw PayError.conflict("payment \(attempt.serial) is \(attempt.status.rawValue); only a succeeded payment can be refunded")
+        }
+        guard amount.currency == attempt.amount.currency else {
+            throw PayError.invalidInput("refund amount in \(amount.currency), payment in \(attempt.amount.currency)")
+        }
+        guard amount.isPositive else { throw PayError.invalidInput("refund amount: must be above zero") }
+        let committed = try committedMinor(attemptId: attempt.id)
+        let refundable = attempt.amount.minorUnits - committed
+        guard amount.minorUnits <= refundable else {
+            let left = Money(minorUnits: refundable, currency: amount.currency)
+            throw PayError.conflict("refund \(amount.decimalString) \(amount.currency) is above what payment \(attempt.serial) has left to refund (\(left.decimalString))")
+        }
+        try db.execute("""
+            INSERT INTO refunds (serial, attempt_id, order_id, refund_no, amount_minor, currency, status, reason, automatic,
+                                 operator, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [serial.rawValue, attempt.id, attempt.orderId, refundNo, amount.minorUnits, amount.currency.code,
+                  RefundStatus.processing.rawValue, reason, automatic, operatorName, now.milliseconds, now.milliseconds])
+        guard let refund = try find(id: db.lastInsertRowID) else { throw PayError.internal("refund vanished after insert") }
+        return refund
+    }
+
+    public func find(id: Int64) throws -> Refund? {
+        try db.row("SELECT * FROM refunds WHERE id = ?", [id]).map(Self.decode)
+    }
+
+    public func find(serial: Serial) throws -> Refund? {
+        try db.row("SELECT * FROM refunds WHERE serial = ?", [serial.rawValue]).map(Self.decode)
+    }
+
+    public func forOrder(_ orderId: Int64) throws -> [Refund] {
+        try db.rows("SELECT * FROM refunds WHERE order_id = ? ORDER BY id", [orderId]).map(Self.decode)
+    }
+
+    /// Moves the refund from `from` to `to` only if it is still in `from`. False: lost the race.
+    public func transition(_ id: Int64, from: RefundStatus, to: RefundStatus, channelRefundSerial: String? = nil,
+                           failureMessage: String? = nil, nextCheckAt: Timestamp? = nil, at now: Timestamp) throws -> Bool {
+        try from.checkMove(to: to, subject: "refund \(id)")
+        return try db.execute("""
+            UPDATE refunds SET status = ?, channel_refund_serial = coalesce(?, channel_refund_serial),
+                               failure_message = coalesce(?, failure_message), next_check_at = ?, updated_at = ?
+            WHERE id = ? AND status = ?
+            """, [to.rawValue, channelRefundSerial, failureMessage, nextCheckAt?.milliseconds, now.milliseconds,
+                  id, from.rawValue]) == 1
+    }
+
+    static func decode(_ row: Row) throws -> Refund {
+        let currency = try Currency.parse(row.string("currency"))
+        return Refund(
+            id: row.int64("id"),
+            serial: try Serial(row.string("serial")),
+            attemptId: row.int64("attempt_id"),
+            orderId: row.int64("order_id"),
+            refundNo: row.optionalString("refund_no"),
+            amount: Money(minorUnits: row.int64("amount_minor"), currency: currency),
+            status: try RefundStatus.parse(row.string("status")),
+            channelRefundSerial: row.optionalString("channel_refund_serial"),
+            reason: row.optionalString("reason"),
+            createdAt: Timestamp(milliseconds: row.int64("created_at")),
+            updatedAt: Timestamp(milliseconds: row.int64("updated_at")))
+    }
+}

@@ -1,0 +1,144 @@
+import CSQLite3
+
+/// One SQLite connection. Not `Sendable`: a connection belongs to one isolation domain (the
+/// console's main actor, or the worker); another domain opens its own.
+public final class Connection {
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
+    public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
+
+    /// Opens (creating when asked) the database at `path` in WAL mode with foreign keys on and a
+    /// busy timeout, so several processes can share it.
+    public init(path: String, create: Bool = true, synchronous: Synchronous = .full,
+                busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        if create { flags |= SQLITE_OPEN_CREATE }
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(extendedCode: code, message: "cannot open '\(path)': \(message)")
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        do {
+            // why: reading the schema first makes a file that is not a database fail here, clearly.
+            _ = try scalarInt("PRAGMA schema_version")
+            try execute("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = \(synchronous.rawValue)")
+            try execute("PRAGMA foreign_keys = ON")
+        } catch {
+            cache.removeAll()
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// A prepared statement from the cache, keyed by its SQL text.
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try Statement(connection: self, sql: sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs SQL that may hold several statements and takes no arguments (schema, pragmas).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLiteError(extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement with arguments; returns the number of rows it changed.
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: StatementArguments) throws(SQLiteError) -> Int {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments.databaseValues)
+        try statement.execute()
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Every row of a query.
+    public func rows(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> [Row] {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments.databaseValues)
+        return try statement.rows()
+    }
+
+    /// The first row of a query, or nil.
+    public func row(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> Row? {
+        let statement = try cachedStatement(sql)
+        try statement.bind(arguments.databaseValues)
+        return try statement.firstRow()
+    }
+
+    /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
+    public func scalarInt(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> Int64? {
+        guard let row = try row(sql, arguments) else { return nil }
+        if case .integer(let v) = row[0] { return v }
+        return nil
+    }
+
+    /// The rowid of the last successful INSERT on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Whether a transaction is open on this connection.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    func error(code: Int32, sql: String? = nil, arguments: [DatabaseValue] = []) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        return SQLiteError(extendedCode: extended != 0 ? extended : code,
+                           message: String(cString: sqlite3_errmsg(handle)), sql: sql, arguments: arguments)
+    }
+}
+
+extension Connection {
+    public enum TransactionKind: String, Sendable {
+        case deferred = "DEFERRED"
+        /// Takes the write lock at BEGIN: the kind every write uses, so two processes wait on the
+        /// busy timeout instead of failing half-way with a snapshot conflict.
+        case immediate = "IMMEDIATE"
+        case exclusive = "EXCLUSIVE"
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Nested calls join the outer transaction through a savepoint.
+    public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            try execute("SAVEPOINT nested")
+            do {
+                let result = try body()
+                try execute("RELEASE nested")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO nested")
+                try? execute("RELEASE nested")
+                throw error
+            }
+        }
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import PayCore
+
+/// An open PayDesk store: one connection, migrated to the newest schema, and the repositories
+/// over it. Not `Sendable`; each process or isolation domain opens its own.
+public final class Store {
+    public let db: Connection
+    public let path: String
+
+    private init(db: Connection, path: String) {
+        self.db = db
+        self.path = path
+    }
+
+    /// Opens the store at `path`, creating it when `create` is set, and migrates it.
+    ///
+    /// Throws `notFound` when the file is missing and `create` is off, and `invalidInput` for a
+    /// file that is not a PayDesk store or was written by a newer PayDesk.
+    public static func open(path: String, create: Bool = false) throws(PayError) -> Store {
+        if !create && !FileSystem.exists(path) {
+            throw PayError.notFound("store '\(path)' does not exist; create it with `paydesk init --db \(path)`")
+        }
+        do {
+            let db = try Connection(path: path, create: create, synchronous: .full)
+            try Schema.migrator.migrate(db, label: "store")
+            return Store(db: db, path: path)
+        } catch let error as PayError {
+            throw error
+        } catch let error as SQLiteError where error.isNotADatabase {
+            throw PayError.invalidInput("store '\(path)': not a PayDesk store (the file is not an SQLite database)")
+        } catch {
+            throw PayError.internal("store '\(path)': \(error)")
+        }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction, translating store failures into `PayError`.
+    public func write<T>(_ body: () throws -> T) throws(PayError) -> T {
+        do {
+            return try db.inTransaction(.immediate, body)
+        } catch let error as PayError {
+            throw error
+        } catch {
+            throw PayError.internal("store: \(error)")
+        }
+    }
+
+    /// Runs a read, translating store failures into `PayError`.
+    public func read<T>(_ body: () throws -> T) throws(PayError) -> T {
+        do {
+            return try body()
+        } catch let error as PayError {
+            throw error
+        } catch {
+            throw PayError.internal("store: \(error)")
+        }
+    }
+
+    public var meta: MetaRepository { MetaRepository(db: db) }
+    public var businessLines: BusinessLineRepository { BusinessLineRepository(db: db) }
+    public var channelAccounts: ChannelAccountRepository { ChannelAccountRepository(db: db) }
+    public var orders: OrderRepository { OrderRepository(db: db) }
+    public var attempts: PaymentAttemptRepository { PaymentAttemptRepository(db: db) }
+    public var refunds: RefundRepository { RefundRepository(db: db) }
+
+    /// The clock this store runs on: the stored one for a `--simulated-clock` store, else the
+    /// system clock. Read again whenever a long-running process starts a new round of work.
+    public func clock() throws(PayError) -> any PayClock {
+        try read { try meta.clock() }
+    }
+}

@@ -1,0 +1,8 @@
+/// Every command of the command line, in the order `paydesk --help` lists them. A new command
+/// group adds its specs here.
+enum CommandRegistry {
+    static let all: [CommandSpec] =
+        InitCommand.specs
+        + OrderCommands.specs
+        + ClockCommand.specs
+}
