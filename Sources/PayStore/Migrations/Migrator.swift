@@ -22,8 +22,8 @@ public struct Migrator: Sendable {
     public let migrations: [Migration]
 
     public init(migrations: [Migration]) {
-        precondition(migrations.map(\.version) == Array(1...max(1, migrations.count)).prefix(migrations.count).map { $0 },
-                     "migrations must be numbered 1, 2, 3 … without gaps")
+        precondition(zip(migrations, migrations.dropFirst()).allSatisfy { $0.version < $1.version }
+                     && (migrations.first?.version ?? 1) >= 1, "migrations must be numbered in increasing order from 1")
         self.migrations = migrations
     }
 
