@@ -6,6 +6,12 @@ public struct RunResult: Sendable, CustomStringConvertible {
     public let stdout: String
     public let stderr: String
 
+    public init(exitCode: Int32, stdout: String, stderr: String) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
     public var description: String { "exit \(exitCode)\nstdout: \(stdout)\nstderr: \(stderr)" }
 
     /// stdout parsed as one JSON object.
