@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PayCore", "PayStore"], path: "Tests/TestSupport"),
         .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
+        .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

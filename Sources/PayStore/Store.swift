@@ -60,6 +60,10 @@ public final class Store {
     public var orders: OrderRepository { OrderRepository(db: db) }
     public var attempts: PaymentAttemptRepository { PaymentAttemptRepository(db: db) }
     public var refunds: RefundRepository { RefundRepository(db: db) }
+    public var idempotency: IdempotencyRepository { IdempotencyRepository(db: db) }
+    public var leases: LeaseRepository { LeaseRepository(db: db) }
+    public var outbox: OutboxRepository { OutboxRepository(db: db) }
+    public var alerts: AlertRepository { AlertRepository(db: db) }
 
     /// The clock this store runs on: the stored one for a `--simulated-clock` store, else the
     /// system clock. Read again whenever a long-running process starts a new round of work.

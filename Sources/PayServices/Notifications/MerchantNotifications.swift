@@ -1,0 +1,106 @@
+import Foundation
+import PayCore
+import PayStore
+
+/// What one delivery round did.
+public struct DeliveryReport: Sendable, Equatable {
+    public var delivered = 0
+    public var retried = 0
+    public var failed = 0
+    public init() {}
+}
+
+/// Merchant notifications (§4): an outbox row written in the same transaction as the order change,
+/// delivered later by the worker as a signed HTTP POST of the order's *current* state.
+public struct MerchantNotifications {
+    let context: ServiceContext
+    let poster: any HTTPPosting
+    /// Seconds a merchant endpoint has to answer before the attempt counts as failed.
+    let timeoutSeconds: Double
+
+    public init(_ context: ServiceContext, poster: any HTTPPosting = URLSessionPoster(), timeoutSeconds: Double = 10) {
+        self.context = context
+        self.poster = poster
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// Queues a notification of `event` ("order.paid", "order.refunded", "order.closed") for the
+    /// order's business line, when it has a notify URL. Call inside the write that changed the order.
+    public func enqueue(_ order: Order, event: String) throws {
+        let store = context.store
+        guard let line = try store.businessLines.find(order.businessLine), !line.notifyURL.isEmpty else { return }
+        try store.outbox.enqueue(topic: event, orderId: order.id, payload: event, at: context.now)
+    }
+
+    /// The body sent for an order: its state now, whatever it was when the row was written.
+    static func body(event: String, messageId: Int64, order: Order, at now: Timestamp) -> [UInt8] {
+        struct Body: Encodable {
+            let id: String, event: String, orderNo: String, businessLine: String, serial: String, status: String
+            let amount: String, currency: String, paidAmount: String, refundedAmount: String, sentAt: String
+        }
+        let body = Body(id: "N\(messageId)", event: event, orderNo: order.orderNo.rawValue, businessLine: order.businessLine.rawValue,
+                        serial: order.serial.rawValue, status: order.status.rawValue, amount: order.amount.decimalString,
+                        currency: order.amount.currency.code, paidAmount: order.paidAmount.decimalString,
+                        refundedAmount: order.refundedAmount.decimalString, sentAt: now.iso8601)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(body)) ?? Data())
+    }
+
+    /// Delivers what is due now: each POST outside any transaction, each result recorded with a
+    /// guarded update. A failure is rescheduled on the §4 schedule; the last one fails and alerts.
+    public func deliverDue(limit: Int = 100) throws(PayError) -> DeliveryReport {
+        let store = context.store
+        let now = context.now
+        let due = try store.read { try store.outbox.due(at: now, limit: limit) }
+        var report = DeliveryReport()
+        for message in due {
+            let target: (order: Order, line: BusinessLine)? = try store.read {
+                guard let id = message.orderId, let order = try store.orders.find(id: id),
+                      let line = try store.businessLines.find(order.businessLine) else { return nil }
+                return (order, line)
+            }
+            var result: HTTPPostResult
+            if let target, !target.line.notifyURL.isEmpty {
+                let body = Self.body(event: message.topic, messageId: message.id, order: target.order, at: now)
+                let signature = NotificationSignature.header(secret: target.line.notifySecret, body: body, unixSeconds: now.seconds)
+                result = poster.post(url: target.line.notifyURL, body: body,
+                                     headers: ["Content-Type": "application/json", NotificationSignature.headerName: signature],
+                                     timeoutSeconds: timeoutSeconds)
+            } else {
+                result = HTTPPostResult(statusCode: nil, error: "the business line has no notify URL", durationMs: 0)
+            }
+            let attempt = message.attempts + 1
+            let next = result.isSuccess ? nil : NotificationSchedule.delay(afterFailedAttempt: attempt).map { now.adding(milliseconds: $0) }
+            let error = result.isSuccess ? nil : (result.error ?? "HTTP \(result.statusCode ?? 0)")
+            try store.write {
+                guard try store.outbox.recordAttempt(message, httpStatus: result.statusCode, error: error, durationMs: result.durationMs,
+                                                     delivered: result.isSuccess, nextAttemptAt: next, at: now) else { return }
+                if result.isSuccess {
+                    report.delivered += 1
+                } else if next != nil {
+                    report.retried += 1
+                } else {
+                    report.failed += 1
+                    try store.alerts.fire(rule: "notification.failed", key: "outbox:\(message.id)", severity: "critical",
+                                          message: "merchant notification \(message.topic) for order \(target?.order.orderNo.rawValue ?? "?") failed after \(attempt) attempts: \(error ?? "")",
+                                          at: now)
+                }
+            }
+        }
+        return report
+    }
+
+    /// Sends the order's latest notification again now (an operator's resend). Returns how many.
+    public func resend(orderId: Int64) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            let messages = try store.outbox.forOrder(orderId)
+            guard let last = messages.last else {
+                throw PayError.notFound("order \(orderId) has no merchant notification to resend")
+            }
+            return try store.outbox.resend(last.id, at: now) ? 1 : 0
+        }
+    }
+}

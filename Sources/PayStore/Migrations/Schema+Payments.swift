@@ -1,0 +1,22 @@
+extension Schema {
+    /// Version 5, the payment core: alerts raised by the worker, janitor and callback checks.
+    /// Throttled by (rule, key): one open alert per pair, later firings counted on it.
+    static let v5 = Migration(version: 5, name: "alerts", sql: """
+    CREATE TABLE alerts (
+        id           INTEGER PRIMARY KEY,
+        rule         TEXT NOT NULL,
+        key          TEXT NOT NULL,
+        severity     TEXT NOT NULL,
+        state        TEXT NOT NULL,
+        message      TEXT NOT NULL,
+        count        INTEGER NOT NULL DEFAULT 1,
+        first_at     INTEGER NOT NULL,
+        last_at      INTEGER NOT NULL,
+        acked_by     TEXT,
+        acked_at     INTEGER,
+        resolved_at  INTEGER
+    );
+    CREATE INDEX alerts_rule_key ON alerts (rule, key, state);
+    CREATE INDEX alerts_state ON alerts (state, last_at);
+    """)
+}
