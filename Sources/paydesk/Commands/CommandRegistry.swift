@@ -5,4 +5,7 @@ enum CommandRegistry {
         InitCommand.specs
         + OrderCommands.specs
         + ClockCommand.specs
+        + BusinessCommands.specs
+        + WorkerCommand.specs
+        + AlertCommands.specs
 }

@@ -1,0 +1,42 @@
+import PayCore
+import PayStore
+
+/// Closes unpaid orders whose expiry has passed. An order with no attempt in flight is closed at
+/// once; one with an attempt in flight is left to `closeOrder` (which revokes at the channel first).
+public struct ExpiryJob: WorkerJob {
+    public let name = "expiry"
+    /// Closes an order that still has attempts in flight (revoking them at the channel). Nil: skip those.
+    let closeInFlight: ((ServiceContext, Order) throws(PayError) -> Void)?
+
+    public init(closeInFlight: ((ServiceContext, Order) throws(PayError) -> Void)? = nil) {
+        self.closeInFlight = closeInFlight
+    }
+
+    public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        let expired: [Order] = try store.read {
+            try store.db.rows("""
+                SELECT id FROM orders WHERE status IN ('CREATED', 'PAYING') AND expires_at <= ? ORDER BY expires_at LIMIT 200
+                """, [now.milliseconds]).compactMap { try store.orders.find(id: $0.int64("id")) }
+        }
+        var closed = 0
+        for order in expired {
+            let inFlight = try store.read { try store.attempts.forOrder(order.id).contains { $0.status.isInFlight } }
+            if inFlight {
+                guard let closeInFlight else { continue }
+                try closeInFlight(context, order)
+                closed += 1
+                continue
+            }
+            let done = try store.write { () throws -> Bool in
+                guard try store.orders.transition(order.id, from: order.status, to: .closed, at: now),
+                      let current = try store.orders.find(id: order.id) else { return false }
+                try MerchantNotifications(context).enqueue(current, event: "order.closed")
+                return true
+            }
+            if done { closed += 1 }
+        }
+        return closed
+    }
+}

@@ -1,0 +1,141 @@
+import PayCore
+import PayStore
+import PayServices
+
+/// `business list | set`, `worker`, `alerts`.
+enum BusinessCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(path: ["business", "list"], summary: "list the business lines and their notification settings",
+                    options: [], run: list),
+        CommandSpec(path: ["business", "set"], summary: "set where a business line's merchant notifications go",
+                    details: "An empty --notify-url turns notifications off.",
+                    positionals: ["L"],
+                    options: [.value("notify-url", "URL", "http(s) URL the notifications are POSTed to"),
+                              .value("notify-secret", "S", "the HMAC secret of the PayDesk-Signature header")],
+                    run: set),
+    ]
+
+    static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let context = try CommandLineApp.openContext(args, io: io)
+        let lines = try context.store.read { try context.store.businessLines.all() }
+        if args.has("json") {
+            struct Line: Encodable { let code, name, layout, currency, notifyUrl: String; let notifySecretSet: Bool }
+            struct Result: Encodable { let businessLines: [Line] }
+            try io.json(Result(businessLines: lines.map {
+                Line(code: $0.code.rawValue, name: $0.name, layout: $0.layout, currency: $0.defaultCurrency.code,
+                     notifyUrl: $0.notifyURL, notifySecretSet: !$0.notifySecret.isEmpty)
+            }))
+        } else if lines.isEmpty {
+            io.out("No business lines; `paydesk init --demo` creates the demo ones.")
+        } else {
+            for line in lines {
+                io.out("\(line.code.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(line.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(line.defaultCurrency.code)  notify: \(line.notifyURL.isEmpty ? "off" : line.notifyURL)")
+            }
+        }
+        return 0
+    }
+
+    static func set(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        guard let code = args.positionals.first else { throw PayError.usage("missing the business line L") }
+        let line = try BusinessLineCode(code, field: "business line")
+        let url = args.value("notify-url")
+        if let url, !url.isEmpty, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw PayError.invalidInput("--notify-url '\(url)': must start with http:// or https://")
+        }
+        let secret = args.value("notify-secret")
+        if url == nil && secret == nil { throw PayError.usage("give --notify-url and/or --notify-secret") }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let store = context.store
+        try store.write {
+            _ = try store.businessLines.require(line)
+            try store.businessLines.updateNotify(line, url: url, secret: secret)
+        }
+        io.out("Business line \(line): notifications \(url.map { $0.isEmpty ? "off" : "to \($0)" } ?? "unchanged")\(secret != nil ? ", secret updated" : "").")
+        return 0
+    }
+}
+
+/// `paydesk worker [--once] [--for SECONDS]`.
+enum WorkerCommand {
+    static let specs: [CommandSpec] = [
+        CommandSpec(path: ["worker"], summary: "run background jobs (merchant notifications, janitor, expiry, callbacks)",
+                    details: "Only the holder of the store's worker lease runs jobs, so any number may run.",
+                    options: [.flag("once", "one pass over what is due, then exit"),
+                              .value("for", "SECONDS", "run for this long, then exit (default: until interrupted)")],
+                    run: run),
+    ]
+
+    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        var seconds = Double.infinity
+        if let text = args.value("for") {
+            guard let value = Double(text), value > 0, value.isFinite else {
+                throw PayError.invalidInput("--for '\(text)': a number of seconds above zero")
+            }
+            seconds = value
+        }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let worker = Worker(context: context, jobs: ServiceWiring.workerJobs())
+        if args.has("once") {
+            let round = try worker.runOnce()
+            worker.releaseLease()
+            if args.has("json") {
+                struct Result: Encodable { let ran: Bool; let done: [String: Int] }
+                try io.json(Result(ran: round.ranJobs, done: round.done))
+            } else if !round.ranJobs {
+                io.out("Another process holds the worker lease; nothing done.")
+            } else {
+                io.out(round.done.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+            }
+            return 0
+        }
+        try worker.run(forSeconds: seconds == .infinity ? 1e12 : seconds)
+        return 0
+    }
+}
+
+/// `paydesk alerts [--state S]`, `alerts ack ID`.
+enum AlertCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(path: ["alerts"], summary: "list alerts (FIRING, ACKNOWLEDGED, RESOLVED)",
+                    options: [.value("state", "S", "only alerts in this state")], run: list),
+        CommandSpec(path: ["alerts", "ack"], summary: "acknowledge a firing alert", positionals: ["ID"], options: [], run: ack),
+    ]
+
+    static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        var state: String?
+        if let s = args.value("state") {
+            let upper = s.uppercased()
+            guard ["FIRING", "ACKNOWLEDGED", "RESOLVED"].contains(upper) else {
+                throw PayError.invalidInput("--state '\(s)': one of FIRING, ACKNOWLEDGED, RESOLVED")
+            }
+            state = upper
+        }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let alerts = try context.store.read { try context.store.alerts.list(state: state) }
+        if args.has("json") {
+            struct Alert: Encodable { let id: Int64; let rule, key, severity, state, message: String; let count: Int64; let firstAt, lastAt: String; let ackedBy: String? }
+            struct Result: Encodable { let alerts: [Alert] }
+            try io.json(Result(alerts: alerts.map {
+                Alert(id: $0.id, rule: $0.rule, key: $0.key, severity: $0.severity, state: $0.state, message: $0.message,
+                      count: $0.count, firstAt: $0.firstAt.iso8601, lastAt: $0.lastAt.iso8601, ackedBy: $0.ackedBy)
+            }))
+        } else if alerts.isEmpty {
+            io.out("No alerts.")
+        } else {
+            for a in alerts {
+                io.out("#\(a.id) \(a.state) \(a.severity) \(a.rule) ×\(a.count) last \(a.lastAt.displayString) — \(a.message)")
+            }
+        }
+        return 0
+    }
+
+    static func ack(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        guard let text = args.positionals.first, let id = Int64(text) else { throw PayError.usage("alerts ack: give the alert's number") }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let store = context.store
+        let done = try store.write { try store.alerts.acknowledge(id, by: context.actor.name, at: context.now) }
+        guard done else { throw PayError.notFound("alert #\(id): no firing alert with that number") }
+        io.out("Alert #\(id) acknowledged.")
+        return 0
+    }
+}
