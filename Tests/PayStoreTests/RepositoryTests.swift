@@ -144,12 +144,19 @@ struct RepositoryTests {
             ("SELECT * FROM orders WHERE order_no = ?", ["A"]),
             ("SELECT order_id FROM payment_attempts WHERE channel_serial = ?", ["A"]),
             ("SELECT order_id FROM refunds WHERE channel_refund_serial = ?", ["A"]),
+            ("SELECT order_id FROM refunds WHERE refund_no = ?", ["A"]),
+            ("SELECT order_id FROM payment_attempts WHERE serial = ?", ["A"]),
         ]
         for (sql, args) in plans {
             let detail = try t.store.db.rows("EXPLAIN QUERY PLAN " + sql, args).map { $0.string("detail") }.joined(separator: "; ")
             #expect(!detail.contains("SCAN orders") || detail.contains("USING INDEX"), "\(sql): \(detail)")
             #expect(!detail.contains("USE TEMP B-TREE"), "\(sql) sorts in memory: \(detail)")
             #expect(!detail.contains("SCAN payment_attempts") && !detail.contains("SCAN refunds"), "\(sql): \(detail)")
+        }
+        // The search box's one query for any identifier: every branch an index search.
+        let lookup = try t.store.db.rows("EXPLAIN QUERY PLAN SELECT id FROM orders WHERE order_no = ?1 UNION SELECT order_id FROM refunds WHERE refund_no = ?1 UNION SELECT order_id FROM payment_attempts WHERE channel_serial = ?1", ["x"])
+        for row in lookup {
+            #expect(!row.string("detail").hasPrefix("SCAN"), "\(row.string("detail"))")
         }
     }
 }

@@ -145,7 +145,8 @@ public enum Schema {
     CREATE INDEX refunds_attempt ON refunds (attempt_id);
     CREATE INDEX refunds_order ON refunds (order_id);
     CREATE INDEX refunds_channel_serial ON refunds (channel_refund_serial);
-    CREATE UNIQUE INDEX refunds_refund_no ON refunds (order_id, refund_no);
+    CREATE UNIQUE INDEX refunds_order_refund_no ON refunds (order_id, refund_no);
+    CREATE INDEX refunds_refund_no ON refunds (refund_no);
     CREATE INDEX refunds_due ON refunds (status, next_check_at);
 
     CREATE TABLE channel_callbacks (

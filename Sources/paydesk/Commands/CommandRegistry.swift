@@ -8,4 +8,5 @@ enum CommandRegistry {
         + BusinessCommands.specs
         + WorkerCommand.specs
         + AlertCommands.specs
+        + BenchBrowseCommand.specs
 }

@@ -1,0 +1,126 @@
+import PayCore
+import PayStore
+import PayServices
+
+/// `paydesk bench browse`: builds a store of N orders (each paid once, one in ten refunded) and
+/// times the console's queries on it — first page, a page deep in the list, a search by each
+/// identifier, a filtered page — and the process's peak memory.
+enum BrowseBench {
+    struct Figure: Encodable {
+        let query: String
+        let p50Micros: Double
+        let p99Micros: Double
+    }
+
+    struct Report: Encodable {
+        let orders: Int
+        let buildSeconds: Double
+        let figures: [Figure]
+        let peakMemoryMiB: Double
+        let storeBytes: Int64
+    }
+
+    static func run(path: String, orders count: Int, repeats: Int, log: (String) -> Void) throws -> Report {
+        let store = try Store.open(path: path, create: true)
+        let context = try ServiceContext(store: store, actor: .system)
+        let start = BenchClock.nanos()
+        let existing = try store.read { try store.orders.count() }
+        if existing < Int64(count) {
+            try build(store: store, context: context, from: Int(existing), to: count, log: log)
+        }
+        let buildSeconds = Double(BenchClock.nanos() - start) / 1e9
+        let service = OrderService(context)
+        // Identifiers of an order deep in the middle of the store.
+        let middle = Int64(count / 2)
+        let sample = try store.read { () throws -> (Order, PaymentAttempt, Refund?) in
+            let order = try store.orders.find(id: middle)!
+            let attempt = try store.attempts.forOrder(order.id).first!
+            let refund = try store.db.row("SELECT id FROM refunds ORDER BY id LIMIT 1 OFFSET ?", [count / 20])
+                .flatMap { try store.refunds.find(id: $0.int64("id")) }
+            return (order, attempt, refund)
+        }
+        let firstPage = try service.page(OrderFilter(), after: nil, limit: 50)
+        var deepCursor = firstPage.next
+        for _ in 0..<20 { deepCursor = try service.page(OrderFilter(), after: deepCursor, limit: 50).next }
+        var figures: [Figure] = []
+        func time(_ name: String, _ body: () throws -> Void) throws {
+            let samples = try BenchClock.measure(repeats: repeats, body)
+            figures.append(Figure(query: name, p50Micros: BenchClock.percentile(samples, 50), p99Micros: BenchClock.percentile(samples, 99)))
+        }
+        try time("first page (50 newest)") { _ = try service.page(OrderFilter(), after: nil, limit: 50) }
+        try time("next page (after cursor)") { _ = try service.page(OrderFilter(), after: firstPage.next, limit: 50) }
+        try time("page 22 (deep cursor)") { _ = try service.page(OrderFilter(), after: deepCursor, limit: 50) }
+        try time("filtered: status=REFUNDED") { _ = try service.page(OrderFilter(status: .refunded), after: nil, limit: 50) }
+        try time("filtered: business=hotel") { _ = try service.page(OrderFilter(businessLine: try BusinessLineCode("hotel")), after: nil, limit: 50) }
+        try time("filtered: channel=card, last 7 days") {
+            _ = try service.page(OrderFilter(channel: "card", since: context.now.adding(milliseconds: -7 * 86_400_000)), after: nil, limit: 50)
+        }
+        try time("search: order no") { _ = try service.search(sample.0.orderNo.rawValue) }
+        try time("search: order serial") { _ = try service.search(sample.0.serial.rawValue) }
+        try time("search: payment serial") { _ = try service.search(sample.1.serial.rawValue) }
+        try time("search: channel serial") { _ = try service.search(sample.1.channelSerial ?? "") }
+        if let refund = sample.2 {
+            try time("search: refund serial") { _ = try service.search(refund.serial.rawValue) }
+        }
+        try time("order detail (attempts + refunds)") { _ = try service.detail(sample.0) }
+        let bytes = Int64(FileSystem.size(path))
+        return Report(orders: count, buildSeconds: buildSeconds, figures: figures, peakMemoryMiB: BenchClock.peakMemoryMiB(),
+                      storeBytes: bytes)
+    }
+
+    /// Inserts orders `from..<to` with one succeeded attempt each, in batches of 20,000 per transaction.
+    static func build(store: Store, context: ServiceContext, from: Int, to: Int, log: (String) -> Void) throws {
+        let db = store.db
+        let lines = ["retail", "hotel", "flight", "ticket", "insurance"]
+        try store.write {
+            if try store.businessLines.all().isEmpty {
+                for code in lines {
+                    try store.businessLines.insert(BusinessLine(code: try BusinessLineCode(code), name: code, layout: code,
+                                                                defaultCurrency: .CNY, allowedMethods: []), at: context.now)
+                }
+            }
+        }
+        let channels = [("alipay", "alipay-main", "alipay"), ("wechat", "wechat-direct", "wechat"), ("card", "acquirer-a", "card"),
+                        ("unionpay", "unionpay-main", "unionpay")]
+        let now = context.now.milliseconds
+        let span: Int64 = 365 * 86_400_000
+        var random = SeededGenerator(seed: 7)
+        var index = from
+        while index < to {
+            let end = min(to, index + 20_000)
+            try store.write {
+                for i in index..<end {
+                    let created = now - span + Int64(i) * span / Int64(max(to, 1))
+                    let serials = SerialGenerator(clock: FixedClock(Timestamp(milliseconds: created)))
+                    let line = lines[i % lines.count]
+                    let (method, account, channel) = channels[Int.random(in: 0..<channels.count, using: &random)]
+                    let amount = Int64.random(in: 100...500_000, using: &random)
+                    let refunded = i % 10 == 0
+                    try db.execute("""
+                        INSERT INTO orders (serial, business_line, order_no, amount_minor, currency, customer_id, status, channel,
+                                            paid_minor, refunded_minor, created_at, updated_at, expires_at)
+                        VALUES (?, ?, ?, ?, 'CNY', ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, [serials.next(.order).rawValue, line, "B\(i)", amount, "C\(i % 5000)", refunded ? "REFUNDED" : "PAID",
+                              channel, amount, refunded ? amount : 0, created, created, created + 1_800_000])
+                    let orderId = db.lastInsertRowID
+                    try db.execute("""
+                        INSERT INTO payment_attempts (serial, order_id, method, mode, channel, account_id, amount_minor, currency, status,
+                                                      channel_serial, customer_id, created_at, updated_at)
+                        VALUES (?, ?, ?, 'barcode', ?, ?, ?, 'CNY', 'SUCCEEDED', ?, ?, ?, ?)
+                        """, [serials.next(.payment).rawValue, orderId, method, channel, account, amount, "CH\(created)\(i)",
+                              "C\(i % 5000)", created, created])
+                    if refunded {
+                        try db.execute("""
+                            INSERT INTO refunds (serial, attempt_id, order_id, amount_minor, currency, status, channel_refund_serial,
+                                                 created_at, updated_at)
+                            VALUES (?, ?, ?, ?, 'CNY', 'SUCCEEDED', ?, ?, ?)
+                            """, [serials.next(.refund).rawValue, db.lastInsertRowID, orderId, amount, "RF\(created)\(i)", created, created])
+                    }
+                }
+            }
+            index = end
+            log("  built \(index) / \(to) orders")
+        }
+        try db.execute("ANALYZE")
+    }
+}

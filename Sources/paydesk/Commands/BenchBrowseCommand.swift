@@ -1,0 +1,49 @@
+import Foundation
+import PayCore
+import PayStore
+
+/// `paydesk bench browse [--orders N] [--repeats R] [--keep PATH]`.
+enum BenchBrowseCommand {
+    static let specs: [CommandSpec] = [
+        CommandSpec(
+            path: ["bench", "browse"],
+            summary: "time the console's order queries on a store of N orders (figures, not pass/fail)",
+            details: "Builds the store in a temporary file unless --keep names one (reused when it already holds N orders).",
+            options: [.value("orders", "N", "how many orders (default 100000)"),
+                      .value("repeats", "R", "how often each query runs (default 200)"),
+                      .value("keep", "PATH", "build the store at PATH and keep it")],
+            run: run),
+    ]
+
+    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let orders = try positiveInt(args.value("orders"), field: "--orders", default: 100_000)
+        let repeats = try positiveInt(args.value("repeats"), field: "--repeats", default: 200)
+        let temporary = args.value("keep") == nil
+        let path = args.value("keep") ?? NSTemporaryDirectory() + "/paydesk-bench-browse-\(getpid()).db"
+        defer {
+            if temporary { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        }
+        let json = args.has("json")
+        let log: (String) -> Void = { line in if !json { io.err(line) } }
+        let report = try BrowseBench.run(path: path, orders: orders, repeats: repeats, log: log)
+        if json {
+            try io.json(report)
+        } else {
+            io.out("bench browse: \(report.orders) orders (built in \(String(format1: report.buildSeconds)) s, store \(report.storeBytes / 1_048_576) MiB)")
+            io.out("query".padding(toLength: 38, withPad: " ", startingAt: 0) + "p50".padding(toLength: 12, withPad: " ", startingAt: 0) + "p99")
+            for figure in report.figures {
+                io.out(figure.query.padding(toLength: 38, withPad: " ", startingAt: 0)
+                       + BenchClock.format(figure.p50Micros).padding(toLength: 12, withPad: " ", startingAt: 0)
+                       + BenchClock.format(figure.p99Micros))
+            }
+            io.out("peak memory: \(String(format1: report.peakMemoryMiB)) MiB")
+        }
+        return 0
+    }
+
+    static func positiveInt(_ text: String?, field: String, default value: Int) throws(PayError) -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), n > 0 else { throw PayError.invalidInput("\(field) '\(text)': a whole number above zero") }
+        return n
+    }
+}
