@@ -116,7 +116,7 @@ public enum Schema {
         updated_at      INTEGER NOT NULL
     );
     CREATE UNIQUE INDEX payment_attempts_channel_serial ON payment_attempts (channel, channel_serial);
-    CREATE INDEX payment_attempts_channel_serial_any ON payment_attempts (channel_serial);
+    CREATE INDEX payment_attempts_channel_serial_any ON payment_attempts (channel_serial) WHERE channel_serial IS NOT NULL;
     CREATE INDEX payment_attempts_order ON payment_attempts (order_id);
     CREATE INDEX payment_attempts_due ON payment_attempts (status, next_check_at);
     CREATE INDEX payment_attempts_customer_created ON payment_attempts (customer_id, created_at);
@@ -144,9 +144,9 @@ public enum Schema {
     );
     CREATE INDEX refunds_attempt ON refunds (attempt_id);
     CREATE INDEX refunds_order ON refunds (order_id);
-    CREATE INDEX refunds_channel_serial ON refunds (channel_refund_serial);
+    CREATE INDEX refunds_channel_serial ON refunds (channel_refund_serial) WHERE channel_refund_serial IS NOT NULL;
     CREATE UNIQUE INDEX refunds_order_refund_no ON refunds (order_id, refund_no);
-    CREATE INDEX refunds_refund_no ON refunds (refund_no);
+    CREATE INDEX refunds_refund_no ON refunds (refund_no) WHERE refund_no IS NOT NULL;
     CREATE INDEX refunds_due ON refunds (status, next_check_at);
 
     CREATE TABLE channel_callbacks (
