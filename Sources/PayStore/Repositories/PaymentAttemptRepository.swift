@@ -104,6 +104,38 @@ public struct PaymentAttemptRepository {
                   outcome.failureMessage, outcome.nextCheckAt?.milliseconds, now.milliseconds, id, from.rawValue]) == 1
     }
 
+    /// Sets when the janitor looks at an open attempt next, and counts the look, if it is still
+    /// in `status`.
+    public func scheduleCheck(_ id: Int64, status: AttemptStatus, at next: Timestamp, now: Timestamp) throws {
+        try db.execute("""
+            UPDATE payment_attempts SET next_check_at = ?, check_count = check_count + 1, updated_at = ?
+            WHERE id = ? AND status = ?
+            """, [next.milliseconds, now.milliseconds, id, status.rawValue])
+    }
+
+    /// Marks a succeeded attempt as paying an order that was already paid: the duplicate scanner
+    /// refunds it.
+    public func markDuplicate(_ id: Int64, at now: Timestamp) throws {
+        try db.execute("UPDATE payment_attempts SET duplicate = 1, updated_at = ? WHERE id = ? AND status = 'SUCCEEDED'",
+                       [now.milliseconds, id])
+    }
+
+    /// Holds (or releases) the automatic refund of a duplicate payment. False: no such duplicate.
+    public func holdDuplicateRefund(_ id: Int64, hold: Bool) throws -> Bool {
+        try db.execute("UPDATE payment_attempts SET duplicate_hold = ? WHERE id = ? AND duplicate = 1", [hold, id]) == 1
+    }
+
+    /// Whether the attempt is a duplicate payment, and whether its refund is held.
+    public func duplicateState(_ id: Int64) throws -> (duplicate: Bool, held: Bool) {
+        guard let row = try db.row("SELECT duplicate, duplicate_hold FROM payment_attempts WHERE id = ?", [id]) else { return (false, false) }
+        return (row.bool("duplicate"), row.bool("duplicate_hold"))
+    }
+
+    /// The attempt's payment mode as recorded ("barcode", "pay-code", "card", "account").
+    public func mode(_ id: Int64) throws -> String {
+        try db.row("SELECT mode FROM payment_attempts WHERE id = ?", [id])?.string("mode") ?? ""
+    }
+
     static func decode(_ row: Row) throws -> PaymentAttempt {
         let currency = try Currency.parse(row.string("currency"))
         return PaymentAttempt(
