@@ -5,4 +5,5 @@ enum CommandRegistry {
         InitCommand.specs
         + OrderCommands.specs
         + ClockCommand.specs
+        + RouteCommands.specs + RiskCommands.specs + BenchCommands.specs
 }
