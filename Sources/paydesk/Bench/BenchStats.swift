@@ -26,7 +26,7 @@ struct BenchStats: Encodable {
     /// "name  n=2000  mean 120 µs  p50 110 µs  p95 180 µs  p99 250 µs  max 900 µs".
     var line: String {
         func f(_ v: Double) -> String { v >= 1000 ? "\(Int((v / 100).rounded()) / 10).\(Int((v / 100).rounded()) % 10) ms" : "\(Int(v.rounded())) µs" }
-        return "\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) n=\(count)  mean \(f(meanMicros))  p50 \(f(p50Micros))  p95 \(f(p95Micros))  p99 \(f(p99Micros))  max \(f(maxMicros))"
+        return "\(name.padding(toLength: 38, withPad: " ", startingAt: 0)) n=\(count)  mean \(f(meanMicros))  p50 \(f(p50Micros))  p95 \(f(p95Micros))  p99 \(f(p99Micros))  max \(f(maxMicros))"
     }
 
     /// Runs `body` `count` times and times each run.
