@@ -60,6 +60,8 @@ import PayStore
         #expect(try risk.verifyChallenge(id: challenge.id, code: code) == .expired)
         #expect(try f.store.challenges.find(challenge.id)?.status == .expired)
         #expect(try risk.verifyChallenge(id: other.id, code: try sentCode(f, other)) == .passed)
+        let sent = try f.store.smsOutbox.recent(recipient: "C2").first?.sentAt
+        #expect(sent == Fixture.start.adding(milliseconds: 299_000), "the message carries the store's time when it was sent")
     }
 
     @Test func codesAreSixDigitsAndDiffer() throws {

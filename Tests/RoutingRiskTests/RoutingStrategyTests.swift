@@ -138,4 +138,13 @@ import PayStore
             _ = try routing.decide(businessLine: code("retail"), method: .unionpay, amount: cny(100), channelHint: "wechat")
         }
     }
+
+    @Test func aPaymentCodesPrefixNamesItsChannel() {
+        #expect(BarcodePrefix.channel(of: "134567890123456789") == "wechat")
+        #expect(BarcodePrefix.channel(of: "284567890123456789") == "alipay")
+        #expect(BarcodePrefix.channel(of: "6212345678901234567") == "unionpay")
+        #expect(BarcodePrefix.channel(of: "994567890123456789") == nil)
+        #expect(BarcodePrefix.channel(of: "13456789012345678a") == nil)
+        #expect(BarcodePrefix.channel(of: "1345") == nil)
+    }
 }

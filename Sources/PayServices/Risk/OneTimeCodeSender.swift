@@ -13,14 +13,20 @@ public protocol OneTimeCodeSender {
 /// console read them. Joins the caller's write transaction when there is one.
 public struct StoreSMSOutbox: OneTimeCodeSender {
     let store: Store
-    let clock: any PayClock
+    let now: () -> Timestamp
 
     public init(store: Store, clock: any PayClock) {
         self.store = store
-        self.clock = clock
+        self.now = { clock.now() }
+    }
+
+    /// Sends at the context's time, read at each message (a simulated clock may move).
+    public init(_ context: ServiceContext) {
+        self.store = context.store
+        self.now = { context.now }
     }
 
     public func send(to recipient: String, text: String, challengeId: String?) throws {
-        _ = try store.write { try store.smsOutbox.insert(recipient: recipient, text: text, challengeId: challengeId, at: clock.now()) }
+        _ = try store.write { try store.smsOutbox.insert(recipient: recipient, text: text, challengeId: challengeId, at: now()) }
     }
 }

@@ -20,7 +20,7 @@ public struct RiskService {
     public init(_ context: ServiceContext, sender: (any OneTimeCodeSender)? = nil) {
         self.context = context
         self.book = RuleBook()
-        self.sender = sender ?? StoreSMSOutbox(store: context.store, clock: context.clock)
+        self.sender = sender ?? StoreSMSOutbox(context)
     }
 
     // MARK: - Rules

@@ -13,13 +13,14 @@ enum RouteCommands {
         CommandSpec(
             path: ["route", "explain"],
             summary: "show where a payment would go and why (nothing is written)",
-            details: "--channel fixes the channel as a barcode's prefix does (e.g. wechat).",
+            details: "--channel fixes the channel as a barcode's prefix does (e.g. wechat); --auth-code derives it from the code.",
             options: [
                 .value("business", "L", "business line (retail, hotel, …)"),
                 .value("method", "M", "payment method (alipay, wechat, unionpay, card, apple-pay, paypal, wallet)"),
                 .value("amount", "A", "amount, e.g. 12.34"),
                 .value("currency", "C", "ISO 4217 code (default: the business line's)"),
                 .value("channel", "C", "only this channel's accounts (a barcode's channel)"),
+                .value("auth-code", "CODE", "the customer's payment code: its prefix fixes the channel"),
             ],
             run: explain),
     ]
@@ -98,8 +99,15 @@ enum RouteCommands {
         let currency = try args.value("currency").map { text throws(PayError) in try Currency.parse(text, field: "--currency") }
             ?? businessLine.defaultCurrency
         let amount = try Money.parse(amountText, currency: currency, field: "--amount")
-        let decision = try RoutingService(context).explain(businessLine: line, method: method, amount: amount,
-                                                           channelHint: args.value("channel"))
+        var hint = args.value("channel")
+        if let code = args.value("auth-code") {
+            guard let channel = BarcodePrefix.channel(of: code) else {
+                throw PayError.invalidInput("--auth-code '\(code)': no channel's payment code (WeChat 18 digits from 10–15, Alipay 16–24 digits from 25–30, UnionPay 19 digits from 62)")
+            }
+            if let hint, hint != channel { throw PayError.invalidInput("--auth-code '\(code)' is a \(channel) code, not \(hint)") }
+            hint = channel
+        }
+        let decision = try RoutingService(context).explain(businessLine: line, method: method, amount: amount, channelHint: hint)
         if args.has("json") {
             struct OptionJSON: Encodable { let account: String; let channel: String; let fee: String; let probe: Bool }
             struct SkipJSON: Encodable { let account: String; let reason: String }
