@@ -74,7 +74,7 @@ public struct RoutingService {
         var reasons: [String] = []
         var excluded = Set<String>()
         while true {
-            let (rule, options, skipped) = try store.read { () throws -> (RouteRule?, [Candidate], [RouteDecision.Skip]) in
+            let (rule, options, skipped) = try store.read { () throws -> (RouteRule?, [RouteDecision.Option], [RouteDecision.Skip]) in
                 _ = try store.businessLines.require(businessLine)
                 guard let rule = try matchRule(businessLine: businessLine, method: method, amount: amount,
                                                channelHint: channelHint, detailed: !claimProbe, reasons: &reasons) else { return (nil, [], []) }
@@ -82,7 +82,8 @@ public struct RoutingService {
                 return (rule, options, skipped)
             }
             guard let rule else {
-                throw PayError.notFound("no route for \(subject): no rule covers it (see `paydesk route list`)")
+                let passedOver = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
+                throw PayError.notFound("no route for \(subject): no rule covers it\(passedOver); see `paydesk route list`")
             }
             guard !options.isEmpty else {
                 let why = skipped.map { "\($0.accountId): \($0.reason)" }.joined(separator: "; ")
@@ -91,30 +92,25 @@ public struct RoutingService {
             var steps: [String] = []
             let ordered = try store.read { try order(options, by: rule.strategy, amount: amount, now: now, steps: &steps) }
             let chosen = ordered[0]
-            if claimProbe && chosen.option.probe {
+            if claimProbe && chosen.probe {
                 let claimed = try store.write {
-                    try store.breakers.claimProbe(chosen.option.account.id,
+                    try store.breakers.claimProbe(chosen.account.id,
                                                   openedAtOrBefore: now.adding(milliseconds: -breakerPolicy.coolDownMilliseconds),
                                                   probeUntil: now.adding(milliseconds: breakerPolicy.probeHoldMilliseconds), at: now)
                 }
                 if !claimed {
                     // why: another process claimed the probe between our read and our write; route again without it.
-                    excluded.insert(chosen.option.account.id)
+                    excluded.insert(chosen.account.id)
                     reasons = []
                     continue
                 }
             }
             reasons += skipped.map { "skipped \($0.accountId): \($0.reason)" }
             reasons += steps
-            return RouteDecision(rule: rule, chosen: chosen.option, fallbacks: ordered.dropFirst().map(\.option),
+            return RouteDecision(rule: rule, chosen: chosen, fallbacks: Array(ordered.dropFirst()),
                                  skipped: skipped + excluded.sorted().map { RouteDecision.Skip(accountId: $0, reason: "another process is probing it") },
                                  reasons: reasons)
         }
-    }
-
-    /// A candidate that passed the filters, with what the strategies need.
-    struct Candidate {
-        let option: RouteDecision.Option
     }
 
     /// The first rule that covers the payment; the rules passed over go into `reasons`.
@@ -144,9 +140,9 @@ public struct RoutingService {
 
     /// The rule's candidates that may take the payment, and those skipped with the reason.
     func candidates(of rule: RouteRule, amount: Money, channelHint: String?, now: Timestamp,
-                    excluded: Set<String>) throws -> ([Candidate], [RouteDecision.Skip]) {
+                    excluded: Set<String>) throws -> ([RouteDecision.Option], [RouteDecision.Skip]) {
         let store = context.store
-        var options: [Candidate] = []
+        var options: [RouteDecision.Option] = []
         var skipped: [RouteDecision.Skip] = []
         for candidate in rule.candidates where !excluded.contains(candidate.accountId) {
             func skip(_ reason: String) { skipped.append(RouteDecision.Skip(accountId: candidate.accountId, reason: reason)) }
@@ -162,8 +158,7 @@ public struct RoutingService {
             }
             let rated = (amount.minorUnits * (candidate.feeRateBps ?? account.feeRateBps) + 5_000) / 10_000
             let fee = Money(minorUnits: rated + (candidate.feeFixedMinor ?? account.feeFixedMinor), currency: amount.currency)
-            options.append(Candidate(option: RouteDecision.Option(account: account, fee: fee, priority: candidate.priority,
-                                                                  weight: candidate.weight, probe: probe)))
+            options.append(RouteDecision.Option(account: account, fee: fee, priority: candidate.priority, weight: candidate.weight, probe: probe))
         }
         return (options, skipped)
     }
