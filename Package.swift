@@ -30,6 +30,7 @@ let package = Package(
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,4 +9,7 @@ enum CommandRegistry {
         + WorkerCommand.specs
         + AlertCommands.specs
         + BenchBrowseCommand.specs
+        + RouteCommands.specs
+        + RiskCommands.specs
+        + BenchCommands.specs
 }

@@ -1,0 +1,166 @@
+import PayCore
+import PayStore
+
+/// Answers allow / block / challenge for a payment from the rules in the store (DESIGN §6), and
+/// runs the one-time-code challenges.
+///
+/// Every enabled rule is evaluated and every match reported; the decision follows the order
+/// allow (a match allows) → block → challenge; no match allows. Parsed rules are cached per
+/// `RiskService` value and re-read when the rules change.
+public struct RiskService {
+    let context: ServiceContext
+    let book: RuleBook
+    let sender: any OneTimeCodeSender
+
+    /// How long a one-time code holds.
+    public static let codeValidityMilliseconds: Int64 = 5 * 60_000
+    /// Wrong codes allowed per challenge.
+    public static let maxTries = 3
+
+    public init(_ context: ServiceContext, sender: (any OneTimeCodeSender)? = nil) {
+        self.context = context
+        self.book = RuleBook()
+        self.sender = sender ?? StoreSMSOutbox(context)
+    }
+
+    // MARK: - Rules
+
+    /// Adds a rule after checking that it parses. A rule that does not parse is refused with the
+    /// column and what was expected there (invalid input; nothing written); a name taken: conflict.
+    @discardableResult
+    public func addRule(name: String, action: RiskRuleRecord.Action, expression: String) throws(PayError) -> RiskRuleRecord {
+        guard !name.isEmpty, name.count <= 64,
+              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }) else {
+            throw PayError.invalidInput("rule name '\(name)': use 1–64 letters, digits, '-', '_' or '.'")
+        }
+        if let error = RuleParser.check(expression) {
+            throw PayError.invalidInput("rule '\(name)' `\(expression)`: \(error)")
+        }
+        let store = context.store
+        let now = context.now
+        let actor = context.actor.name
+        return try store.write { try store.riskRules.insert(name: name, action: action, expression: expression, createdBy: actor, at: now) }
+    }
+
+    /// The stored rules, each with its parse error if its text no longer parses.
+    public func rules() throws(PayError) -> [(rule: RiskRuleRecord, error: RuleSyntaxError?)] {
+        let store = context.store
+        return try store.read { try store.riskRules.all().map { ($0, RuleParser.check($0.expression)) } }
+    }
+
+    // MARK: - Decisions
+
+    /// Decides a payment. Reads only; each counter a rule needs is one indexed query, once.
+    public func evaluate(_ request: RiskRequest) throws(PayError) -> RiskDecision {
+        let store = context.store
+        let now = context.now
+        return try store.read {
+            let compiled = try book.rules(store)
+            let evaluation = RuleEvaluation(request: request, now: now, store: store)
+            var matched: [RiskDecision.Match] = []
+            var notes: [String] = []
+            var evaluated = 0
+            for rule in compiled {
+                guard rule.record.enabled else { notes.append("rule '\(rule.record.name)' is disabled"); continue }
+                guard let expression = rule.expression else {
+                    notes.append("rule '\(rule.record.name)' does not parse and was left out: \(rule.error.map { "\($0)" } ?? "")")
+                    continue
+                }
+                evaluated += 1
+                if try evaluation.matches(expression) {
+                    matched.append(RiskDecision.Match(name: rule.record.name, action: rule.record.action, expression: rule.record.expression))
+                }
+            }
+            let order: [RiskDecision.Action] = [.allow, .block, .challenge]
+            matched.sort { order.firstIndex(of: $0.action)! < order.firstIndex(of: $1.action)! }  // stable within an action
+            let decidedBy = matched.first
+            return RiskDecision(action: decidedBy?.action ?? .allow, matched: matched, decidedBy: decidedBy, notes: notes,
+                                rulesEvaluated: evaluated, queries: evaluation.queries)
+        }
+    }
+
+    // MARK: - Challenges
+
+    /// Starts a challenge: a 6-digit code from the system's secure generator, kept only as a
+    /// salted SHA-256 hash, valid 5 minutes for at most 3 tries, sent to `recipient` through the
+    /// sender. `reference` names what it guards (a payment serial) for the timeline.
+    public func issueChallenge(recipient: String, customerId: String?, reference: String?,
+                               amount: Money? = nil) throws(PayError) -> IssuedChallenge {
+        guard !recipient.isEmpty else { throw PayError.invalidInput("challenge: no recipient for the one-time code (give --customer)") }
+        var generator = SystemRandomNumberGenerator()
+        let code = String(UInt32.random(in: 0..<1_000_000, using: &generator))
+        let padded = String(repeating: "0", count: 6 - code.count) + code
+        let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let id = "ch_" + (0..<12).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
+            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let now = context.now
+        let expiresAt = now.adding(milliseconds: Self.codeValidityMilliseconds)
+        let record = ChallengeRecord(id: id, recipient: recipient, customerId: customerId, reference: reference, codeSalt: salt,
+                                     codeHash: SHA256Digest.hash(salt + Array(padded.utf8)), status: .pending, tries: 0,
+                                     maxTries: Self.maxTries, createdAt: now, expiresAt: expiresAt)
+        let what = amount.map { " to pay \($0.decimalString) \($0.currency)" } ?? ""
+        let text = "PayDesk: your one-time code is \(padded)\(what). Valid 5 minutes. Never share it."
+        let store = context.store
+        let sender = self.sender
+        try store.write {
+            try store.challenges.insert(record)
+            try sender.send(to: recipient, text: text, challengeId: id)
+        }
+        return IssuedChallenge(id: id, recipient: recipient, expiresAt: expiresAt)
+    }
+
+    /// Checks a code against a challenge and counts the try (a guarded update). A wrong third
+    /// try fails the challenge; a try after 5 minutes expires it. Throws `notFound` for an
+    /// unknown id.
+    public func verifyChallenge(id: String, code: String) throws(PayError) -> ChallengeVerdict {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            guard let challenge = try store.challenges.find(id) else {
+                throw PayError.notFound("challenge '\(id)': no such challenge")
+            }
+            switch challenge.status {
+            case .passed: return .alreadyUsed
+            case .failed: return .exhausted
+            case .expired: return .expired
+            case .pending: break
+            }
+            if now >= challenge.expiresAt {
+                _ = try store.challenges.expire(id, at: now)
+                return .expired
+            }
+            let right = SHA256Digest.equal(SHA256Digest.hash(challenge.codeSalt + Array(code.utf8)), challenge.codeHash)
+            let triesLeft = challenge.maxTries - challenge.tries - 1
+            let next: ChallengeRecord.Status = right ? .passed : (triesLeft <= 0 ? .failed : .pending)
+            guard try store.challenges.recordTry(id, triesBefore: challenge.tries, status: next, at: now) else {
+                throw PayError.conflict("challenge '\(id)': another try was counted at the same time; try again")
+            }
+            return right ? .passed : .wrongCode(triesLeft: max(0, triesLeft))
+        }
+    }
+}
+
+/// Parsed rules, kept while the stored rules do not change. A class so copies of a `RiskService`
+/// share one cache.
+final class RuleBook {
+    struct Compiled {
+        let record: RiskRuleRecord
+        let expression: RuleExpression?
+        let error: RuleSyntaxError?
+    }
+
+    private var fingerprint = ""
+    private var compiled: [Compiled] = []
+
+    func rules(_ store: Store) throws -> [Compiled] {
+        let current = try store.riskRules.fingerprint()
+        if current != fingerprint || compiled.isEmpty {
+            compiled = try store.riskRules.all().map { record in
+                do throws(RuleSyntaxError) { return Compiled(record: record, expression: try RuleParser.parse(record.expression), error: nil) }
+                catch { return Compiled(record: record, expression: nil, error: error) }
+            }
+            fingerprint = current
+        }
+        return compiled
+    }
+}

@@ -1,0 +1,165 @@
+import PayCore
+import PayStore
+
+/// Picks the channel account for a payment from the routing rules in the store (DESIGN §6) and
+/// keeps each account's circuit breaker.
+///
+/// Rules for the payment's method are tried in order; the first that covers its business line,
+/// currency and amount decides. Its candidates are filtered (disabled, currency not taken, not
+/// the barcode's channel, circuit open) and ordered by the rule's strategy: the first is chosen,
+/// the rest are the fallbacks for a SYSTEM failure.
+///
+/// The weighted split draws at random per payment (in proportion to the weights) rather than
+/// keeping round-robin state: every process on the store, and every one-shot command, then
+/// holds the ratio over many payments without sharing a counter.
+public struct RoutingService {
+    let context: ServiceContext
+    let random: RouteRandom
+    public var breakerPolicy: BreakerPolicy
+    /// How far back the success-rate strategy looks.
+    public var successWindowMilliseconds: Int64 = 15 * 60_000
+    /// The share of payments the success-rate strategy sends to an account other than the best,
+    /// so the others stay measured.
+    public var explorationShare: Double = 0.05
+
+    public init(_ context: ServiceContext, random: RouteRandom = .system(), breakerPolicy: BreakerPolicy = .standard) {
+        self.context = context
+        self.random = random
+        self.breakerPolicy = breakerPolicy
+    }
+
+    /// Decides where a payment goes. When the chosen account's breaker is due for a probe, this
+    /// payment claims it (a guarded update: of racing processes only one probes).
+    ///
+    /// `channelHint` fixes the channel (a barcode's prefix names it): only that channel's
+    /// accounts are considered. Throws `notFound` when no rule covers the payment or no
+    /// candidate is available, naming business line, method, currency and amount.
+    public func decide(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money,
+                       channelHint: String? = nil) throws(PayError) -> RouteDecision {
+        try route(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint, claimProbe: true)
+    }
+
+    /// The decision `decide` would make, without claiming a probe: nothing is written.
+    public func explain(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money,
+                        channelHint: String? = nil) throws(PayError) -> RouteDecision {
+        try route(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint, claimProbe: false)
+    }
+
+    /// Feeds an account's circuit breaker with what came of a payment; returns its state after.
+    @discardableResult
+    public func recordOutcome(account: String, _ outcome: RouteOutcome) throws(PayError) -> BreakerRecord {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            guard try store.channelAccounts.find(account) != nil else {
+                throw PayError.notFound("channel account '\(account)': does not exist")
+            }
+            switch outcome {
+            case .succeeded, .declined: return try store.breakers.recordSuccess(account, at: now)
+            case .systemFailure: return try store.breakers.recordSystemFailure(account, threshold: breakerPolicy.failureThreshold, at: now)
+            case .unknown: return try store.breakers.state(account)
+            }
+        }
+    }
+
+    // MARK: - The decision
+
+    func route(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String?,
+               claimProbe: Bool) throws(PayError) -> RouteDecision {
+        let store = context.store
+        let now = context.now
+        let subject = "business \(businessLine), method \(method.rawValue), currency \(amount.currency), amount \(amount.decimalString)"
+            + (channelHint.map { ", channel \($0)" } ?? "")
+        guard amount.isPositive else { throw PayError.invalidInput("amount '\(amount.decimalString)': must be above zero") }
+        var reasons: [String] = []
+        var excluded = Set<String>()
+        while true {
+            let (rule, options, skipped) = try store.read { () throws -> (RouteRule?, [RouteDecision.Option], [RouteDecision.Skip]) in
+                _ = try store.businessLines.require(businessLine)
+                guard let rule = try matchRule(businessLine: businessLine, method: method, amount: amount,
+                                               channelHint: channelHint, detailed: !claimProbe, reasons: &reasons) else { return (nil, [], []) }
+                let (options, skipped) = try candidates(of: rule, amount: amount, channelHint: channelHint, now: now, excluded: excluded)
+                return (rule, options, skipped)
+            }
+            guard let rule else {
+                let passedOver = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
+                throw PayError.notFound("no route for \(subject): no rule covers it\(passedOver); see `paydesk route list`")
+            }
+            guard !options.isEmpty else {
+                let why = skipped.map { "\($0.accountId): \($0.reason)" }.joined(separator: "; ")
+                throw PayError.notFound("no channel account available for \(subject) under rule '\(rule.name)': \(why)")
+            }
+            var steps: [String] = []
+            let ordered = try store.read { try order(options, by: rule.strategy, amount: amount, now: now, steps: &steps) }
+            let chosen = ordered[0]
+            if claimProbe && chosen.probe {
+                let claimed = try store.write {
+                    try store.breakers.claimProbe(chosen.account.id,
+                                                  openedAtOrBefore: now.adding(milliseconds: -breakerPolicy.coolDownMilliseconds),
+                                                  probeUntil: now.adding(milliseconds: breakerPolicy.probeHoldMilliseconds), at: now)
+                }
+                if !claimed {
+                    // why: another process claimed the probe between our read and our write; route again without it.
+                    excluded.insert(chosen.account.id)
+                    reasons = []
+                    continue
+                }
+            }
+            reasons += skipped.map { "skipped \($0.accountId): \($0.reason)" }
+            reasons += steps
+            return RouteDecision(rule: rule, chosen: chosen, fallbacks: Array(ordered.dropFirst()),
+                                 skipped: skipped + excluded.sorted().map { RouteDecision.Skip(accountId: $0, reason: "another process is probing it") },
+                                 reasons: reasons)
+        }
+    }
+
+    /// The first rule that covers the payment; the rules passed over go into `reasons`.
+    func matchRule(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String?,
+                   detailed: Bool, reasons: inout [String]) throws -> RouteRule? {
+        let store = context.store
+        // why: explaining lists every rule passed over; deciding lets SQL skip them (1,000 rules cost one index range).
+        let rules = try detailed ? store.routes.forMethod(method)
+            : store.routes.matching(businessLine: businessLine, method: method, amount: amount, limit: channelHint == nil ? 1 : 64)
+        for rule in rules {
+            if let why = rule.mismatch(businessLine: businessLine, method: method, amount: amount) {
+                reasons.append("rule '\(rule.name)' passed over: \(why)")
+                continue
+            }
+            if let channelHint {
+                let onChannel = try rule.candidates.contains { try store.channelAccounts.find($0.accountId)?.channel == channelHint }
+                if !onChannel {
+                    reasons.append("rule '\(rule.name)' passed over: no candidate on channel \(channelHint)")
+                    continue
+                }
+            }
+            reasons.append("rule '\(rule.name)' matched (\(rule.scopeDescription)); strategy \(rule.strategy.rawValue)")
+            return rule
+        }
+        return nil
+    }
+
+    /// The rule's candidates that may take the payment, and those skipped with the reason.
+    func candidates(of rule: RouteRule, amount: Money, channelHint: String?, now: Timestamp,
+                    excluded: Set<String>) throws -> ([RouteDecision.Option], [RouteDecision.Skip]) {
+        let store = context.store
+        var options: [RouteDecision.Option] = []
+        var skipped: [RouteDecision.Skip] = []
+        for candidate in rule.candidates where !excluded.contains(candidate.accountId) {
+            func skip(_ reason: String) { skipped.append(RouteDecision.Skip(accountId: candidate.accountId, reason: reason)) }
+            guard let account = try store.channelAccounts.find(candidate.accountId) else { skip("the account no longer exists"); continue }
+            if !account.enabled { skip("account disabled"); continue }
+            if let channelHint, account.channel != channelHint { skip("channel \(account.channel), the barcode is \(channelHint)"); continue }
+            if !account.currencies.contains(amount.currency) { skip("does not take \(amount.currency)"); continue }
+            var probe = false
+            switch breakerPolicy.availability(try store.breakers.state(account.id), now: now) {
+            case .available: break
+            case .skipped(let why): skip(why); continue
+            case .probe: probe = true
+            }
+            let rated = (amount.minorUnits * (candidate.feeRateBps ?? account.feeRateBps) + 5_000) / 10_000
+            let fee = Money(minorUnits: rated + (candidate.feeFixedMinor ?? account.feeFixedMinor), currency: amount.currency)
+            options.append(RouteDecision.Option(account: account, fee: fee, priority: candidate.priority, weight: candidate.weight, probe: probe))
+        }
+        return (options, skipped)
+    }
+}
