@@ -188,6 +188,12 @@ public struct OperatorService {
 
     // MARK: Helpers
 
+    /// Refuses (audited, `notPermitted`) an actor who may not manage operators: lets a command
+    /// refuse before it asks for a new password.
+    public func requireManagement(_ action: String, of name: String) throws(PayError) {
+        try authorize(.manageOperators, action: action, target: target(name))
+    }
+
     func target(_ name: String) -> String { "operator:\(name)" }
 
     /// `Authorizer.require`, with a refusal written to the audit log before it is thrown.

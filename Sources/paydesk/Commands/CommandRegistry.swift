@@ -5,4 +5,6 @@ enum CommandRegistry {
         InitCommand.specs
         + OrderCommands.specs
         + ClockCommand.specs
+        + OperatorCommands.specs
+        + AuditCommands.specs
 }
