@@ -5,9 +5,9 @@ import PayCore
 /// data that must never be kept (§5): a full card number or a card verification code.
 ///
 /// It finds
+/// - any of the `pans` given, as a plain digit string anywhere (also inside longer runs): `.pan`;
 /// - any run of 13–19 digits (alone, or grouped by single spaces or hyphens as cards are printed)
-///   that starts like a card (2–6) and passes the Luhn check;
-/// - any of the `pans` given, as a plain digit string anywhere (also inside longer runs);
+///   that starts like a card (2–6) and passes the Luhn check: `.panLike`;
 /// - any of the `cvcs` given standing on its own (not part of a longer number or word), and any
 ///   3–4 digits right after a label such as `cvc`, `cvv` or `security_code`.
 ///
@@ -15,7 +15,15 @@ import PayCore
 /// UTF-16 is not seen. Findings are masked: a report never repeats the number it found.
 public enum CardholderDataScanner {
     public struct Finding: Sendable, Hashable, CustomStringConvertible {
-        public enum Kind: String, Sendable { case pan, cvc }
+        public enum Kind: String, Sendable {
+            /// One of the card numbers the caller named: certain.
+            case pan
+            /// A run of digits shaped like a card number: worth a look. In an SQLite file two
+            /// adjacent numeric text columns (a token ending in digits, then a BIN and last four)
+            /// can form one by chance.
+            case panLike
+            case cvc
+        }
         public let file: String
         /// Byte offset in the file.
         public let offset: Int
@@ -23,7 +31,10 @@ public enum CardholderDataScanner {
         /// "424242…4242" for a card number, "cvc (3 digits)" for a code.
         public let masked: String
 
-        public var description: String { "\(file) at byte \(offset): \(kind == .pan ? "card number" : "card code") \(masked)" }
+        public var description: String {
+            let what = switch kind { case .pan: "card number"; case .panLike: "card-like number"; case .cvc: "card code" }
+            return "\(file) at byte \(offset): \(what) \(masked)"
+        }
     }
 
     public struct Report: Sendable {
@@ -59,15 +70,19 @@ public enum CardholderDataScanner {
         var found: [Finding] = []
         var seen = Set<Int>()
         func add(_ offset: Int, _ kind: Finding.Kind, _ masked: String) {
-            guard seen.insert(offset * 2 + (kind == .pan ? 0 : 1)).inserted else { return }
+            guard seen.insert(offset * 4 + (kind == .pan ? 0 : kind == .panLike ? 1 : 2)).inserted else { return }
             found.append(Finding(file: file, offset: offset, kind: kind, masked: masked))
         }
         bytes.withUnsafeBufferPointer { buffer in
-            for (offset, digits) in cardLikeRuns(buffer) { add(offset, .pan, mask(digits)) }
+            let runs = digitRuns(buffer)
             for pan in pans {
                 let needle = Array(pan.utf8.filter(isDigit))
                 guard needle.count >= 12 else { continue }
                 for offset in occurrences(of: needle, in: buffer) { add(offset, .pan, mask(needle)) }
+                for (offset, digits) in runs where digits == needle { add(offset, .pan, mask(needle)) }
+            }
+            for (offset, digits) in runs where looksLikeCard(digits) && !seen.contains(offset * 4) {
+                add(offset, .panLike, mask(digits))
             }
             for cvc in cvcs {
                 let needle = Array(cvc.utf8)
@@ -98,8 +113,8 @@ public enum CardholderDataScanner {
 
     // MARK: Runs of digits
 
-    /// Card-like digit runs: (offset, digits).
-    static func cardLikeRuns(_ buffer: UnsafeBufferPointer<UInt8>) -> [(Int, [UInt8])] {
+    /// Runs of 13–19 digits, plain or grouped, that could be card numbers: (offset, digits).
+    static func digitRuns(_ buffer: UnsafeBufferPointer<UInt8>) -> [(Int, [UInt8])] {
         var result: [(Int, [UInt8])] = []
         var index = 0
         let count = buffer.count
@@ -125,14 +140,12 @@ public enum CardholderDataScanner {
             index = max(cursor, index + 1)
             let first = groups[0]
             // The first group on its own (the common case: no separators).
-            for (offset, digits) in candidates(first, at: start) where looksLikeCard(digits) {
-                result.append((offset, digits))
-            }
+            result += candidates(first, at: start)
             // Grouped as printed: every group but the last of 4–6 digits.
             if groups.count > 1 {
                 let joined = groups.flatMap { $0 }
                 let shaped = groups.dropLast().allSatisfy { (4...6).contains($0.count) } && (1...6).contains(groups.last!.count)
-                if shaped && (13...19).contains(joined.count) && looksLikeCard(joined) {
+                if shaped && (13...19).contains(joined.count) {
                     result.append((start, joined))
                 }
             }
@@ -160,6 +173,8 @@ public enum CardholderDataScanner {
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a)
@@ -201,12 +216,12 @@ public enum CardholderDataScanner {
         let count = buffer.count
         var index = 0
         while index < count {
-            let byte = buffer[index] | 0x20
+            let byte = lowercased(buffer[index])
             guard byte == UInt8(ascii: "c") || byte == UInt8(ascii: "s") else { index += 1; continue }
             var matched = 0
             for label in codeLabels where index + label.count <= count && label.count > matched {
                 var equal = true
-                for k in 0..<label.count where buffer[index + k] | 0x20 != label[k] { equal = false; break }
+                for k in 0..<label.count where lowercased(buffer[index + k]) != label[k] { equal = false; break }
                 if equal { matched = label.count }
             }
             guard matched > 0, index == 0 || !isAlphanumeric(buffer[index - 1]) else { index += 1; continue }
