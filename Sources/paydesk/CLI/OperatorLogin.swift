@@ -60,10 +60,10 @@ enum OperatorLogin {
         if canHide {
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
         }
         let line = readLine(strippingNewline: true)
-        if canHide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+        if canHide { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
         io.stderr("\n")
         guard let line else { throw PayError.usage("no password typed (end of input)") }
         return line
