@@ -48,10 +48,10 @@ public struct OperatorService {
     /// Sets a new password (and clears failed logins and a failure lockout). An admin may set
     /// anyone's; an operator their own.
     public func changePassword(name: String, newPassword: String) throws(PayError) {
-        try OperatorAccount.validatePassword(newPassword, for: name)
         if context.actor.name != name {
             try authorize(.manageOperators, action: "operator.passwd", target: target(name))
         }
+        try OperatorAccount.validatePassword(newPassword, for: name)
         _ = try require(name)
         let iterations = try store.read { try OperatorSettings(store).passwordIterations() }
         let hash = try PasswordHash.make(password: newPassword, iterations: iterations)

@@ -66,6 +66,9 @@ enum CommandLineApp {
         }
         text += """
 
+        Every command takes --db PATH, and --operator NAME to act as that operator (password from
+        $PAYDESK_PASSWORD or a prompt); without it a command acts as the local administrator cli:<user>.
+
         Exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 declined or blocked,
         5 pending or unknown, 6 not found, 7 conflict, 8 not permitted.
         """
