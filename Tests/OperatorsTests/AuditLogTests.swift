@@ -148,5 +148,6 @@ struct AuditLogTests {
         expectError(.conflict) { _ = try OrderService(fixture.context).create(other) }
         #expect(try fixture.auditEntries().count == before + 1)
         #expect(try fixture.audit.verify().intact)
+        #expect(try fixture.audit.entries(target: "order:retail/AUD-1").map(\.action) == ["order.create"])
     }
 }

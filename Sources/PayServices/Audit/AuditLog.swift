@@ -60,6 +60,17 @@ public struct AuditLog {
         }
     }
 
+    /// The entries about one target ("order:retail/R1001", "operator:alice"), oldest first, for a
+    /// timeline. Needs `viewAudit`.
+    public func entries(target: String, limit: Int = 200) throws(PayError) -> [AuditEntry] {
+        try Authorizer.require(.viewAudit, actor: context.actor)
+        guard (1...10_000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 10000") }
+        let store = context.store
+        return try store.read {
+            try store.db.rows("SELECT \(Self.columns) FROM audit_log WHERE target = ? ORDER BY id LIMIT ?", [target, limit]).map(Self.decode)
+        }
+    }
+
     /// Walks the whole chain in id order and names the first entry edited, removed or reordered.
     /// Needs `viewAudit`.
     public func verify() throws(PayError) -> AuditVerification {
