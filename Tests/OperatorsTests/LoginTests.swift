@@ -27,6 +27,10 @@ struct LoginTests {
         let failures = try fixture.auditEntries().filter { $0.action == "login" && $0.outcome == .failed }
         #expect(failures.map(\.actor) == ["alice", "nobody"])
         #expect(failures.allSatisfy { $0.detail?.contains("alice-secret") != true })
+        // A password typed into the name field is not written to the log.
+        expectError(.notPermitted) { _ = try fixture.operators.login(name: "Alice-Secret-1!", password: "", origin: "t") }
+        let last = try #require(fixture.auditEntries().last)
+        #expect(last.actor == "?" && last.target == nil && last.outcome == .failed)
     }
 
     @Test("passwords are PBKDF2 with a random salt per operator and a stored iteration count")

@@ -140,8 +140,12 @@ public struct OperatorService {
         guard let found, let hash = found.password else {
             let iterations = try store.read { try OperatorSettings(store).passwordIterations() }
             PasswordHash.burn(password: password, iterations: iterations)
-            try audit.append(actorName: name, role: nil, origin: origin, action: "login", target: target(name),
-                             outcome: .failed, detail: found == nil ? "unknown operator" : "no password set")
+            // why: a name that breaks the name rules is often a password typed in the wrong field;
+            // it is not written to the log.
+            let wellFormed = (try? OperatorAccount.validateName(name)) != nil
+            try audit.append(actorName: wellFormed ? name : "?", role: nil, origin: origin, action: "login",
+                             target: wellFormed ? target(name) : nil, outcome: .failed,
+                             detail: found != nil ? "no password set" : wellFormed ? "unknown operator" : "unknown operator (name not recorded: not a valid name)")
             throw PayError.notPermitted(failedMessage)
         }
         let account = found.account
