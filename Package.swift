@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
+        .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

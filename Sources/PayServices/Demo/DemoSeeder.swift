@@ -23,6 +23,7 @@ public struct DemoSeeder {
             try seedChannelAccounts()
             try seedRoutingRisk()
             try seedPastOrders()
+            try seedOperators()
         }
     }
 

@@ -24,8 +24,14 @@ public struct OrderService {
             guard try draft.amount.currency == line.defaultCurrency || store.channelAccountsAccept(draft.amount.currency) else {
                 throw PayError.invalidInput("currency '\(draft.amount.currency)': no channel account of this store takes it")
             }
-            return try store.orders.create(draft, serial: context.serials.next(.order), at: context.now,
-                                           operator: context.actor.name)
+            let result = try store.orders.create(draft, serial: context.serials.next(.order), at: context.now,
+                                                 operator: context.actor.name)
+            if result.created {
+                try AuditLog(context).append(actor: context.actor, action: "order.create",
+                                             target: "order:\(draft.businessLine)/\(draft.orderNo)",
+                                             detail: "\(draft.amount), serial \(result.order.serial)")
+            }
+            return result
         }
     }
 

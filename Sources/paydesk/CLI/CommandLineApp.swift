@@ -9,6 +9,7 @@ enum CommandLineApp {
         .value("db", "PATH", "the store (default $PAYDESK_DB, else ./paydesk.db)"),
         .flag("json", "print one JSON object on stdout"),
         .flag("help", "show this help"),
+        .value("operator", "NAME", "act as this operator (password from $PAYDESK_PASSWORD or a prompt)"),
     ]
 
     static func run(_ arguments: [String], io: CommandIO) -> Int32 {
@@ -65,15 +66,21 @@ enum CommandLineApp {
         }
         text += """
 
+        Every command takes --db PATH, and --operator NAME to act as that operator (password from
+        $PAYDESK_PASSWORD or a prompt); without it a command acts as the local administrator cli:<user>.
+
         Exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 declined or blocked,
         5 pending or unknown, 6 not found, 7 conflict, 8 not permitted.
         """
         return text
     }
 
-    /// Opens the store named by the arguments and a service context acting as the CLI's actor.
+    /// Opens the store named by the arguments and a service context acting as the CLI's actor: the
+    /// local administrator `cli:<unix user>`, or the operator of `--operator NAME` once logged in.
     static func openContext(_ args: ParsedArguments, io: CommandIO, create: Bool = false) throws(PayError) -> ServiceContext {
         let store = try Store.open(path: io.storePath(args), create: create)
-        return try ServiceContext(store: store, actor: .localAdministrator(unixUser: io.unixUser))
+        let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: io.unixUser))
+        try OperatorLogin.authenticate(args, context: context, io: io)
+        return context
     }
 }

@@ -12,4 +12,6 @@ enum CommandRegistry {
         + RouteCommands.specs
         + RiskCommands.specs
         + BenchCommands.specs
+        + OperatorCommands.specs
+        + AuditCommands.specs
 }

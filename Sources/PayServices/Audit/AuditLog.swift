@@ -1,0 +1,151 @@
+import PayCore
+import PayStore
+
+/// The append-only audit log: every change of state with who, when, what, target, outcome and
+/// origin. Each entry carries `hash = SHA-256(prev_hash + fields)`, the first one chained to 64
+/// zeros, and the store's `meta` keeps the head (last id and hash) so that removing the newest
+/// entries is found too.
+///
+/// `append` joins the caller's transaction when there is one, so an entry is committed with the
+/// change it records or not at all.
+public struct AuditLog {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    static let headKey = "audit.head"
+    static let columns = "id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash"
+
+    /// Appends an entry for `actor` at the context's current time.
+    @discardableResult
+    public func append(actor: Actor, action: String, target: String?, outcome: AuditOutcome = .ok,
+                       detail: String? = nil) throws(PayError) -> AuditEntry {
+        try append(actorName: actor.name, role: actor.role, origin: actor.origin, action: action, target: target,
+                   outcome: outcome, detail: detail)
+    }
+
+    /// Appends an entry for someone who may not be an operator (a login under an unknown name).
+    @discardableResult
+    public func append(actorName: String, role: Role?, origin: String, action: String, target: String?,
+                       outcome: AuditOutcome, detail: String?) throws(PayError) -> AuditEntry {
+        let store = context.store
+        let at = context.now
+        return try store.write {
+            let head = try Self.head(store)
+            let maxId = try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0
+            // why: chain to the recorded head, not to the last row, so a removed newest entry shows;
+            // and never reuse an id, so a row slipped in past the head shows too.
+            let id = max(head.id, maxId) + 1
+            let hash = try AuditEntry.chainHash(prevHash: head.hash, at: at, actor: actorName, actorRole: role,
+                                                action: action, target: target, outcome: outcome, origin: origin,
+                                                detail: detail)
+            try store.db.execute("""
+                INSERT INTO audit_log (id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [id, at.milliseconds, actorName, role?.rawValue, action, target, outcome.rawValue, origin,
+                      detail, head.hash, hash])
+            try store.meta.set(Self.headKey, "\(id) \(hash)")
+            return AuditEntry(id: id, at: at, actor: actorName, actorRole: role, action: action, target: target,
+                              outcome: outcome, origin: origin, detail: detail, prevHash: head.hash, hash: hash)
+        }
+    }
+
+    /// The newest `limit` entries, newest first. Needs `viewAudit`.
+    public func recent(limit: Int) throws(PayError) -> [AuditEntry] {
+        try Authorizer.require(.viewAudit, actor: context.actor)
+        guard (1...10_000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 10000") }
+        let store = context.store
+        return try store.read {
+            try store.db.rows("SELECT \(Self.columns) FROM audit_log ORDER BY id DESC LIMIT ?", [limit]).map(Self.decode)
+        }
+    }
+
+    /// The entries about one target ("order:retail/R1001", "operator:alice"), oldest first, for a
+    /// timeline. Needs `viewAudit`.
+    public func entries(target: String, limit: Int = 200) throws(PayError) -> [AuditEntry] {
+        try Authorizer.require(.viewAudit, actor: context.actor)
+        guard (1...10_000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 10000") }
+        let store = context.store
+        return try store.read {
+            try store.db.rows("SELECT \(Self.columns) FROM audit_log WHERE target = ? ORDER BY id LIMIT ?", [target, limit]).map(Self.decode)
+        }
+    }
+
+    /// Walks the whole chain in id order and names the first entry edited, removed or reordered.
+    /// Needs `viewAudit`.
+    public func verify() throws(PayError) -> AuditVerification {
+        try Authorizer.require(.viewAudit, actor: context.actor)
+        let store = context.store
+        return try store.read { try Self.walk(store) }
+    }
+
+    static func walk(_ store: Store) throws -> AuditVerification {
+        var expectedPrev = AuditEntry.genesisHash
+        var previousId: Int64 = 0
+        var count = 0
+        func problem(_ id: Int64, _ kind: AuditVerification.ProblemKind, _ message: String) -> AuditVerification {
+            AuditVerification(entries: count, problem: .init(entryId: id, kind: kind, message: message))
+        }
+        while true {
+            let batch = try store.db.rows("SELECT \(columns) FROM audit_log WHERE id > ? ORDER BY id LIMIT 500", [previousId])
+            if batch.isEmpty { break }
+            for row in batch {
+                let entry = try decode(row)
+                count += 1
+                if try entry.recomputedHash() != entry.hash {
+                    return problem(entry.id, .edited, "entry #\(entry.id) was edited: its fields no longer give its hash")
+                }
+                if entry.prevHash != expectedPrev {
+                    if let later = try store.db.scalarInt("SELECT id FROM audit_log WHERE hash = ? ORDER BY id LIMIT 1", [entry.prevHash]),
+                       later > entry.id {
+                        return problem(entry.id, .reordered, "entry #\(entry.id) is out of order: it was written after entry #\(later)")
+                    }
+                    if entry.id > previousId + 1 {
+                        let gap = entry.id - 1 > previousId + 1 ? "entries #\(previousId + 1)–#\(entry.id - 1) were" : "entry #\(previousId + 1) was"
+                        return problem(previousId + 1, .removed, "\(gap) removed (entry #\(entry.id) was chained to another predecessor)")
+                    }
+                    if previousId == 0 {
+                        return problem(entry.id, .inserted, "entry #\(entry.id) does not start the chain: it was not written by PayDesk")
+                    }
+                    return problem(previousId, .edited, "entry #\(previousId) was rewritten: entry #\(entry.id) was chained to a different hash")
+                }
+                expectedPrev = entry.hash
+                previousId = entry.id
+            }
+        }
+        let head = try head(store)
+        if head.id > previousId {
+            let what = previousId == 0 ? "the log is empty" : "the log ends at #\(previousId)"
+            return problem(previousId + 1, .removed, "entry #\(previousId + 1) was removed: \(what) but PayDesk wrote up to #\(head.id)")
+        }
+        if head.id < previousId {
+            return problem(head.id + 1, .inserted, "entry #\(head.id + 1) was not written by PayDesk: the recorded head is #\(head.id)")
+        }
+        if head.hash != expectedPrev {
+            return problem(previousId, .edited, "entry #\(previousId) was rewritten: its hash differs from the recorded head")
+        }
+        return AuditVerification(entries: count, problem: nil)
+    }
+
+    /// The recorded head: the last id written and its hash (0 and 64 zeros for an empty log).
+    static func head(_ store: Store) throws -> (id: Int64, hash: String) {
+        guard let text = try store.meta.value(headKey) else { return (0, AuditEntry.genesisHash) }
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let id = Int64(parts[0]) else {
+            throw PayError.conflict("audit log head '\(text)' is damaged; run `paydesk audit verify`")
+        }
+        return (id, String(parts[1]))
+    }
+
+    static func decode(_ row: Row) throws -> AuditEntry {
+        let outcome = AuditOutcome(rawValue: row.string("outcome"))
+        return AuditEntry(
+            id: row.int64("id"), at: Timestamp(milliseconds: row.int64("at")), actor: row.string("actor"),
+            actorRole: row.optionalString("actor_role").flatMap(Role.init(rawValue:)), action: row.string("action"),
+            target: row.optionalString("target"),
+            // why: an edited outcome must still decode so that verify can report the edit.
+            outcome: outcome ?? .failed,
+            origin: row.string("origin"), detail: row.optionalString("detail"), prevHash: row.string("prev_hash"),
+            hash: outcome == nil ? "" : row.string("hash"))
+    }
+}

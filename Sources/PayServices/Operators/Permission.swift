@@ -1,0 +1,65 @@
+import PayCore
+
+/// Something an operator may do. What each role holds is the table in `RolePermissions`.
+public enum Permission: String, Sendable, CaseIterable {
+    /// Ring up orders and take payments at a terminal.
+    case checkout
+    /// Look up the orders one sold oneself.
+    case queryOwnOrders
+    /// Refund a sale one made oneself (within one's refund limit).
+    case refundOwnSale
+    /// Refund anyone's sale (within one's refund limit unless one may also approve).
+    case refundAny
+    /// Approve a refund above another operator's limit; one's own refunds have no limit.
+    case approveRefund
+    case closeOrder
+    /// Find and read any order.
+    case queryOrders
+    case resendNotification
+    case manageAlerts
+    case manageRouting
+    case manageRisk
+    case manageOperators
+    case manageBusinessLines
+    case viewAudit
+
+    /// What the permission lets one do, to finish "may not …".
+    public var phrase: String {
+        switch self {
+        case .checkout: "take payments"
+        case .queryOwnOrders: "look up own sales"
+        case .refundOwnSale: "refund own sales"
+        case .refundAny: "refund other operators' sales"
+        case .approveRefund: "approve refunds above the limit"
+        case .closeOrder: "close orders"
+        case .queryOrders: "look up any order"
+        case .resendNotification: "resend merchant notifications"
+        case .manageAlerts: "acknowledge alerts"
+        case .manageRouting: "change routing"
+        case .manageRisk: "change risk rules"
+        case .manageOperators: "manage operators"
+        case .manageBusinessLines: "change business lines"
+        case .viewAudit: "read the audit log"
+        }
+    }
+}
+
+/// Which role holds which permission (§8), as data: the one source of truth the services check.
+public enum RolePermissions {
+    public static let table: [Role: Set<Permission>] = [
+        .cashier: [.checkout, .queryOwnOrders, .refundOwnSale],
+        .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts],
+        .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund,
+                      .closeOrder, .resendNotification, .manageAlerts, .viewAudit],
+        .admin: Set(Permission.allCases),
+    ]
+
+    public static func permissions(of role: Role) -> Set<Permission> { table[role] ?? [] }
+
+    public static func has(_ role: Role, _ permission: Permission) -> Bool { permissions(of: role).contains(permission) }
+
+    /// The roles that hold `permission`, least trusted first.
+    public static func roles(holding permission: Permission) -> [Role] {
+        Role.allCases.filter { has($0, permission) }
+    }
+}
