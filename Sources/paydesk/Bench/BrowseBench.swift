@@ -6,16 +6,10 @@ import PayServices
 /// times the console's queries on it — first page, a page deep in the list, a search by each
 /// identifier, a filtered page — and the process's peak memory.
 enum BrowseBench {
-    struct Figure: Encodable {
-        let query: String
-        let p50Micros: Double
-        let p99Micros: Double
-    }
-
     struct Report: Encodable {
         let orders: Int
         let buildSeconds: Double
-        let figures: [Figure]
+        let figures: [BenchStats]
         let peakMemoryMiB: Double
         let storeBytes: Int64
     }
@@ -23,12 +17,14 @@ enum BrowseBench {
     static func run(path: String, orders count: Int, repeats: Int, log: (String) -> Void) throws -> Report {
         let store = try Store.open(path: path, create: true)
         let context = try ServiceContext(store: store, actor: .system)
-        let start = BenchClock.nanos()
+        let clock = ContinuousClock()
+        let start = clock.now
         let existing = try store.read { try store.orders.count() }
         if existing < Int64(count) {
             try build(store: store, context: context, from: Int(existing), to: count, log: log)
         }
-        let buildSeconds = Double(BenchClock.nanos() - start) / 1e9
+        let built = clock.now - start
+        let buildSeconds = Double(built.components.seconds) + Double(built.components.attoseconds) / 1e18
         let service = OrderService(context)
         // Identifiers of an order deep in the middle of the store.
         let middle = Int64(count / 2)
@@ -42,10 +38,9 @@ enum BrowseBench {
         let firstPage = try service.page(OrderFilter(), after: nil, limit: 50)
         var deepCursor = firstPage.next
         for _ in 0..<20 { deepCursor = try service.page(OrderFilter(), after: deepCursor, limit: 50).next }
-        var figures: [Figure] = []
+        var figures: [BenchStats] = []
         func time(_ name: String, _ body: () throws -> Void) throws {
-            let samples = try BenchClock.measure(repeats: repeats, body)
-            figures.append(Figure(query: name, p50Micros: BenchClock.percentile(samples, 50), p99Micros: BenchClock.percentile(samples, 99)))
+            figures.append(try BenchStats.measure(name, count: repeats) { _ in try body() })
         }
         try time("first page (50 newest)") { _ = try service.page(OrderFilter(), after: nil, limit: 50) }
         try time("next page (after cursor)") { _ = try service.page(OrderFilter(), after: firstPage.next, limit: 50) }
@@ -64,7 +59,7 @@ enum BrowseBench {
         }
         try time("order detail (attempts + refunds)") { _ = try service.detail(sample.0) }
         let bytes = Int64(FileSystem.size(path))
-        return Report(orders: count, buildSeconds: buildSeconds, figures: figures, peakMemoryMiB: BenchClock.peakMemoryMiB(),
+        return Report(orders: count, buildSeconds: buildSeconds, figures: figures, peakMemoryMiB: ProcessMemory.peakMiB(),
                       storeBytes: bytes)
     }
 

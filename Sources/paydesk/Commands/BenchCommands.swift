@@ -19,6 +19,7 @@ enum BenchCommands {
                 .value("decisions", "N", "decisions timed per kind (default 2000)"),
             ],
             run: route),
+        browseSpec,
     ]
 
     static func count(_ args: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws(PayError) -> Int {

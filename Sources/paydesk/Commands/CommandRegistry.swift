@@ -8,7 +8,6 @@ enum CommandRegistry {
         + BusinessCommands.specs
         + WorkerCommand.specs
         + AlertCommands.specs
-        + BenchBrowseCommand.specs
         + RouteCommands.specs
         + RiskCommands.specs
         + BenchCommands.specs

@@ -3,8 +3,8 @@ import PayCore
 import PayStore
 
 /// `paydesk bench browse [--orders N] [--repeats R] [--keep PATH]`.
-enum BenchBrowseCommand {
-    static let specs: [CommandSpec] = [
+extension BenchCommands {
+    static let browseSpec =
         CommandSpec(
             path: ["bench", "browse"],
             summary: "time the console's order queries on a store of N orders (figures, not pass/fail)",
@@ -12,10 +12,9 @@ enum BenchBrowseCommand {
             options: [.value("orders", "N", "how many orders (default 100000)"),
                       .value("repeats", "R", "how often each query runs (default 200)"),
                       .value("keep", "PATH", "build the store at PATH and keep it")],
-            run: run),
-    ]
+            run: browse)
 
-    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+    static func browse(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let orders = try positiveInt(args.value("orders"), field: "--orders", default: 100_000)
         let repeats = try positiveInt(args.value("repeats"), field: "--repeats", default: 200)
         let temporary = args.value("keep") == nil
@@ -29,14 +28,9 @@ enum BenchBrowseCommand {
         if json {
             try io.json(report)
         } else {
-            io.out("bench browse: \(report.orders) orders (built in \(String(format1: report.buildSeconds)) s, store \(report.storeBytes / 1_048_576) MiB)")
-            io.out("query".padding(toLength: 38, withPad: " ", startingAt: 0) + "p50".padding(toLength: 12, withPad: " ", startingAt: 0) + "p99")
-            for figure in report.figures {
-                io.out(figure.query.padding(toLength: 38, withPad: " ", startingAt: 0)
-                       + BenchClock.format(figure.p50Micros).padding(toLength: 12, withPad: " ", startingAt: 0)
-                       + BenchClock.format(figure.p99Micros))
-            }
-            io.out("peak memory: \(String(format1: report.peakMemoryMiB)) MiB")
+            io.out("bench browse: \(report.orders) orders (built in \(report.buildSeconds.oneDecimal) s, store \(report.storeBytes / 1_048_576) MiB)")
+            for figure in report.figures { io.out(figure.line) }
+            io.out("peak memory: \(report.peakMemoryMiB.oneDecimal) MiB")
         }
         return 0
     }
