@@ -111,6 +111,8 @@ public struct Order: Hashable, Sendable {
     public let status: OrderStatus
     /// The channel the order is (being) paid through, once a payment was tried.
     public let channel: String?
+    /// The operator who rang the order up (a cashier sees only their own sales).
+    public let operatorName: String?
     public let paidAmount: Money
     public let refundedAmount: Money
     public let createdAt: Timestamp
@@ -119,7 +121,7 @@ public struct Order: Hashable, Sendable {
 
     public init(id: Int64, serial: Serial, businessLine: BusinessLineCode, orderNo: MerchantOrderNo, amount: Money,
                 customerId: String?, items: [LineItem], subOrders: [SubOrder], attributes: [String: String],
-                status: OrderStatus, channel: String?, paidAmount: Money, refundedAmount: Money,
+                status: OrderStatus, channel: String?, operatorName: String? = nil, paidAmount: Money, refundedAmount: Money,
                 createdAt: Timestamp, updatedAt: Timestamp, expiresAt: Timestamp) {
         self.id = id
         self.serial = serial
@@ -132,6 +134,7 @@ public struct Order: Hashable, Sendable {
         self.attributes = attributes
         self.status = status
         self.channel = channel
+        self.operatorName = operatorName
         self.paidAmount = paidAmount
         self.refundedAmount = refundedAmount
         self.createdAt = createdAt

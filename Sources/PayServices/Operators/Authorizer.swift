@@ -13,7 +13,7 @@ public enum Authorizer {
     }
 
     /// "supervisor or admin".
-    static func rolesText(_ permission: Permission) -> String {
+    public static func rolesText(_ permission: Permission) -> String {
         let names = RolePermissions.roles(holding: permission).map(\.rawValue)
         switch names.count {
         case 0: return "a role that does not exist"

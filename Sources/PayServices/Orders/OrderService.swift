@@ -17,6 +17,7 @@ public struct OrderService {
     /// Creates an order, or returns the one already created with the same business line, order no
     /// and parameters (`created == false`). Other parameters under that order no: conflict.
     public func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool) {
+        try Authorizer.require(.checkout, actor: context.actor)
         let draft = try draft.validated()
         let store = context.store
         return try store.write {
@@ -35,8 +36,18 @@ public struct OrderService {
         }
     }
 
+    /// Refuses an order the actor may not see: a cashier sees only the sales they rang up.
+    public func checkVisible(_ order: Order) throws(PayError) {
+        if Authorizer.allows(.queryOrders, actor: context.actor) { return }
+        try Authorizer.require(.queryOwnOrders, actor: context.actor)
+        guard order.operatorName == context.actor.name else {
+            throw PayError.notPermitted("\(context.actor.name) (\(context.actor.role.rawValue)) may not look up order '\(order.orderNo)': it is not their sale; needs \(Authorizer.rolesText(.queryOrders))")
+        }
+    }
+
     /// The order and its attempts and refunds.
     public func detail(_ order: Order) throws(PayError) -> OrderDetail {
+        try checkVisible(order)
         let store = context.store
         return try store.read {
             OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
@@ -47,6 +58,7 @@ public struct OrderService {
         let store = context.store
         let found = try store.read { try store.orders.find(line, orderNo) }
         guard let found else { throw PayError.notFound("order '\(orderNo)' of \(line): not found") }
+        try checkVisible(found)
         return found
     }
 
@@ -67,6 +79,7 @@ public struct OrderService {
             }
         }
         guard let found else { throw PayError.notFound("serial '\(text)': no order, payment or refund has it") }
+        try checkVisible(found)
         return found
     }
 
@@ -83,18 +96,27 @@ public struct OrderService {
             return nil
         }
         guard let found else { throw PayError.notFound("channel serial '\(channelSerial)': no payment or refund has it") }
+        try checkVisible(found)
         return found
     }
 
     /// Orders any identifier names (order no, any serial, any channel serial, refund no).
     public func search(_ identifier: String) throws(PayError) -> [Order] {
         let store = context.store
-        return try store.read { try store.orders.lookup(identifier) }
+        let found = try store.read { try store.orders.lookup(identifier) }
+        if Authorizer.allows(.queryOrders, actor: context.actor) { return found }
+        try Authorizer.require(.queryOwnOrders, actor: context.actor)
+        return found.filter { $0.operatorName == context.actor.name }
     }
 
     /// One page of orders, newest first.
     public func page(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) throws(PayError) -> (orders: [Order], next: OrderCursor?) {
         guard (1...1000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 1000") }
+        var filter = filter
+        if !Authorizer.allows(.queryOrders, actor: context.actor) {
+            try Authorizer.require(.queryOwnOrders, actor: context.actor)
+            filter.operatorName = context.actor.name
+        }
         let store = context.store
         return try store.read { try store.orders.page(filter, after: cursor, limit: limit) }
     }

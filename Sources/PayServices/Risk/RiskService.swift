@@ -29,6 +29,7 @@ public struct RiskService {
     /// column and what was expected there (invalid input; nothing written); a name taken: conflict.
     @discardableResult
     public func addRule(name: String, action: RiskRuleRecord.Action, expression: String) throws(PayError) -> RiskRuleRecord {
+        try Authorizer.require(.manageRisk, actor: context.actor)
         guard !name.isEmpty, name.count <= 64,
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw PayError.invalidInput("rule name '\(name)': use 1–64 letters, digits, '-', '_' or '.'")
@@ -38,8 +39,13 @@ public struct RiskService {
         }
         let store = context.store
         let now = context.now
-        let actor = context.actor.name
-        return try store.write { try store.riskRules.insert(name: name, action: action, expression: expression, createdBy: actor, at: now) }
+        let actor = context.actor
+        return try store.write {
+            let rule = try store.riskRules.insert(name: name, action: action, expression: expression, createdBy: actor.name, at: now)
+            try AuditLog(context).append(actor: actor, action: "risk.rule.add", target: "risk-rule:\(name)",
+                                         detail: "\(action.rawValue) when \(expression)")
+            return rule
+        }
     }
 
     /// The stored rules, each with its parse error if its text no longer parses.

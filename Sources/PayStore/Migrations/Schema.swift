@@ -70,6 +70,7 @@ public enum Schema {
     CREATE INDEX orders_channel_created ON orders (channel, created_at, id);
     CREATE INDEX orders_order_no ON orders (order_no);
     CREATE INDEX orders_customer_created ON orders (customer_id, created_at);
+    CREATE INDEX orders_operator_created ON orders (operator, created_at, id);
     CREATE INDEX orders_open_expiry ON orders (expires_at) WHERE status IN ('CREATED', 'PAYING');
 
     CREATE TABLE order_items (

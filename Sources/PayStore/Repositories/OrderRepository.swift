@@ -7,14 +7,17 @@ public struct OrderFilter: Hashable, Sendable {
     public var channel: String?
     public var since: Timestamp?
     public var until: Timestamp?
+    /// Only orders this operator rang up (a cashier's own sales).
+    public var operatorName: String?
 
     public init(status: OrderStatus? = nil, businessLine: BusinessLineCode? = nil, channel: String? = nil,
-                since: Timestamp? = nil, until: Timestamp? = nil) {
+                since: Timestamp? = nil, until: Timestamp? = nil, operatorName: String? = nil) {
         self.status = status
         self.businessLine = businessLine
         self.channel = channel
         self.since = since
         self.until = until
+        self.operatorName = operatorName
     }
 }
 
@@ -112,6 +115,7 @@ public struct OrderRepository {
         if let channel = filter.channel { clauses.append("channel = ?"); arguments.append(channel) }
         if let since = filter.since { clauses.append("created_at >= ?"); arguments.append(since.milliseconds) }
         if let until = filter.until { clauses.append("created_at < ?"); arguments.append(until.milliseconds) }
+        if let name = filter.operatorName { clauses.append("operator = ?"); arguments.append(name) }
         if let cursor {
             clauses.append("(created_at, id) < (?, ?)")
             arguments.append(cursor.createdAt)
@@ -167,6 +171,7 @@ public struct OrderRepository {
             attributes: JSONText.decode(row.string("attributes")),
             status: try OrderStatus.parse(row.string("status")),
             channel: row.optionalString("channel"),
+            operatorName: row.optionalString("operator"),
             paidAmount: Money(minorUnits: row.int64("paid_minor"), currency: currency),
             refundedAmount: Money(minorUnits: row.int64("refunded_minor"), currency: currency),
             createdAt: Timestamp(milliseconds: row.int64("created_at")),

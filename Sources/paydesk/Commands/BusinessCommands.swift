@@ -17,7 +17,7 @@ enum BusinessCommands {
 
     static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let context = try CommandLineApp.openContext(args, io: io)
-        let lines = try context.store.read { try context.store.businessLines.all() }
+        let lines = try BusinessLineService(context).all()
         if args.has("json") {
             struct Line: Encodable { let code, name, layout, currency, notifyUrl: String; let notifySecretSet: Bool }
             struct Result: Encodable { let businessLines: [Line] }
@@ -39,17 +39,10 @@ enum BusinessCommands {
         guard let code = args.positionals.first else { throw PayError.usage("missing the business line L") }
         let line = try BusinessLineCode(code, field: "business line")
         let url = args.value("notify-url")
-        if let url, !url.isEmpty, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-            throw PayError.invalidInput("--notify-url '\(url)': must start with http:// or https://")
-        }
         let secret = args.value("notify-secret")
         if url == nil && secret == nil { throw PayError.usage("give --notify-url and/or --notify-secret") }
         let context = try CommandLineApp.openContext(args, io: io)
-        let store = context.store
-        try store.write {
-            _ = try store.businessLines.require(line)
-            try store.businessLines.updateNotify(line, url: url, secret: secret)
-        }
+        try BusinessLineService(context).setNotification(line, url: url, secret: secret)
         io.out("Business line \(line): notifications \(url.map { $0.isEmpty ? "off" : "to \($0)" } ?? "unchanged")\(secret != nil ? ", secret updated" : "").")
         return 0
     }
@@ -111,7 +104,7 @@ enum AlertCommands {
             state = upper
         }
         let context = try CommandLineApp.openContext(args, io: io)
-        let alerts = try context.store.read { try context.store.alerts.list(state: state) }
+        let alerts = try AlertService(context).list(state: state)
         if args.has("json") {
             struct Alert: Encodable { let id: Int64; let rule, key, severity, state, message: String; let count: Int64; let firstAt, lastAt: String; let ackedBy: String? }
             struct Result: Encodable { let alerts: [Alert] }
@@ -132,9 +125,7 @@ enum AlertCommands {
     static func ack(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         guard let text = args.positionals.first, let id = Int64(text) else { throw PayError.usage("alerts ack: give the alert's number") }
         let context = try CommandLineApp.openContext(args, io: io)
-        let store = context.store
-        let done = try store.write { try store.alerts.acknowledge(id, by: context.actor.name, at: context.now) }
-        guard done else { throw PayError.notFound("alert #\(id): no firing alert with that number") }
+        try AlertService(context).acknowledge(id)
         io.out("Alert #\(id) acknowledged.")
         return 0
     }

@@ -1,0 +1,57 @@
+import PayCore
+import PayStore
+
+/// Business-line settings that only an admin changes: where merchant notifications go.
+public struct BusinessLineService {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    public func all() throws(PayError) -> [BusinessLine] {
+        let store = context.store
+        return try store.read { try store.businessLines.all() }
+    }
+
+    /// Sets the notify URL (empty: off) and/or the HMAC secret; nil leaves one unchanged. Audited.
+    public func setNotification(_ code: BusinessLineCode, url: String?, secret: String?) throws(PayError) {
+        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        if let url, !url.isEmpty, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw PayError.invalidInput("--notify-url '\(url)': must start with http:// or https://")
+        }
+        if let secret, secret.count > 256 { throw PayError.invalidInput("--notify-secret: at most 256 characters") }
+        let store = context.store
+        try store.write {
+            _ = try store.businessLines.require(code)
+            try store.businessLines.updateNotify(code, url: url, secret: secret)
+            var changes: [String] = []
+            if let url { changes.append("notify URL \(url.isEmpty ? "off" : url)") }
+            if secret != nil { changes.append("secret changed") }
+            try AuditLog(context).append(actor: context.actor, action: "business.notify", target: "business:\(code)",
+                                         detail: changes.joined(separator: ", "))
+        }
+    }
+}
+
+/// The alert panel's actions.
+public struct AlertService {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    public func list(state: String?) throws(PayError) -> [AlertRecord] {
+        let store = context.store
+        return try store.read { try store.alerts.list(state: state) }
+    }
+
+    /// Acknowledges a firing alert (it keeps counting, and resolves by itself when it clears).
+    public func acknowledge(_ id: Int64) throws(PayError) {
+        try Authorizer.require(.manageAlerts, actor: context.actor)
+        let store = context.store
+        try store.write {
+            guard try store.alerts.acknowledge(id, by: context.actor.name, at: context.now) else {
+                throw PayError.notFound("alert #\(id): no firing alert with that number")
+            }
+            try AuditLog(context).append(actor: context.actor, action: "alert.ack", target: "alert:\(id)")
+        }
+    }
+}
