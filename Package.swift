@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
