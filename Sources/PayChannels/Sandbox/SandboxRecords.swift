@@ -1,0 +1,110 @@
+import PayCore
+import PayStore
+
+/// A payment in a sandbox PSP's ledger, in channel-neutral words; each PSP says it in its own.
+public struct SandboxPayment: Hashable, Sendable {
+    public enum Status: String, Sendable {
+        /// A pay code issued, not scanned yet (Alipay WAIT_BUYER_PAY, WeChat NOTPAY).
+        case waiting
+        /// The customer is entering a password (WeChat USERPAYING, Alipay 10003).
+        case paying
+        case paid
+        /// Closed unpaid (TRADE_CLOSED / CLOSED).
+        case closed
+        /// Revoked while paying (WeChat REVOKED).
+        case revoked
+        /// Refused (PAYERROR); `failureCode` says why.
+        case failed
+    }
+
+    public let channel: String
+    public let account: String
+    public let tradeNo: String
+    public let outTradeNo: String
+    public let amount: Money
+    public let mode: String
+    public let payer: String?
+    public let subject: String
+    public internal(set) var status: Status
+    public let failureCode: String?
+    public let fee: Money
+    public let refunded: Money
+    public let createdAt: Timestamp
+    public let paidAt: Timestamp?
+    public let dueAt: Timestamp?
+
+    /// The amount's last two digits in minor units: the sandbox trigger (DESIGN §5).
+    public var trigger: Int { Int(amount.minorUnits % 100) }
+
+    init(row: Row) {
+        let currency = Currency(code: row.string("currency")) ?? .CNY
+        channel = row.string("channel")
+        account = row.string("account")
+        tradeNo = row.string("trade_no")
+        outTradeNo = row.string("out_trade_no")
+        amount = Money(minorUnits: row.int64("amount_minor"), currency: currency)
+        mode = row.string("mode")
+        payer = row.optionalString("payer")
+        subject = row.string("subject")
+        status = Status(rawValue: row.string("status")) ?? .failed
+        failureCode = row.optionalString("failure_code")
+        fee = Money(minorUnits: row.int64("fee_minor"), currency: currency)
+        refunded = Money(minorUnits: row.int64("refunded_minor"), currency: currency)
+        createdAt = Timestamp(milliseconds: row.int64("created_at"))
+        paidAt = row.optionalInt64("paid_at").map { Timestamp(milliseconds: $0) }
+        dueAt = row.optionalInt64("due_at").map { Timestamp(milliseconds: $0) }
+    }
+}
+
+/// A refund in a sandbox PSP's ledger.
+public struct SandboxRefund: Hashable, Sendable {
+    public enum Status: String, Sendable { case processing, succeeded, failed }
+
+    public let channel: String
+    public let account: String
+    public let refundId: String
+    public let outRefundNo: String
+    public let tradeNo: String
+    public let amount: Money
+    /// The part of the payment's fee given back with this refund.
+    public let fee: Money
+    public let status: Status
+    public let createdAt: Timestamp
+    public let settledAt: Timestamp?
+
+    init(row: Row) {
+        let currency = Currency(code: row.string("currency")) ?? .CNY
+        channel = row.string("channel")
+        account = row.string("account")
+        refundId = row.string("refund_id")
+        outRefundNo = row.string("out_refund_no")
+        tradeNo = row.string("trade_no")
+        amount = Money(minorUnits: row.int64("amount_minor"), currency: currency)
+        fee = Money(minorUnits: row.int64("fee_minor"), currency: currency)
+        status = Status(rawValue: row.string("status")) ?? .failed
+        createdAt = Timestamp(milliseconds: row.int64("created_at"))
+        settledAt = row.optionalInt64("settled_at").map { Timestamp(milliseconds: $0) }
+    }
+}
+
+/// A callback a sandbox PSP queued for the center, with its headers and body exactly as sent.
+public struct SandboxCallback: Hashable, Sendable {
+    public let id: Int64
+    public let channel: String
+    public let account: String
+    /// The center serial it is about (payment or refund).
+    public let orderNo: String
+    public let kind: String
+    public let headers: [String: String]
+    public let body: [UInt8]
+    /// When the PSP sends it.
+    public let sentAt: Timestamp
+    public let deliveredAt: Timestamp?
+}
+
+/// One text message the sandbox "sent".
+public struct SandboxSMSMessage: Hashable, Sendable {
+    public let to: String
+    public let text: String
+    public let sentAt: Timestamp
+}
