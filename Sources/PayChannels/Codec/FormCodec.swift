@@ -12,9 +12,15 @@ public enum FormCodec {
         for (index, part) in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false).enumerated() {
             if part.isEmpty { continue }
             let pieces = part.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard pieces.count == 2 else { throw NotificationRejection("form pair \(index + 1) has no '='") }
             let key = try decode(Array(pieces[0]), what: "key of pair \(index + 1)")
-            let value = pieces.count > 1 ? try decode(Array(pieces[1]), what: "value of '\(key)'") : ""
+            let value = try decode(Array(pieces[1]), what: "value of '\(key)'")
             guard !key.isEmpty else { throw NotificationRejection("form pair \(index + 1) has an empty key") }
+            // why: keys are ASCII names in every channel's spec; anything else is an attempt to smuggle.
+            guard key.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+                                        || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) else {
+                throw NotificationRejection("form key of pair \(index + 1) is not a plain ASCII name")
+            }
             guard seen.insert(key).inserted else { throw NotificationRejection("form key '\(key)' appears more than once") }
             pairs.append((key, value))
         }
