@@ -21,6 +21,7 @@ public struct DemoSeeder {
             try store.meta.set("store.kind", "demo")
             try seedBusinessLines()
             try seedChannelAccounts()
+            try seedChannelKeys()
             try seedPastOrders()
         }
     }

@@ -5,4 +5,5 @@ enum CommandRegistry {
         InitCommand.specs
         + OrderCommands.specs
         + ClockCommand.specs
+        + SandboxCommands.specs + NotifyCommand.specs
 }
