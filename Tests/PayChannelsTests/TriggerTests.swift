@@ -194,3 +194,23 @@ import PayCore
         #expect(succeeded(try h.pay("acquirer-a", 1200).1) != nil)
     }
 }
+
+/// The wallet is a balance book: debits take from it, refunds give back, a short balance declines.
+@Suite struct WalletTests {
+    @Test func balanceGoesDownAndBackUp() throws {
+        let h = try SandboxHarness(only: ["wallet"])
+        let plugin = try h.plugin("wallet-main")
+        let opening = try h.sandbox.walletBalance(customer: "C1001", currency: .CNY)
+        #expect(opening == 500_000)
+        let (serial, reply) = try h.pay("wallet-main", 100_000)
+        guard case .succeeded(let id) = reply.result else { Issue.record("\(reply)"); return }
+        #expect(try h.sandbox.walletBalance(customer: "C1001", currency: .CNY) == 400_000)
+        _ = plugin.refund(RefundRequest(refundSerial: "R1", paymentSerial: serial, channelSerial: id, amount: SandboxHarness.cny(30_000),
+                                        paymentAmount: SandboxHarness.cny(100_000), reason: "x"))
+        #expect(try h.sandbox.walletBalance(customer: "C1001", currency: .CNY) == 430_000)
+        let big = try h.pay("wallet-main", 450_000).1
+        guard case .declined(let code, _) = big.result else { Issue.record("\(big)"); return }
+        #expect(code == DeclineCode.insufficientFunds)
+        #expect(try h.sandbox.walletBalance(customer: "C1001", currency: .CNY) == 430_000)
+    }
+}

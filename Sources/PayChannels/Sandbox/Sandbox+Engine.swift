@@ -145,6 +145,12 @@ extension Sandbox {
                       failsLater ? now.adding(milliseconds: try latency(channel: psp.channel)).milliseconds : nil])
             try db.execute("UPDATE sandbox_payments SET refunded_minor = refunded_minor + ? WHERE trade_no = ?",
                            [amount.minorUnits, payment.tradeNo])
+            if psp.channel == "wallet", !failsLater, let customer = payment.payer {
+                // The wallet's refund is a credit back to the customer's balance.
+                _ = try walletBalance(customer: customer, currency: amount.currency)
+                try db.execute("UPDATE sandbox_wallets SET balance_minor = balance_minor + ? WHERE customer = ? AND currency = ?",
+                               [amount.minorUnits, customer, amount.currency.code])
+            }
             let refund = try db.row("SELECT * FROM sandbox_refunds WHERE refund_id = ?", [refundId]).map(SandboxRefund.init)!
             if !failsLater { try enqueueRefundCallback(refund, psp: psp, at: now) }
             return .refund(refund)

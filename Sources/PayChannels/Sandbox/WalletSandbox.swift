@@ -43,15 +43,6 @@ final class WalletSandbox: SandboxPSP {
         case .token: return answer(["status": "ERROR", "message": "not supported"])
         case .bill(let day): return answer(["status": "SUCCEEDED", "statement": bill(day)])
         case .refund(let refund):
-            if case .refund = request, refund.status == .succeeded, let payment = try? sandbox.payment(tradeNo: refund.tradeNo), let customer = payment.payer {
-                // The credit goes back to the customer's balance (once: a replayed refund finds it made).
-                _ = try? sandbox.db.execute("""
-                    UPDATE sandbox_wallets SET balance_minor = balance_minor + ? WHERE customer = ? AND currency = ?
-                      AND NOT EXISTS (SELECT 1 FROM sandbox_settings WHERE channel = 'wallet' AND account = ? AND name = ?)
-                    """, [refund.amount.minorUnits, customer, refund.amount.currency.code, account, "credited:" + refund.refundId])
-                _ = try? sandbox.db.execute("INSERT OR IGNORE INTO sandbox_settings (channel, account, name, value) VALUES ('wallet', ?, ?, '1')",
-                                            [account, "credited:" + refund.refundId])
-            }
             let status = switch refund.status { case .succeeded: "SUCCEEDED"; case .processing: "PENDING"; case .failed: "FAILED" }
             return answer(["status": status, "id": refund.refundId, "amount": refund.amount.minorUnits, "currency": refund.amount.currency.code])
         case .payment(let payment):
