@@ -214,3 +214,16 @@ import PayCore
         #expect(try h.sandbox.walletBalance(customer: "C1001", currency: .CNY) == 430_000)
     }
 }
+
+@Suite struct ChannelResultMappingTests {
+    @Test func resultsMapToAttemptStatusAndFailureKind() {
+        #expect(ChannelResult.succeeded(channelSerial: "x").attemptStatus == .succeeded)
+        #expect(ChannelResult.pending.attemptStatus == .pending)
+        #expect(ChannelResult.declined(code: DeclineCode.declined, message: "").failureKind == .declined)
+        #expect(ChannelResult.declined(code: DeclineCode.closed, message: "").attemptStatus == .closed)
+        // A payment the channel never saw (trigger 54 after its timeout) failed without moving money: safe to retry.
+        #expect(ChannelResult.declined(code: DeclineCode.notFound, message: "").failureKind == .system)
+        #expect(ChannelResult.systemError(message: "").failureKind == .system)
+        #expect(ChannelResult.unknown(message: "").attemptStatus == .unknown && ChannelResult.unknown(message: "").failureKind == .unknown)
+    }
+}

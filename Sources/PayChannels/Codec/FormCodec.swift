@@ -52,7 +52,7 @@ public enum FormCodec {
             if c == UInt8(ascii: "+") {
                 out.append(0x20); i += 1
             } else if c == UInt8(ascii: "%") {
-                guard i + 2 < bytes.count + 0, i + 2 <= bytes.count - 1, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else {
+                guard i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) else {
                     throw NotificationRejection("bad percent escape in the \(what)")
                 }
                 out.append(h << 4 | l); i += 3
