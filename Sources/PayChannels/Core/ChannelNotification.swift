@@ -46,22 +46,3 @@ public struct ChannelNotification: Hashable, Sendable {
         self.notificationId = notificationId
     }
 }
-
-/// The answer the center sends back to a channel's callback.
-public struct ChannelAck: Hashable, Sendable {
-    public let status: Int
-    public let body: String
-    public init(status: Int, body: String) { self.status = status; self.body = body }
-}
-
-/// Why a callback was refused: said to the log and recorded beside the raw callback.
-public struct NotificationRejection: Error, Hashable, Sendable, CustomStringConvertible {
-    public let reason: String
-    /// The message names another account (app id, serial, merchant id): try the channel's next account.
-    public let notForThisAccount: Bool
-    public init(_ reason: String, notForThisAccount: Bool = false) {
-        self.reason = reason
-        self.notForThisAccount = notForThisAccount
-    }
-    public var description: String { reason }
-}
