@@ -114,3 +114,27 @@ import TestSupport
         #expect(run.stdout.hasPrefix("#支付宝业务明细查询") && run.stdout.contains(serial))
     }
 }
+
+/// The worker's seam: due sandbox callbacks go through the inbox once each.
+@Suite struct GatewayDeliveryTests {
+    @Test func dueCallbacksAreDeliveredOnceAndRecorded() throws {
+        let directory = TemporaryDirectory("gateway")
+        let store = try Store.open(path: directory.path("paydesk.db"), create: true)
+        let clock = TestClock(try Timestamp.parse("2026-11-21T09:00:00Z"))
+        for account in SandboxHarness.template.accounts.values { try store.channelAccounts.insert(account, at: clock.now()) }
+        try FileManager.default.copyItem(atPath: SandboxHarness.template.path, toPath: Sandbox.path(forStore: store.path))
+        let gateway = try ChannelGateway(store: store, clock: clock)
+        try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
+        let plugin = try gateway.plugin(for: SandboxHarness.template.accounts["wechat-direct"]!)
+        _ = plugin.pay(PayRequest(serial: "P1", amount: SandboxHarness.cny(1256), mode: .authCode("134567890123456789"), subject: "x"))
+        clock.advance(seconds: 1)
+        var applied: [ChannelNotification] = []
+        let first = try gateway.deliverDueCallbacks(to: store) { applied.append($0) }
+        #expect(first.count == 2 && applied.count == 2)
+        clock.advance(seconds: 5)
+        try gateway.deliverDueCallbacks(to: store) { applied.append($0) }
+        #expect(applied.map(\.status) == [.succeeded, .succeeded, .succeeded, .pending])
+        #expect(try gateway.deliverDueCallbacks(to: store) { applied.append($0) }.isEmpty)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM channel_callbacks WHERE verdict = 'accepted'") == 4)
+    }
+}

@@ -19,6 +19,24 @@ public final class ChannelGateway {
 
     /// The door for raw callbacks, recording into `store`.
     public func inbox(_ store: Store) -> CallbackInbox { CallbackInbox(store: store, registry: registry) }
+
+    /// Hands every callback the sandbox PSPs have sent by now to the inbox, as the network would:
+    /// each is verified and recorded, `apply` gets the accepted ones, and the callback is marked
+    /// delivered once `apply` returned (a throw leaves it for the next round, as a channel retries
+    /// an unacknowledged callback). The worker's "sandbox callbacks" job.
+    @discardableResult
+    public func deliverDueCallbacks(to store: Store, limit: Int = 100,
+                                    apply: (ChannelNotification) throws -> Void) throws -> [CallbackInbox.Receipt] {
+        let inbox = inbox(store)
+        var receipts: [CallbackInbox.Receipt] = []
+        for callback in try sandbox.undeliveredCallbacks(limit: limit) {
+            let receipt = try inbox.receive(channel: callback.channel, headers: callback.headers, body: callback.body)
+            if let notification = receipt.notification { try apply(notification) }
+            try sandbox.markDelivered(callback.id)
+            receipts.append(receipt)
+        }
+        return receipts
+    }
 }
 
 extension ChannelResult {

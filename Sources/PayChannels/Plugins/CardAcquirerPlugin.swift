@@ -21,12 +21,16 @@ public final class CardAcquirerPlugin: HMACJSONPlugin {
         do throws(NotificationRejection) {
             try verifySigned(response)
             let fields = Self.flatten(try SafeJSON.object(response.body, what: "answer"))
+            if fields["error.type"] == "card_error" {
+                throw NotificationRejection("card refused by the acquirer: \(fields["error.code"] ?? "")", notForThisAccount: true)
+            }
             guard response.status == 200, let token = fields["id"], let first6 = fields["card.first6"], let last4 = fields["card.last4"] else {
                 throw NotificationRejection(fields["error.message"] ?? "no token in the answer")
             }
             return CardToken(token: token, first6: first6, last4: last4, brand: fields["card.brand"] ?? "")
         } catch {
-            throw PayError.internal("card tokenize: \(error.reason)")
+            // why: notForThisAccount marks the acquirer's verdict on the card itself, which the customer can fix.
+            throw error.notForThisAccount ? PayError.invalidInput(error.reason) : PayError.internal("card tokenize: \(error.reason)")
         }
     }
 
