@@ -4,7 +4,9 @@ import PayCore
 /// the parameters but `signature` sorted by key as `k=v&…`, SHA-256 hex digest of that, signed
 /// SHA256withRSA and Base64-encoded; `certId` names the key. `txnAmt` is integer fen and
 /// `currencyCode` the ISO numeric code (156). `respCode` 00 is success, 03/04/05 not final,
-/// 34 no such trade; a query's `origRespCode` gives the original trade's state. Callbacks are
+/// 01/02 system, 11 bad signature, 12 duplicate, 34 no such trade, 35/36 original trade in the
+/// wrong state or not matching, 60 refused by the issuer (ISO 8583 code in brackets in `respMsg`);
+/// a query's `origRespCode` gives the original trade's state. Callbacks are
 /// acknowledged with HTTP 200 ("ok").
 ///
 /// Config: `mer_id`, `sign_private_key`, `sign_cert_id` (the center's), `verify_public_key`,
@@ -101,10 +103,10 @@ public final class UnionPayPlugin: ChannelPlugin {
         case "03", "04": return ChannelReply(result: .unknown(message: message), channelStatus: code)
         case "05": return ChannelReply(result: .pending, channelStatus: code)
         case "34": return declined(DeclineCode.notFound, message, status: code)
-        case "06", "01": return ChannelReply(result: .systemError(message: message), channelStatus: code)
-        case "61": return declined(DeclineCode.insufficientFunds, message, status: code)
-        case "12" where {
-            if case .close = operation { return true } else { return false } }():
+        case "01", "02", "06": return ChannelReply(result: .systemError(message: message), channelStatus: code)
+        case "60" where (fields["respMsg"] ?? "").hasSuffix("51]"): return declined(DeclineCode.insufficientFunds, message, status: code)
+        case "35" where fields["origRespCode"] == "00" && { if case .close = operation { return true } else { return false } }():
+            // The revoke lost the race: the original consumption had succeeded.
             return ChannelReply(result: .succeeded(channelSerial: fields["origQryId"] ?? queryId), channelStatus: "00")
         default:
             if case .refund = operation { return declined(DeclineCode.refundFailed, message, status: code) }
@@ -122,7 +124,7 @@ public final class UnionPayPlugin: ChannelPlugin {
             case "00": return ChannelReply(result: .succeeded(channelSerial: queryId), channelStatus: orig, channelRefundSerial: isRefund ? queryId : nil)
             case "03", "04", "05": return ChannelReply(result: .pending, channelStatus: orig)
             case "34": return declined(DeclineCode.notFound, fields["origRespMsg"] ?? orig, status: orig)
-            case "31": return declined(DeclineCode.closed, fields["origRespMsg"] ?? "revoked", status: orig)
+            case "01" where (fields["origRespMsg"] ?? "").hasSuffix("[撤销]"): return declined(DeclineCode.closed, fields["origRespMsg"]!, status: orig)
             default: return declined(isRefund ? DeclineCode.refundFailed : DeclineCode.declined, fields["origRespMsg"] ?? orig, status: orig)
             }
         case .close:

@@ -85,20 +85,21 @@ final class UnionPaySandbox: SandboxPSP {
         switch payment.status {
         case .paid: ("00", "成功[0000000]")
         case .waiting, .paying: ("05", "交易已受理，请稍后查询交易结果")
-        case .closed, .revoked: ("31", "交易已撤销")
+        case .closed, .revoked: ("01", "交易失败[撤销]")
         case .failed:
-            payment.failureCode == SandboxFailure.insufficientFunds ? ("61", "余额不足") : ("60", "交易失败，详情请咨询您的发卡行")
+            // why: respCode 60 covers every issuer refusal; the issuer's ISO 8583 code rides in brackets (51: insufficient funds).
+            payment.failureCode == SandboxFailure.insufficientFunds ? ("60", "交易失败，详情请咨询您的发卡行[1000051]") : ("60", "交易失败，详情请咨询您的发卡行[1000005]")
         }
     }
 
     override func encode(_ outcome: SandboxOutcome, for request: SandboxRequest, account: String) -> HTTPMessage {
         switch outcome {
-        case .systemError(let message): return answer(["respCode": "06", "respMsg": "系统繁忙，请稍后再试 \(message)"], account: account)
+        case .systemError(let message): return answer(["respCode": "02", "respMsg": "系统未开放或暂时关闭，请稍后再试 \(message)"], account: account)
         case .refused(let refusal):
             switch refusal {
             case .notFound: return answer(["respCode": "34", "respMsg": "查无此交易"], account: account)
-            case .refundTooLarge: return answer(["respCode": "35", "respMsg": "退货金额超限"], account: account)
-            case .notPaid: return answer(["respCode": "36", "respMsg": "原交易状态不正确"], account: account)
+            case .refundTooLarge: return answer(["respCode": "36", "respMsg": "与原交易信息不符[退货金额超限]"], account: account)
+            case .notPaid: return answer(["respCode": "35", "respMsg": "原交易不存在或状态不正确"], account: account)
             case .duplicate: return answer(["respCode": "12", "respMsg": "重复交易"], account: account)
             case .invalid(let why): return answer(["respCode": "10", "respMsg": why], account: account)
             }
@@ -115,7 +116,7 @@ final class UnionPaySandbox: SandboxPSP {
                 switch refund.status {
                 case .succeeded: params["origRespCode"] = "00"; params["origRespMsg"] = "成功"
                 case .processing: params["origRespCode"] = "05"; params["origRespMsg"] = "交易已受理"
-                case .failed: params["origRespCode"] = "62"; params["origRespMsg"] = "退货失败"
+                case .failed: params["origRespCode"] = "01"; params["origRespMsg"] = "交易失败"
                 }
             } else {
                 params["respCode"] = "00"; params["respMsg"] = "成功[0000000]"
@@ -137,7 +138,8 @@ final class UnionPaySandbox: SandboxPSP {
                 params["origRespCode"] = code; params["origRespMsg"] = message
             case .close:
                 if payment.status == .paid {
-                    params["respCode"] = "12"; params["respMsg"] = "原交易已成功"; params["origQryId"] = payment.tradeNo
+                    params["respCode"] = "35"; params["respMsg"] = "原交易不存在或状态不正确[原交易已成功]"
+                    params["origRespCode"] = "00"; params["origQryId"] = payment.tradeNo
                 } else {
                     params["respCode"] = "00"; params["respMsg"] = "成功"
                 }
@@ -170,7 +172,7 @@ final class UnionPaySandbox: SandboxPSP {
                 "origQryId": payment.tradeNo, "queryId": refund.refundId, "txnAmt": String(refund.amount.minorUnits),
                 "currencyCode": NumericCurrency.code(refund.amount.currency), "txnTime": ChannelTime.compact(refund.createdAt),
                 "traceNo": String(refund.refundId.suffix(6)),
-                "respCode": refund.status == .succeeded ? "00" : "62", "respMsg": refund.status == .succeeded ? "成功" : "退货失败"],
+                "respCode": refund.status == .succeeded ? "00" : "01", "respMsg": refund.status == .succeeded ? "成功" : "交易失败"],
                account: payment.account, at: at)
     }
 }
