@@ -93,14 +93,8 @@ extension Sandbox {
             }
         case .account(let customer):
             payer = customer
-            if psp.channel == "wallet", status == .paid {
-                let balance = try walletBalance(customer: customer, currency: amount.currency)
-                if balance < amount.minorUnits {
-                    status = .failed; failure = SandboxFailure.insufficientFunds
-                } else {
-                    try db.execute("UPDATE sandbox_wallets SET balance_minor = balance_minor - ? WHERE customer = ? AND currency = ?",
-                                   [amount.minorUnits, customer, amount.currency.code])
-                }
+            if psp.channel == "wallet", status == .paid, try walletBalance(customer: customer, currency: amount.currency) < amount.minorUnits {
+                status = .failed; failure = SandboxFailure.insufficientFunds
             }
         }
         let fee = status == .paid ? try self.fee(account: account, amount: amount) : .zero(amount.currency)
@@ -113,6 +107,13 @@ extension Sandbox {
                 """, [psp.channel, account, tradeNo, outTradeNo, amount.minorUnits, amount.currency.code, mode.name, payer, subject,
                       status.rawValue, failure, fee.minorUnits, now.milliseconds, status == .paid ? now.milliseconds : nil,
                       due?.milliseconds])
+            if status == .paid, psp.channel == "wallet", case .account(let customer) = mode {
+                // why: the guard on the balance makes a concurrent debit that would overdraw change nothing.
+                let debited = try db.execute("""
+                    UPDATE sandbox_wallets SET balance_minor = balance_minor - ? WHERE customer = ? AND currency = ? AND balance_minor >= ?
+                    """, [amount.minorUnits, customer, amount.currency.code, amount.minorUnits])
+                guard debited == 1 else { throw PayError.conflict("wallet balance of \(customer) changed while paying") }
+            }
             if status == .paid { try enqueuePaymentCallbacks(try payment(tradeNo: tradeNo)!, psp: psp, at: now) }
         }
         if trigger == 53 { throw TransportError.timeout }
