@@ -54,7 +54,7 @@ public final class AlipayPlugin: ChannelPlugin {
     }
 
     public override func sign(_ request: HTTPMessage) throws -> HTTPMessage {
-        let key = try RSAPrivateKey(pem: try config("app_private_key"))
+        let key = try KeyCache.privateKey(try config("app_private_key"))
         var pairs = try FormCodec.parse(request.body).map { ($0.key, $0.value) }
         let signed = FormCodec.signingString(Dictionary(uniqueKeysWithValues: pairs), excluding: ["sign"])
         pairs.append(("sign", key.signBase64(signed)))
@@ -76,7 +76,7 @@ public final class AlipayPlugin: ChannelPlugin {
         let content = String(text[colon.upperBound..<signStart.lowerBound])
         let signature = String(text[signStart.upperBound..<text.index(text.endIndex, offsetBy: -2)])
         let key: RSAPublicKey
-        do { key = try RSAPublicKey(pem: try config("alipay_public_key")) } catch { throw NotificationRejection("alipay_public_key: \(error)") }
+        do { key = try KeyCache.publicKey(try config("alipay_public_key")) } catch { throw NotificationRejection("alipay_public_key: \(error)") }
         guard key.verifyBase64(signature, for: content) else { throw NotificationRejection("RSA2 signature of the answer does not verify") }
         var fields = Self.flatten(try SafeJSON.object(Array(content.utf8), what: "answer"))
         fields["_status"] = String(response.status)
@@ -151,7 +151,7 @@ public final class AlipayPlugin: ChannelPlugin {
         guard params["sign_type"] == "RSA2" else { throw NotificationRejection("sign_type must be RSA2") }
         guard let sign = params["sign"], !sign.isEmpty else { throw NotificationRejection("no sign") }
         let key: RSAPublicKey
-        do { key = try RSAPublicKey(pem: try config("alipay_public_key")) } catch { throw NotificationRejection("alipay_public_key: \(error)") }
+        do { key = try KeyCache.publicKey(try config("alipay_public_key")) } catch { throw NotificationRejection("alipay_public_key: \(error)") }
         let content = FormCodec.signingString(params, excluding: ["sign", "sign_type"])
         guard key.verifyBase64(sign, for: content) else { throw NotificationRejection("RSA2 signature does not verify") }
     }

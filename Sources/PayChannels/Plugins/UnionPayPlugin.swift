@@ -59,7 +59,7 @@ public final class UnionPayPlugin: ChannelPlugin {
     }
 
     public override func sign(_ request: HTTPMessage) throws -> HTTPMessage {
-        let key = try RSAPrivateKey(pem: try config("sign_private_key"))
+        let key = try KeyCache.privateKey(try config("sign_private_key"))
         var pairs = try FormCodec.parse(request.body).map { ($0.key, $0.value) }
         pairs.append(("signature", key.signBase64(Self.digestText(Dictionary(uniqueKeysWithValues: pairs)))))
         var out = request
@@ -77,7 +77,7 @@ public final class UnionPayPlugin: ChannelPlugin {
         guard params["signMethod"] == "01" else { throw NotificationRejection("signMethod must be 01 (RSA)") }
         guard let signature = params["signature"] else { throw NotificationRejection("signature missing") }
         let key: RSAPublicKey
-        do { key = try RSAPublicKey(pem: try config("verify_public_key")) } catch { throw NotificationRejection("verify_public_key: \(error)") }
+        do { key = try KeyCache.publicKey(try config("verify_public_key")) } catch { throw NotificationRejection("verify_public_key: \(error)") }
         guard key.verifyBase64(signature, for: Self.digestText(params)) else { throw NotificationRejection("signature does not verify") }
         return params
     }

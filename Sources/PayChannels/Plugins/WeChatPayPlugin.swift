@@ -53,7 +53,7 @@ public final class WeChatPayPlugin: ChannelPlugin {
     }
 
     public override func sign(_ request: HTTPMessage) throws -> HTTPMessage {
-        let key = try RSAPrivateKey(pem: try config("merchant_private_key"))
+        let key = try KeyCache.privateKey(try config("merchant_private_key"))
         let timestamp = clock.now().seconds
         let nonce = Crypto.randomHex(16).uppercased()
         let message = "\(request.method)\n\(request.path)\n\(timestamp)\n\(nonce)\n\(request.bodyText)\n"
@@ -79,7 +79,7 @@ public final class WeChatPayPlugin: ChannelPlugin {
         }
         guard let body = String(validating: message.body, as: UTF8.self) else { throw NotificationRejection("body is not UTF-8") }
         let key: RSAPublicKey
-        do { key = try RSAPublicKey(pem: try config("platform_public_key")) } catch { throw NotificationRejection("platform_public_key: \(error)") }
+        do { key = try KeyCache.publicKey(try config("platform_public_key")) } catch { throw NotificationRejection("platform_public_key: \(error)") }
         guard key.verifyBase64(signature, for: "\(timestampText)\n\(nonce)\n\(body)\n") else {
             throw NotificationRejection("Wechatpay-Signature does not verify")
         }
