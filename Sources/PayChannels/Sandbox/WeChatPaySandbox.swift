@@ -6,10 +6,14 @@ import PayCore
 /// signs answers with the platform key in `Wechatpay-*` headers, and sends `TRANSACTION.SUCCESS` /
 /// `REFUND.*` callbacks whose `resource` is AEAD_AES_256_GCM-encrypted under the APIv3 key.
 final class WeChatPaySandbox: SandboxPSP {
+    /// The platform key's serial per account (deriving it costs a PEM round trip).
+    private var platformSerials: [String: String] = [:]
+
     init(sandbox: Sandbox) { super.init(sandbox: sandbox, channel: "wechat") }
 
     override func provision(_ account: ChannelAccount) throws -> [String: String] {
         let keys = try provisionRSA(account.id)
+        platformSerials[account.id] = nil
         let mchid = "16\(String(UInt64.random(in: 0..<100_000_000)).leftPadded(8))"
         let appid = "wx\(Crypto.randomHex(8))"
         // why: the APIv3 key is 32 bytes of text the merchant types into the merchant platform.
@@ -96,8 +100,10 @@ final class WeChatPaySandbox: SandboxPSP {
         let nonce = Crypto.randomHex(16).uppercased()
         guard let key = try? privateKey(account, "channel_private_key") else { return [:] }
         let signature = key.signBase64("\(ts)\n\(nonce)\n\(String(decoding: body, as: UTF8.self))\n")
+        let serial = platformSerials[account] ?? key.publicKey.serial
+        platformSerials[account] = serial
         return ["Content-Type": "application/json", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce,
-                "Wechatpay-Signature": signature, "Wechatpay-Serial": key.publicKey.serial]
+                "Wechatpay-Signature": signature, "Wechatpay-Serial": serial]
     }
 
     private func answer(_ status: Int, _ object: [String: Any]?, account: String) -> HTTPMessage {
