@@ -73,3 +73,16 @@ import PayCore
         }
     }
 }
+
+/// A channel refuses a payment code that is not its own, as a decline (the customer shows another).
+@Suite struct ForeignAuthCodeTests {
+    @Test(arguments: [("alipay-main", "134567890123456789"), ("wechat-direct", "280012345678901234"), ("unionpay-main", "134567890123456789")])
+    func foreignCodeIsDeclined(account: String, code: String) throws {
+        let h = try SandboxHarness()
+        let (serial, reply) = try h.pay(account, 1200, mode: .authCode(code))
+        guard case .declined(let decline, _) = reply.result else { Issue.record("\(reply)"); return }
+        #expect(decline == DeclineCode.declined)
+        guard case .declined(let notFound, _) = try h.plugin(account).query(serial: serial, amount: h.money(account, 1200)).result else { return }
+        #expect(notFound == DeclineCode.notFound)
+    }
+}

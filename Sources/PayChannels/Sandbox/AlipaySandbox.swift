@@ -99,6 +99,7 @@ final class AlipaySandbox: SandboxPSP {
             case .refundTooLarge: return answer(name, Self.failure("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限"), account: account)
             case .notPaid: return answer(name, Self.failure("ACQ.TRADE_STATUS_ERROR", "交易状态不合法"), account: account)
             case .duplicate: return answer(name, Self.failure("ACQ.CONTEXT_INCONSISTENT", "交易信息被篡改"), account: account)
+            case .badAuthCode: return answer(name, Self.failure("ACQ.PAYMENT_AUTH_CODE_INVALID", "支付失败，获取顾客账户信息失败，请顾客刷新付款码后重新收款"), account: account)
             case .invalid(let why): return answer(name, ["code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-parameter", "sub_msg": why], account: account)
             }
         case .bill(let day):

@@ -113,6 +113,7 @@ final class CardAcquirerSandbox: HMACJSONSandbox {
             case .refundTooLarge: return error(400, "invalid_request_error", "amount_too_large", "Refund exceeds the charge", account: account)
             case .notPaid: return error(400, "invalid_request_error", "charge_not_succeeded", "The charge has not succeeded", account: account)
             case .duplicate: return error(400, "invalid_request_error", "duplicate_reference", "reference reused", account: account)
+            case .badAuthCode: return error(400, "invalid_request_error", "parameter_invalid", "no barcodes here", account: account)
             case .invalid(let why): return error(400, "invalid_request_error", "parameter_invalid", why, account: account)
             }
         case .token(let token):

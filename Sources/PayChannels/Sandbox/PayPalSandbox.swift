@@ -67,6 +67,7 @@ final class PayPalSandbox: HMACJSONSandbox {
             case .refundTooLarge: return error(422, "UNPROCESSABLE_ENTITY", "REFUND_AMOUNT_EXCEEDED", "Refund exceeds the capture", account: account)
             case .notPaid: return error(422, "UNPROCESSABLE_ENTITY", "CAPTURE_NOT_COMPLETED", "The capture is not completed", account: account)
             case .duplicate: return error(422, "UNPROCESSABLE_ENTITY", "DUPLICATE_INVOICE_ID", "Duplicate invoice id", account: account)
+            case .badAuthCode: return error(400, "INVALID_REQUEST", "INVALID_PARAMETER_VALUE", "no barcodes here", account: account)
             case .invalid(let why): return error(400, "INVALID_REQUEST", "INVALID_PARAMETER_VALUE", why, account: account)
             }
         case .token: return error(404, "RESOURCE_NOT_FOUND", "RESOURCE_NOT_FOUND", "no such API", account: account)

@@ -51,6 +51,7 @@ extension Sandbox {
     private func pay(outTradeNo: String, amount: Money, mode: SandboxRequest.PayMode, subject: String,
                      psp: SandboxPSP, account: String, now: Timestamp) throws -> SandboxOutcome {
         guard amount.isPositive else { return .refused(.invalid("amount must be positive")) }
+        if case .barcode(let code) = mode, (try? AuthCode.channel(of: code)) != psp.channel { return .refused(.badAuthCode) }
         if let existing = try payment(psp.channel, account, outTradeNo: outTradeNo) {
             // Channels answer a repeated out_trade_no with the trade they have, if it is the same one.
             return existing.amount == amount ? .payment(existing) : .refused(.duplicate)

@@ -48,6 +48,8 @@ enum SandboxRefusal: Equatable {
     case notPaid
     /// The same out_trade_no with other parameters.
     case duplicate
+    /// The scanned code is not this channel's payment code (or not one at all).
+    case badAuthCode
     case invalid(String)
 }
 

@@ -101,6 +101,7 @@ final class UnionPaySandbox: SandboxPSP {
             case .refundTooLarge: return answer(["respCode": "36", "respMsg": "与原交易信息不符[退货金额超限]"], account: account)
             case .notPaid: return answer(["respCode": "35", "respMsg": "原交易不存在或状态不正确"], account: account)
             case .duplicate: return answer(["respCode": "12", "respMsg": "重复交易"], account: account)
+            case .badAuthCode: return answer(["respCode": "61", "respMsg": "输入的账号无效，请确认后输入"], account: account)
             case .invalid(let why): return answer(["respCode": "10", "respMsg": why], account: account)
             }
         case .token: return refuseRequest("not supported", account: account)

@@ -188,6 +188,7 @@ final class WeChatPaySandbox: SandboxPSP {
             case .refundTooLarge: return error(403, "NOT_ENOUGH", "可退金额不足", account: account)
             case .notPaid: return error(400, "INVALID_REQUEST", "订单未支付", account: account)
             case .duplicate: return error(400, "INVALID_REQUEST", "商户订单号重复", account: account)
+            case .badAuthCode: return error(403, "AUTH_CODE_INVALID", "付款码无效，请重新扫码", account: account)
             case .invalid(let why): return error(400, "PARAM_ERROR", why, account: account)
             }
         case .token: return error(404, "NOT_FOUND", "no such API", account: account)
