@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
+        .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

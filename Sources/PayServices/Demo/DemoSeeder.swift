@@ -22,6 +22,7 @@ public struct DemoSeeder {
             try seedBusinessLines()
             try seedChannelAccounts()
             try seedRoutingRisk()
+            try seedChannelKeys()
             try seedPastOrders()
             try seedOperators()
         }

@@ -13,4 +13,5 @@ enum CommandRegistry {
         + BenchCommands.specs
         + OperatorCommands.specs
         + AuditCommands.specs
+        + SandboxCommands.specs + NotifyCommand.specs
 }

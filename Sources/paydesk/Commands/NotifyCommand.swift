@@ -1,0 +1,69 @@
+import Foundation
+import PayChannels
+import PayCore
+import PayStore
+import PayServices
+
+/// `paydesk notify --channel C --body-file F [--header 'Name: value']...`: feed one raw channel
+/// callback exactly as an HTTP endpoint would receive it.
+enum NotifyCommand {
+    static let specs: [CommandSpec] = [
+        CommandSpec(
+            path: ["notify"],
+            summary: "feed one raw channel callback: verify, parse, record; print the channel's ack",
+            details: """
+            The body file is read as raw bytes and verified on those bytes. Exit 0 prints the ack the
+            channel expects; exit 3 means the callback was rejected (it is recorded as rejected and
+            nothing else changes).
+            """,
+            options: [
+                .value("channel", "C", "alipay, wechat, unionpay, card or paypal"),
+                .value("body-file", "F", "the callback's body, byte for byte"),
+                .value("header", "'Name: value'", "a request header", repeatable: true),
+            ],
+            run: run),
+    ]
+
+    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let channel = try args.required("channel")
+        _ = try ChannelRegistry.pluginType(for: channel)
+        let file = try args.required("body-file")
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PayError.invalidInput("--body-file '\(file)': cannot be read")
+        }
+        var headers: [String: String] = [:]
+        for (index, text) in args.all("header").enumerated() {
+            guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
+                throw PayError.invalidInput("--header #\(index + 1) '\(text)': expected 'Name: value'")
+            }
+            let name = String(text[..<colon]).trimmingCharacters(in: .whitespaces)
+            headers[name] = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let sandbox = try Sandbox(storePath: context.store.path, clock: context.clock)
+        let inbox = CallbackInbox(store: context.store, registry: ChannelRegistry(transport: sandbox, clock: context.clock))
+        let receipt = try inbox.receive(channel: channel, headers: headers, body: [UInt8](data))
+        if args.has("json") {
+            struct Ack: Encodable { let status: Int; let body: String }
+            struct Note: Encodable {
+                let channel: String; let account: String; let kind: String; let serial: String; let paymentSerial: String?
+                let channelSerial: String; let amount: String; let currency: String; let status: String; let channelStatus: String
+            }
+            struct Result: Encodable { let callbackId: Int64; let verdict: String; let reason: String?; let ack: Ack; let notification: Note? }
+            let note = receipt.notification.map {
+                Note(channel: $0.channel, account: $0.account, kind: $0.kind.rawValue, serial: $0.centerSerial, paymentSerial: $0.paymentSerial,
+                     channelSerial: $0.channelSerial, amount: $0.amount.decimalString, currency: $0.amount.currency.code,
+                     status: $0.status.rawValue, channelStatus: $0.channelStatus)
+            }
+            try io.json(Result(callbackId: receipt.id, verdict: note == nil ? "rejected" : "accepted", reason: receipt.rejection,
+                               ack: Ack(status: receipt.ack.status, body: receipt.ack.body), notification: note))
+        } else if receipt.notification != nil {
+            io.out(receipt.ack.body)
+        }
+        if let reason = receipt.rejection {
+            io.err("paydesk notify: \(channel) callback rejected: \(reason) (recorded as callback #\(receipt.id))")
+            return PayError.invalidInput("").exitCode
+        }
+        return 0
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import PayChannels
+import PayCore
+import PayStore
+import PayServices
+
+/// `paydesk sandbox outage|latency|callbacks|sms|bill`: the simulator's controls and what it sent.
+enum SandboxCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(
+            path: ["sandbox", "outage"],
+            summary: "take a sandbox channel (or one account of it) down or bring it back",
+            options: [
+                .value("channel", "C", "alipay, wechat, unionpay, card, paypal or wallet"),
+                .value("account", "A", "only this channel account (default: the whole channel)"),
+                .flag("on", "start the outage"),
+                .flag("off", "end the outage"),
+            ],
+            run: outage),
+        CommandSpec(
+            path: ["sandbox", "latency"],
+            summary: "set how long a sandbox pay code waits to be scanned (default 2000 ms)",
+            options: [
+                .value("channel", "C", "the channel"),
+                .value("ms", "N", "milliseconds, 0 to 3600000"),
+            ],
+            run: latency),
+        CommandSpec(
+            path: ["sandbox", "callbacks"],
+            summary: "list the callbacks the sandbox channels have sent, headers and body exactly as sent",
+            options: [.value("order", "NO", "only those about this center serial or merchant order no")],
+            run: callbacks),
+        CommandSpec(
+            path: ["sandbox", "sms"],
+            summary: "list the text messages the sandbox has sent",
+            options: [.value("to", "NUMBER", "only those to this number")],
+            run: sms),
+        CommandSpec(
+            path: ["sandbox", "bill"],
+            summary: "download a channel's bill for one UTC day, in the channel's format",
+            options: [
+                .value("channel", "C", "the channel"),
+                .value("date", "YYYY-MM-DD", "the day"),
+                .value("account", "A", "only this channel account (default: each of the channel's)"),
+            ],
+            run: bill),
+    ]
+
+    /// The store's context and the sandbox beside it, on the store's clock.
+    static func open(_ args: ParsedArguments, io: CommandIO) throws(PayError) -> (ServiceContext, Sandbox) {
+        let context = try CommandLineApp.openContext(args, io: io)
+        return (context, try Sandbox(storePath: context.store.path, clock: context.clock))
+    }
+
+    static func channel(_ args: ParsedArguments) throws(PayError) -> String {
+        let channel = try args.required("channel")
+        guard Sandbox.channels.contains(channel) else {
+            throw PayError.invalidInput("--channel '\(channel)': one of \(Sandbox.channels.joined(separator: ", "))")
+        }
+        return channel
+    }
+
+    static func outage(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        guard args.has("on") != args.has("off") else { throw PayError.usage("sandbox outage: give exactly one of --on, --off") }
+        let channel = try channel(args)
+        let (context, sandbox) = try open(args, io: io)
+        if let account = args.value("account") {
+            guard let found = try context.store.read({ try context.store.channelAccounts.find(account) }), found.channel == channel else {
+                throw PayError.notFound("--account '\(account)': no \(channel) channel account of that id")
+            }
+        }
+        try sandbox.setOutage(channel: channel, account: args.value("account"), on: args.has("on"))
+        let target = args.value("account").map { "\(channel)/\($0)" } ?? channel
+        if args.has("json") {
+            struct Result: Encodable { let channel: String; let account: String?; let outage: Bool }
+            try io.json(Result(channel: channel, account: args.value("account"), outage: args.has("on")))
+        } else {
+            io.out("Sandbox outage \(args.has("on") ? "on" : "off") for \(target).")
+        }
+        return 0
+    }
+
+    static func latency(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let channel = try channel(args)
+        let text = try args.required("ms")
+        guard let ms = Int64(text) else { throw PayError.invalidInput("--ms '\(text)': a whole number of milliseconds") }
+        let (_, sandbox) = try open(args, io: io)
+        try sandbox.setLatency(channel: channel, milliseconds: ms)
+        if args.has("json") {
+            struct Result: Encodable { let channel: String; let latencyMs: Int64 }
+            try io.json(Result(channel: channel, latencyMs: ms))
+        } else {
+            io.out("Sandbox latency for \(channel): \(ms) ms.")
+        }
+        return 0
+    }
+
+    struct CallbackJSON: Encodable {
+        let id: Int64
+        let channel: String
+        let account: String
+        let orderNo: String
+        let kind: String
+        let headers: [String: String]
+        let body: String
+        let sentAt: String
+        let delivered: Bool
+    }
+
+    static func callbacks(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let (context, sandbox) = try open(args, io: io)
+        var list: [SandboxCallback]
+        if let order = args.value("order") {
+            // A merchant order no stands for every attempt and refund serial of its orders.
+            let serials: [String] = try context.store.read {
+                try context.store.db.rows("""
+                    SELECT a.serial FROM payment_attempts a JOIN orders o ON o.id = a.order_id WHERE o.order_no = ? OR o.serial = ?
+                    UNION SELECT r.serial FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.order_no = ? OR o.serial = ?
+                    """, [order, order, order, order]).map { $0.string("serial") }
+            }
+            list = []
+            for serial in [order] + serials { list += try sandbox.sentCallbacks(orderNo: serial) }
+            list.sort { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
+        } else {
+            list = try sandbox.sentCallbacks()
+        }
+        if args.has("json") {
+            struct Result: Encodable { let callbacks: [CallbackJSON] }
+            try io.json(Result(callbacks: list.map {
+                CallbackJSON(id: $0.id, channel: $0.channel, account: $0.account, orderNo: $0.orderNo, kind: $0.kind, headers: $0.headers,
+                             body: String(decoding: $0.body, as: UTF8.self), sentAt: $0.sentAt.iso8601, delivered: $0.deliveredAt != nil)
+            }))
+        } else if list.isEmpty {
+            io.out("No callbacks sent.")
+        } else {
+            for callback in list {
+                io.out("#\(callback.id) \(callback.sentAt.iso8601) \(callback.channel)/\(callback.account) \(callback.kind) \(callback.orderNo) (\(callback.body.count) bytes)")
+            }
+        }
+        return 0
+    }
+
+    static func sms(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let (_, sandbox) = try open(args, io: io)
+        let messages = try sandbox.sms.list(to: args.value("to"))
+        if args.has("json") {
+            struct Message: Encodable { let to: String; let text: String; let sentAt: String }
+            struct Result: Encodable { let messages: [Message] }
+            try io.json(Result(messages: messages.map { Message(to: $0.to, text: $0.text, sentAt: $0.sentAt.iso8601) }))
+        } else if messages.isEmpty {
+            io.out("No messages sent.")
+        } else {
+            for message in messages { io.out("\(message.sentAt.iso8601) to \(message.to): \(message.text)") }
+        }
+        return 0
+    }
+
+    static func bill(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let channel = try channel(args)
+        let date = try args.required("date")
+        let day = try Timestamp.parse(date, field: "--date")
+        guard day.iso8601.hasPrefix(date), date.count == 10 else { throw PayError.invalidInput("--date '\(date)': a day as YYYY-MM-DD") }
+        let (context, sandbox) = try open(args, io: io)
+        var accounts = try context.store.read { try context.store.channelAccounts.forChannel(channel) }
+        if let only = args.value("account") {
+            accounts = accounts.filter { $0.id == only }
+            guard !accounts.isEmpty else { throw PayError.notFound("--account '\(only)': no \(channel) channel account of that id") }
+        }
+        guard !accounts.isEmpty else { throw PayError.notFound("no \(channel) channel account in store '\(context.store.path)'") }
+        let registry = ChannelRegistry(transport: sandbox, clock: context.clock)
+        var bills: [(String, String)] = []
+        for account in accounts { bills.append((account.id, try registry.plugin(for: account).downloadBill(date: date))) }
+        if args.has("json") {
+            struct Bill: Encodable { let channel: String; let account: String; let date: String; let text: String }
+            struct Result: Encodable { let bills: [Bill] }
+            try io.json(Result(bills: bills.map { Bill(channel: channel, account: $0.0, date: date, text: $0.1) }))
+        } else {
+            io.out(bills.map(\.1).joined(separator: "\n"))
+        }
+        return 0
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+@testable import PayChannels
+import PayCore
+import PayStore
+import TestSupport
+
+/// `paydesk notify` and `paydesk sandbox …` as a script would drive them, on a demo store whose
+/// sandbox is made to pay in-process through the store's own channel accounts.
+@Suite(.serialized) struct NotifyEndToEndTests {
+    let directory = TemporaryDirectory("notify-e2e")
+    var db: String { directory.path("paydesk.db") }
+
+    func paydesk(_ args: [String]) throws -> RunResult { try Paydesk.run(args + ["--db", db]) }
+
+    /// A demo store, and one wechat payment made through the store's account by the sandbox.
+    func prepare(channel: String, account: String, minor: Int64 = 1200) throws -> (serial: String, store: Store) {
+        let initRun = try paydesk(["init", "--demo"])
+        #expect(initRun.exitCode == 0, "\(initRun)")
+        #expect(try paydesk(["sandbox", "latency", "--channel", channel, "--ms", "0"]).exitCode == 0)
+        let store = try Store.open(path: db)
+        let sandbox = try Sandbox(storePath: db, clock: SystemClock())
+        let registry = ChannelRegistry(transport: sandbox, clock: SystemClock())
+        let stored = try #require(try store.channelAccounts.find(account))
+        let plugin = try registry.plugin(for: stored)
+        let serial = "P2026112100000\(Int.random(in: 100_000...999_999))"
+        let mode: PayMode = switch channel {
+        case "card": .cardToken(try registry.cardPlugin(for: stored).tokenize(try CardDetails(number: "4242424242424242", expiry: "12/30", cvc: "123")).token, challengeCompleted: false)
+        case "paypal": .account("buyer")
+        default: .authCode(SandboxHarness.authCode(channel))
+        }
+        let currency: Currency = channel == "paypal" ? .USD : .CNY
+        let reply = plugin.pay(PayRequest(serial: serial, amount: Money(minorUnits: minor, currency: currency), mode: mode, subject: "e2e"))
+        guard case .succeeded = reply.result else { Issue.record("\(reply)"); return (serial, store) }
+        return (serial, store)
+    }
+
+    func callbacksJSON(_ serial: String) throws -> [[String: Any]] {
+        let run = try paydesk(["sandbox", "callbacks", "--order", serial, "--json"])
+        #expect(run.exitCode == 0, "\(run)")
+        return try #require(try run.json()["callbacks"] as? [[String: Any]])
+    }
+
+    func notify(_ channel: String, body: String, headers: [String: String], json: Bool = false) throws -> RunResult {
+        let file = directory.path("body-\(UUID().uuidString.prefix(6)).txt")
+        try Data(body.utf8).write(to: URL(fileURLWithPath: file))
+        var args = ["notify", "--channel", channel, "--body-file", file]
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { args += ["--header", "\(name): \(value)"] }
+        if json { args.append("--json") }
+        return try paydesk(args)
+    }
+
+    @Test(arguments: [("wechat", "wechat-sp", #"{"code":"SUCCESS","message":"成功"}"#), ("alipay", "alipay-main", "success"),
+                      ("unionpay", "unionpay-main", "ok"), ("card", "acquirer-b", #"{"received":true}"#), ("paypal", "paypal-main", #"{"received":true}"#)])
+    func genuineCallbackIsAcceptedTamperedOneRejectedBothRecorded(channel: String, account: String, ack: String) throws {
+        let (serial, store) = try prepare(channel: channel, account: account)
+        let callbacks = try callbacksJSON(serial)
+        #expect(callbacks.count == 1)
+        let callback = try #require(callbacks.first)
+        #expect(callback["orderNo"] as? String == serial && callback["channel"] as? String == channel)
+        let body = try #require(callback["body"] as? String)
+        let headers = try #require(callback["headers"] as? [String: String])
+
+        let accepted = try notify(channel, body: body, headers: headers)
+        #expect(accepted.exitCode == 0, "\(accepted)")
+        #expect(accepted.stdout == ack + "\n")
+
+        let json = try notify(channel, body: body, headers: headers, json: true).json()
+        let note = try #require(json["notification"] as? [String: Any])
+        #expect(json["verdict"] as? String == "accepted" && note["serial"] as? String == serial && note["amount"] as? String == "12.00")
+
+        // The amount where the body shows it in clear, else the date.
+        let tampered = body.contains("12") ? body.replacingOccurrences(of: "12", with: "13") : body.replacingOccurrences(of: "20", with: "21")
+        #expect(tampered != body)
+        let rejected = try notify(channel, body: tampered, headers: headers)
+        #expect(rejected.exitCode == 3, "\(rejected)")
+        #expect(rejected.stderr.contains("rejected"))
+
+        let rows = try store.db.rows("SELECT verdict, reason, body FROM channel_callbacks WHERE channel = ? ORDER BY id", [channel])
+        #expect(rows.map { $0.string("verdict") } == ["accepted", "accepted", "rejected"])
+        #expect(rows[2].blob("body") == Array(tampered.utf8))
+        #expect(!rows[2].string("reason").isEmpty)
+    }
+
+    @Test func badInvocationsSayWhatIsWrong() throws {
+        _ = try paydesk(["init"])
+        let missing = try paydesk(["notify", "--channel", "wechat", "--body-file", directory.path("nope")])
+        #expect(missing.exitCode == 3 && missing.stderr.contains("cannot be read"))
+        let unknown = try paydesk(["notify", "--channel", "bitcoin", "--body-file", "x"])
+        #expect(unknown.exitCode == 3 && unknown.stderr.contains("unknown"))
+        let both = try paydesk(["sandbox", "outage", "--channel", "card", "--on", "--off"])
+        #expect(both.exitCode == 2)
+        let latency = try paydesk(["sandbox", "latency", "--channel", "card", "--ms", "-5"])
+        #expect(latency.exitCode == 3)
+        let sms = try paydesk(["sandbox", "sms", "--json"])
+        let messages = try sms.json()["messages"] as? [Any]
+        #expect(sms.exitCode == 0 && messages?.isEmpty == true)
+    }
+
+    @Test func smsOutboxListsWhatWasSent() throws {
+        _ = try paydesk(["init"])
+        let sandbox = try Sandbox(storePath: db, clock: SystemClock())
+        try sandbox.sms.send(to: "+8613800000000", text: "Your PayDesk code is 123456")
+        let json = try paydesk(["sandbox", "sms", "--json"]).json()
+        let messages = try #require(json["messages"] as? [[String: Any]])
+        #expect(messages.count == 1 && messages[0]["to"] as? String == "+8613800000000" && messages[0]["text"] as? String == "Your PayDesk code is 123456")
+    }
+
+    @Test func billCommandPrintsTheDay() throws {
+        let (serial, _) = try prepare(channel: "alipay", account: "alipay-main")
+        let today = String(Timestamp(milliseconds: SystemClock().now().milliseconds).iso8601.prefix(10))
+        let run = try paydesk(["sandbox", "bill", "--channel", "alipay", "--date", today])
+        #expect(run.exitCode == 0, "\(run)")
+        #expect(run.stdout.hasPrefix("#支付宝业务明细查询") && run.stdout.contains(serial))
+    }
+}
+
+/// The worker's seam: due sandbox callbacks go through the inbox once each.
+@Suite struct GatewayDeliveryTests {
+    @Test func dueCallbacksAreDeliveredOnceAndRecorded() throws {
+        let directory = TemporaryDirectory("gateway")
+        let store = try Store.open(path: directory.path("paydesk.db"), create: true)
+        let clock = TestClock(try Timestamp.parse("2026-11-21T09:00:00Z"))
+        for account in SandboxHarness.template.accounts.values { try store.channelAccounts.insert(account, at: clock.now()) }
+        try FileManager.default.copyItem(atPath: SandboxHarness.template.path, toPath: Sandbox.path(forStore: store.path))
+        let gateway = try ChannelGateway(store: store, clock: clock)
+        try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
+        let plugin = try gateway.plugin(for: SandboxHarness.template.accounts["wechat-direct"]!)
+        _ = plugin.pay(PayRequest(serial: "P1", amount: SandboxHarness.cny(1256), mode: .authCode("134567890123456789"), subject: "x"))
+        clock.advance(seconds: 1)
+        var applied: [ChannelNotification] = []
+        let first = try gateway.deliverDueCallbacks(to: store) { applied.append($0) }
+        #expect(first.count == 2 && applied.count == 2)
+        clock.advance(seconds: 5)
+        try gateway.deliverDueCallbacks(to: store) { applied.append($0) }
+        #expect(applied.map(\.status) == [.succeeded, .succeeded, .succeeded, .pending])
+        #expect(try gateway.deliverDueCallbacks(to: store) { applied.append($0) }.isEmpty)
+        #expect(try store.db.scalarInt("SELECT count(*) FROM channel_callbacks WHERE verdict = 'accepted'") == 4)
+    }
+}
