@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
+        .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
     ],

@@ -1,12 +1,13 @@
 import Testing
 import PayCore
 import PayStore
+import PayChannels
 @testable import PayServices
 
 @Suite struct ChallengeTests {
     /// The code the sandbox SMS outbox holds for a challenge.
     func sentCode(_ f: Fixture, _ challenge: IssuedChallenge) throws -> String {
-        let message = try #require(try f.store.smsOutbox.recent(recipient: challenge.recipient).first { $0.challengeId == challenge.id })
+        let message = try #require(try f.sandbox.sms.list(to: challenge.recipient).last)
         let digits = message.text.split { !$0.isNumber }.first { $0.count == 6 }
         return String(try #require(digits))
     }
@@ -15,7 +16,7 @@ import PayStore
 
     @Test func theRightCodePassesOnceAndIsStoredOnlyAsAHash() throws {
         let f = try Fixture()
-        let risk = RiskService(f.context)
+        let risk = f.risk()
         let challenge = try risk.issueChallenge(recipient: "C1", customerId: "C1", reference: "retail/R1", amount: cny(600_000))
         #expect(challenge.expiresAt == f.now.adding(milliseconds: 5 * 60_000))
         let code = try sentCode(f, challenge)
@@ -29,7 +30,7 @@ import PayStore
 
     @Test func atMostThreeTries() throws {
         let f = try Fixture()
-        let risk = RiskService(f.context)
+        let risk = f.risk()
         let challenge = try risk.issueChallenge(recipient: "13800000000", customerId: "C1", reference: nil)
         let code = try sentCode(f, challenge)
         #expect(try risk.verifyChallenge(id: challenge.id, code: wrong(code)) == .wrongCode(triesLeft: 2))
@@ -41,7 +42,7 @@ import PayStore
 
     @Test func aWrongTryThenTheRightCodeStillPasses() throws {
         let f = try Fixture()
-        let risk = RiskService(f.context)
+        let risk = f.risk()
         let challenge = try risk.issueChallenge(recipient: "C1", customerId: "C1", reference: nil)
         let code = try sentCode(f, challenge)
         #expect(try risk.verifyChallenge(id: challenge.id, code: wrong(code)) == .wrongCode(triesLeft: 2))
@@ -50,7 +51,7 @@ import PayStore
 
     @Test func theCodeExpiresAfterFiveMinutes() throws {
         let f = try Fixture()
-        let risk = RiskService(f.context)
+        let risk = f.risk()
         let challenge = try risk.issueChallenge(recipient: "C1", customerId: "C1", reference: nil)
         let code = try sentCode(f, challenge)
         try f.advance("4m59s")
@@ -60,13 +61,13 @@ import PayStore
         #expect(try risk.verifyChallenge(id: challenge.id, code: code) == .expired)
         #expect(try f.store.challenges.find(challenge.id)?.status == .expired)
         #expect(try risk.verifyChallenge(id: other.id, code: try sentCode(f, other)) == .passed)
-        let sent = try f.store.smsOutbox.recent(recipient: "C2").first?.sentAt
+        let sent = try f.sandbox.sms.list(to: "C2").last?.sentAt
         #expect(sent == Fixture.start.adding(milliseconds: 299_000), "the message carries the store's time when it was sent")
     }
 
     @Test func codesAreSixDigitsAndDiffer() throws {
         let f = try Fixture()
-        let risk = RiskService(f.context)
+        let risk = f.risk()
         var codes = Set<String>()
         for n in 0..<20 {
             let challenge = try risk.issueChallenge(recipient: "C\(n)", customerId: nil, reference: nil)

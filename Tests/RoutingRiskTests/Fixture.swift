@@ -1,5 +1,6 @@
 import PayCore
 import PayStore
+import PayChannels
 @testable import PayServices
 import TestSupport
 
@@ -32,6 +33,12 @@ final class Fixture {
     }
 
     var now: Timestamp { context.now }
+
+    /// The sandbox beside the store, on the store's clock: its SMS outbox receives the codes.
+    lazy var sandbox: Sandbox = try! Sandbox(storePath: store.path, clock: context.clock)
+
+    /// A risk service that sends its one-time codes through the sandbox SMS outbox.
+    func risk() -> RiskService { RiskService(context, sender: SandboxSMSSender(sandbox)) }
 
     /// Moves the store's clock forward and makes the context see it.
     func advance(_ text: String) throws {

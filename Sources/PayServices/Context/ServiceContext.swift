@@ -11,14 +11,23 @@ public final class ServiceContext {
 
     public init(store: Store, actor: Actor) throws(PayError) {
         self.store = store
-        let clock = try store.clock()
+        var clock = try store.clock()
+        // why: one shared instance, so a refresh moves the time of everything holding this clock.
+        if let fixed = clock as? FixedClock { clock = SettableClock(fixed.instant) }
         self.clock = clock
         self.serials = SerialGenerator(clock: clock)
         self.actor = actor
     }
 
     /// Reads the store's clock again (a simulated store's time may have been advanced by another process).
-    public func refreshClock() throws(PayError) { clock = try store.clock() }
+    public func refreshClock() throws(PayError) {
+        let fresh = try store.clock()
+        if let settable = clock as? SettableClock {
+            settable.set(fresh.now())
+        } else {
+            clock = fresh
+        }
+    }
 
     public var now: Timestamp { clock.now() }
 }

@@ -10,7 +10,7 @@ import PayStore
 public struct RiskService {
     let context: ServiceContext
     let book: RuleBook
-    let sender: any OneTimeCodeSender
+    let sender: (any OneTimeCodeSender)?
 
     /// How long a one-time code holds.
     public static let codeValidityMilliseconds: Int64 = 5 * 60_000
@@ -20,7 +20,7 @@ public struct RiskService {
     public init(_ context: ServiceContext, sender: (any OneTimeCodeSender)? = nil) {
         self.context = context
         self.book = RuleBook()
-        self.sender = sender ?? StoreSMSOutbox(context)
+        self.sender = sender
     }
 
     // MARK: - Rules
@@ -107,7 +107,9 @@ public struct RiskService {
         let what = amount.map { " to pay \($0.decimalString) \($0.currency)" } ?? ""
         let text = "PayDesk: your one-time code is \(padded)\(what). Valid 5 minutes. Never share it."
         let store = context.store
-        let sender = self.sender
+        guard let sender = self.sender else {
+            throw PayError.internal("challenge: no one-time code sender is configured")
+        }
         try store.write {
             try store.challenges.insert(record)
             try sender.send(to: recipient, text: text, challengeId: id)

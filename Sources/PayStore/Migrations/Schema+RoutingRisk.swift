@@ -73,16 +73,6 @@ extension Schema {
     );
     CREATE INDEX risk_challenges_reference ON risk_challenges (reference);
 
-    CREATE TABLE sms_outbox (
-        id           INTEGER PRIMARY KEY,
-        recipient    TEXT NOT NULL,
-        text         TEXT NOT NULL,
-        challenge_id TEXT REFERENCES risk_challenges(id),
-        sent_at      INTEGER NOT NULL
-    );
-    CREATE INDEX sms_outbox_sent ON sms_outbox (sent_at, id);
-    CREATE INDEX sms_outbox_recipient ON sms_outbox (recipient, sent_at);
-
     -- why: the risk counters (count, sum, declines per customer over a window) read only these
     -- columns; covering them keeps a counter over 10,000 past payments inside the index.
     CREATE INDEX payment_attempts_customer_history

@@ -4,6 +4,5 @@ extension Store {
     public var riskRules: RiskRuleRepository { RiskRuleRepository(db: db) }
     public var riskLists: RiskListRepository { RiskListRepository(db: db) }
     public var challenges: ChallengeRepository { ChallengeRepository(db: db) }
-    public var smsOutbox: SMSOutboxRepository { SMSOutboxRepository(db: db) }
     public var paymentHistory: PaymentHistoryRepository { PaymentHistoryRepository(db: db) }
 }
