@@ -25,8 +25,9 @@ public struct ExpiryJob: WorkerJob {
             let inFlight = try store.read { try store.attempts.forOrder(order.id).contains { $0.status.isInFlight } }
             if inFlight {
                 guard let closeInFlight else { continue }
-                try closeInFlight(context, order)
-                closed += 1
+                // why: the channel may not confirm the revoke, or the customer paid first; either way
+                // the order is not closed now, and the next round looks again.
+                do { try closeInFlight(context, order); closed += 1 } catch {}
                 continue
             }
             let done = try store.write { () throws -> Bool in

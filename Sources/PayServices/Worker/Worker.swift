@@ -15,6 +15,8 @@ public struct WorkerRound: Sendable {
     /// False when another process holds the lease: this one did nothing.
     public var ranJobs: Bool
     public var done: [String: Int]
+    /// Jobs that failed this round, with why; the other jobs still ran.
+    public var errors: [String: String] = [:]
 }
 
 /// Runs the background jobs (sandbox callbacks, merchant notifications, janitor, expiry) on its
@@ -47,11 +49,20 @@ public final class Worker {
         let now = context.now
         let holds = try store.write { try store.leases.acquire(Worker.leaseName, holder: holder, ttlMilliseconds: Worker.leaseTTL, at: now) }
         guard holds else { return WorkerRound(ranJobs: false, done: [:]) }
-        var done: [String: Int] = [:]
+        var round = WorkerRound(ranJobs: true, done: [:])
         for job in jobs {
-            done[job.name] = try job.runDue(context)
+            do {
+                round.done[job.name] = try job.runDue(context)
+            } catch {
+                // why: one failing job (a store hiccup, a broken channel) must not stop the others.
+                round.errors[job.name] = error.message
+                _ = try? store.write {
+                    try store.alerts.fire(rule: "worker.job-failed", key: job.name, severity: "warning",
+                                          message: "worker job \(job.name) failed: \(error.message)", at: context.now)
+                }
+            }
         }
-        return WorkerRound(ranJobs: true, done: done)
+        return round
     }
 
     /// Runs rounds every `intervalMs` until `seconds` have passed (wall time) or `stop` says so.

@@ -60,6 +60,12 @@ public struct ChallengeRepository {
         try db.row("SELECT * FROM risk_challenges WHERE id = ?", [id]).map(Self.decode)
     }
 
+    /// The newest challenge still pending for `reference` (an order's serial), if any.
+    public func latestPending(reference: String) throws -> ChallengeRecord? {
+        try db.row("SELECT * FROM risk_challenges WHERE reference = ? AND status = ? ORDER BY created_at DESC LIMIT 1",
+                   [reference, ChallengeRecord.Status.pending.rawValue]).map(Self.decode)
+    }
+
     /// Counts one try made when `tries` were made before, moving to `status`; false when another
     /// process counted a try or settled the challenge first.
     public func recordTry(_ id: String, triesBefore: Int, status: ChallengeRecord.Status, at now: Timestamp) throws -> Bool {

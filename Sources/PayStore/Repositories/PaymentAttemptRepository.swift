@@ -94,6 +94,15 @@ public struct PaymentAttemptRepository {
     public func transition(_ id: Int64, from: AttemptStatus, to: AttemptStatus, outcome: AttemptOutcome = AttemptOutcome(),
                            at now: Timestamp) throws -> Bool {
         try from.checkMove(to: to, subject: "payment attempt \(id)")
+        if to == .succeeded {
+            // why: an attempt that was UNKNOWN and then paid carries no failure any more.
+            return try db.execute("""
+                UPDATE payment_attempts
+                SET status = ?, channel_serial = coalesce(?, channel_serial), failure_kind = NULL, failure_code = NULL,
+                    failure_message = NULL, next_check_at = NULL, updated_at = ?
+                WHERE id = ? AND status = ?
+                """, [to.rawValue, outcome.channelSerial, now.milliseconds, id, from.rawValue]) == 1
+        }
         return try db.execute("""
             UPDATE payment_attempts
             SET status = ?, channel_serial = coalesce(?, channel_serial), failure_kind = coalesce(?, failure_kind),
@@ -111,6 +120,12 @@ public struct PaymentAttemptRepository {
             UPDATE payment_attempts SET next_check_at = ?, check_count = check_count + 1, updated_at = ?
             WHERE id = ? AND status = ?
             """, [next.milliseconds, now.milliseconds, id, status.rawValue])
+    }
+
+    /// Keeps the acquirer's card token with the card's first 6 and last 4 digits: never more.
+    public func setCardToken(_ id: Int64, token: String, bin: String, last4: String) throws {
+        try db.execute("UPDATE payment_attempts SET card_token = ?, card_bin = ?, card_last4 = ? WHERE id = ?",
+                       [token, String(bin.prefix(6)), String(last4.suffix(4)), id])
     }
 
     /// Marks a succeeded attempt as paying an order that was already paid: the duplicate scanner

@@ -67,17 +67,20 @@ enum WorkerCommand {
             seconds = value
         }
         let context = try CommandLineApp.openContext(args, io: io)
-        let worker = Worker(context: context, jobs: ServiceWiring.workerJobs())
+        // why: background work is the center's own; the audit log names it `system`.
+        context.actor = .system
+        let worker = Worker(context: context, jobs: try ServiceWiring.workerJobs(context))
         if args.has("once") {
             let round = try worker.runOnce()
             worker.releaseLease()
             if args.has("json") {
-                struct Result: Encodable { let ran: Bool; let done: [String: Int] }
-                try io.json(Result(ran: round.ranJobs, done: round.done))
+                struct Result: Encodable { let ran: Bool; let done: [String: Int]; let errors: [String: String] }
+                try io.json(Result(ran: round.ranJobs, done: round.done, errors: round.errors))
             } else if !round.ranJobs {
                 io.out("Another process holds the worker lease; nothing done.")
             } else {
                 io.out(round.done.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+                for (job, error) in round.errors.sorted(by: { $0.key < $1.key }) { io.err("\(job) failed: \(error)") }
             }
             return 0
         }

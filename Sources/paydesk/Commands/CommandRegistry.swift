@@ -4,6 +4,7 @@ enum CommandRegistry {
     static let all: [CommandSpec] =
         InitCommand.specs
         + OrderCommands.specs
+        + PaymentCommands.specs
         + ClockCommand.specs
         + BusinessCommands.specs
         + WorkerCommand.specs

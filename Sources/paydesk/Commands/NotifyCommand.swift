@@ -40,9 +40,10 @@ enum NotifyCommand {
             headers[name] = String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
         }
         let context = try CommandLineApp.openContext(args, io: io)
-        let sandbox = try Sandbox(storePath: context.store.path, clock: context.clock)
-        let inbox = CallbackInbox(store: context.store, registry: ChannelRegistry(transport: sandbox, clock: context.clock))
-        let receipt = try inbox.receive(channel: channel, headers: headers, body: [UInt8](data))
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        let outcome = try CallbackService(context, gateway: gateway).receive(channel: channel, headers: headers, body: [UInt8](data))
+        let receipt = (id: outcome.callbackId, notification: outcome.notification, rejection: outcome.verdict == .rejected ? outcome.reason : nil,
+                       ack: outcome.ack ?? ChannelAck(status: 400, body: "FAIL"))
         if args.has("json") {
             struct Ack: Encodable { let status: Int; let body: String }
             struct Note: Encodable {
@@ -50,15 +51,19 @@ enum NotifyCommand {
                 let channelSerial: String; let amount: String; let currency: String; let status: String; let channelStatus: String
             }
             struct Result: Encodable { let callbackId: Int64; let verdict: String; let reason: String?; let ack: Ack; let notification: Note? }
+            let verdict = outcome.verdict.rawValue.lowercased()
             let note = receipt.notification.map {
                 Note(channel: $0.channel, account: $0.account, kind: $0.kind.rawValue, serial: $0.centerSerial, paymentSerial: $0.paymentSerial,
                      channelSerial: $0.channelSerial, amount: $0.amount.decimalString, currency: $0.amount.currency.code,
                      status: $0.status.rawValue, channelStatus: $0.channelStatus)
             }
-            try io.json(Result(callbackId: receipt.id, verdict: note == nil ? "rejected" : "accepted", reason: receipt.rejection,
+            try io.json(Result(callbackId: receipt.id, verdict: verdict, reason: outcome.reason,
                                ack: Ack(status: receipt.ack.status, body: receipt.ack.body), notification: note))
         } else if receipt.notification != nil {
             io.out(receipt.ack.body)
+            if outcome.verdict == .suspicious {
+                io.err("paydesk notify: the callback verified but does not match the payment: \(outcome.reason ?? "") (kept, alerted, nothing changed)")
+            }
         }
         if let reason = receipt.rejection {
             io.err("paydesk notify: \(channel) callback rejected: \(reason) (recorded as callback #\(receipt.id))")

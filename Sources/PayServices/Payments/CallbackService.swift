@@ -1,0 +1,140 @@
+import Foundation
+import PayCore
+import PayStore
+import PayChannels
+
+/// What became of one channel callback.
+public struct CallbackOutcome: Sendable {
+    public enum Verdict: String, Sendable {
+        /// Verified, matched, applied (or already final: acknowledged, nothing changed).
+        case accepted = "ACCEPTED"
+        /// Verified but repeating what the store already knows (duplicate or stale): nothing changed.
+        case duplicate = "DUPLICATE"
+        /// Verified but not matching the attempt (amount, currency, serial): kept, alerted, nothing changed.
+        case suspicious = "SUSPICIOUS"
+        /// Failed verification or parsing: kept with the reason, nothing changed.
+        case rejected = "REJECTED"
+    }
+
+    public let verdict: Verdict
+    public let reason: String?
+    public let ack: ChannelAck?
+    public let orderId: Int64?
+    /// The raw callback's row in `channel_callbacks`.
+    public let callbackId: Int64
+    /// What the callback said, when it verified.
+    public var notification: ChannelNotification? = nil
+}
+
+/// Channel callbacks, from `paydesk notify` and from the sandbox's own deliveries alike: verify on
+/// the raw bytes, match serial, amount and currency, apply through `Settlement`, keep the raw
+/// callback with its verdict for the order's timeline.
+public struct CallbackService {
+    let context: ServiceContext
+    let gateway: ChannelGateway
+
+    public init(_ context: ServiceContext, gateway: ChannelGateway) {
+        self.context = context
+        self.gateway = gateway
+    }
+
+    public func receive(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
+        let receipt = try gateway.inbox(context.store).receive(channel: channel, headers: headers, body: body)
+        guard let notification = receipt.notification else {
+            return CallbackOutcome(verdict: .rejected, reason: receipt.rejection, ack: receipt.ack, orderId: nil, callbackId: receipt.id)
+        }
+        var outcome = try apply(notification, ack: receipt.ack, callbackId: receipt.id)
+        outcome.notification = notification
+        return outcome
+    }
+
+    /// Applies a notification that verified (recorded as callback `callbackId`) and sets its verdict.
+    public func apply(_ notification: ChannelNotification, ack: ChannelAck, callbackId: Int64) throws(PayError) -> CallbackOutcome {
+        switch notification.kind {
+        case .payment: return try applyPayment(notification, ack: ack, callbackId: callbackId)
+        case .refund: return try applyRefund(notification, ack: ack, callbackId: callbackId)
+        }
+    }
+
+    private func applyPayment(_ n: ChannelNotification, ack: ChannelAck, callbackId: Int64) throws(PayError) -> CallbackOutcome {
+        let store = context.store
+        let serial = try? Serial(n.centerSerial)
+        let attempt: PaymentAttempt? = try store.read { try serial.flatMap { try store.attempts.find(serial: $0) } }
+        guard let attempt else {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: nil,
+                                  reason: "no payment has serial '\(n.centerSerial)'")
+        }
+        if attempt.channel != n.channel || attempt.amount != n.amount {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId,
+                                  reason: "callback says \(n.amount.decimalString) \(n.amount.currency) on \(n.channel), payment \(attempt.serial) is \(attempt.amount.decimalString) \(attempt.amount.currency) on \(attempt.channel)")
+        }
+        if let known = attempt.channelSerial, known != n.channelSerial {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId,
+                                  reason: "callback names channel serial \(n.channelSerial), payment \(attempt.serial) has \(known)")
+        }
+        let before = attempt.status
+        let result: ChannelResult = switch n.status {
+        case .succeeded: .succeeded(channelSerial: n.channelSerial)
+        case .pending: .pending
+        case .failed: .declined(code: DeclineCode.closed, message: "channel says \(n.channelStatus)")
+        }
+        var after = before
+        if !before.isFinal && n.status != .pending {
+            after = try Settlement(context).apply(result, to: attempt, barcode: false).status
+        }
+        let verdict: CallbackOutcome.Verdict = after == before ? .duplicate : .accepted
+        try record(callbackId, verdict: verdict,
+                   reason: after == before ? "payment already \(before.rawValue); \(n.channelStatus) changes nothing" : "\(before.rawValue) → \(after.rawValue)",
+                   orderId: attempt.orderId, attemptId: attempt.id)
+        return CallbackOutcome(verdict: verdict, reason: nil, ack: ack, orderId: attempt.orderId, callbackId: callbackId)
+    }
+
+    private func applyRefund(_ n: ChannelNotification, ack: ChannelAck, callbackId: Int64) throws(PayError) -> CallbackOutcome {
+        let store = context.store
+        let serial = try? Serial(n.centerSerial)
+        let refund: Refund? = try store.read { try serial.flatMap { try store.refunds.find(serial: $0) } }
+        guard let refund else {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: nil, reason: "no refund has serial '\(n.centerSerial)'")
+        }
+        guard refund.amount == n.amount else {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
+                                  reason: "callback says \(n.amount.decimalString) \(n.amount.currency), refund \(refund.serial) is \(refund.amount.decimalString) \(refund.amount.currency)")
+        }
+        let before = refund.status
+        var after = before
+        if !before.isFinal && n.status != .pending {
+            let result: ChannelResult = n.status == .succeeded ? .succeeded(channelSerial: n.channelSerial)
+                : .declined(code: DeclineCode.refundFailed, message: "channel says \(n.channelStatus)")
+            after = try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: n.channelSerial).status
+        }
+        let verdict: CallbackOutcome.Verdict = after == before ? .duplicate : .accepted
+        try record(callbackId, verdict: verdict,
+                   reason: after == before ? "refund already \(before.rawValue)" : "\(before.rawValue) → \(after.rawValue)",
+                   orderId: refund.orderId, refundId: refund.id)
+        return CallbackOutcome(verdict: verdict, reason: nil, ack: ack, orderId: refund.orderId, callbackId: callbackId)
+    }
+
+    private func suspicious(_ n: ChannelNotification, ack: ChannelAck, callbackId: Int64, orderId: Int64?,
+                            reason: String) throws(PayError) -> CallbackOutcome {
+        let store = context.store
+        try record(callbackId, verdict: .suspicious, reason: reason, orderId: orderId)
+        _ = try store.write {
+            try store.alerts.fire(rule: "callback.suspicious", key: "\(n.channel):\(n.centerSerial)", severity: "critical",
+                                  message: "a \(n.channel) callback verified but does not match: \(reason)", at: context.now)
+        }
+        return CallbackOutcome(verdict: .suspicious, reason: reason, ack: ack, orderId: orderId, callbackId: callbackId)
+    }
+
+    /// Sets the verdict of the callback the inbox recorded raw, with what it did.
+    func record(_ callbackId: Int64, verdict: CallbackOutcome.Verdict, reason: String?, orderId: Int64? = nil,
+                attemptId: Int64? = nil, refundId: Int64? = nil) throws(PayError) {
+        let store = context.store
+        _ = try store.write {
+            try store.db.execute("""
+                UPDATE channel_callbacks SET verdict = ?, reason = ?, order_id = coalesce(?, order_id),
+                                             attempt_id = coalesce(?, attempt_id), refund_id = coalesce(?, refund_id)
+                WHERE id = ?
+                """, [verdict.rawValue.lowercased(), reason, orderId, attemptId, refundId, callbackId])
+        }
+    }
+}

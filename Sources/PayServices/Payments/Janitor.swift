@@ -1,0 +1,105 @@
+import PayCore
+import PayStore
+import PayChannels
+
+/// Settles what was left open: UNKNOWN and PENDING attempts are queried on the schedule (a
+/// barcode the customer is still confirming every 5 s for 45 s, then revoked); UNKNOWN refunds are
+/// queried; attempts stuck in PROCESSING (a process killed mid-call) become UNKNOWN first.
+public struct Janitor: WorkerJob {
+    public let name = "janitor"
+    let gateway: ChannelGateway
+
+    public init(gateway: ChannelGateway) { self.gateway = gateway }
+
+    /// A PROCESSING attempt older than this was abandoned by a process that died mid-call.
+    static let abandonedAfterMs: Int64 = 60_000
+
+    public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
+        try adoptAbandoned(context) + queryAttempts(context) + queryRefunds(context)
+    }
+
+    /// PROCESSING attempts nobody is working on any more: the money may or may not have moved, so
+    /// they become UNKNOWN and are resolved by query like any other.
+    func adoptAbandoned(_ context: ServiceContext) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            let rows = try store.db.rows("SELECT id FROM payment_attempts WHERE status = 'PROCESSING' AND updated_at <= ? LIMIT 100",
+                                         [now.milliseconds - Self.abandonedAfterMs])
+            var count = 0
+            for row in rows where try store.attempts.transition(row.int64("id"), from: .processing, to: .unknown,
+                                                                 outcome: AttemptOutcome(failureKind: .unknown, failureCode: "ABANDONED",
+                                                                                         failureMessage: "the paying process stopped before the channel answered",
+                                                                                         nextCheckAt: now), at: now) {
+                count += 1
+            }
+            return count
+        }
+    }
+
+    func queryAttempts(_ context: ServiceContext) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        let due: [(PaymentAttempt, String)] = try store.read {
+            try store.db.rows("""
+                SELECT id, mode FROM payment_attempts WHERE status IN ('UNKNOWN', 'PENDING') AND next_check_at <= ?
+                ORDER BY next_check_at LIMIT 100
+                """, [now.milliseconds]).compactMap { row in try store.attempts.find(id: row.int64("id")).map { ($0, row.string("mode")) } }
+        }
+        var done = 0
+        for (attempt, mode) in due {
+            guard let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
+                  let plugin = try? gateway.plugin(for: account) else { continue }
+            let barcode = mode == "barcode"
+            let age = now.milliseconds - attempt.createdAt.milliseconds
+            var reply = plugin.query(serial: attempt.serial.rawValue, amount: attempt.amount)
+            if barcode, attempt.status == .pending, case .pending = reply.result, age >= Settlement.barcodePollWindowMs {
+                // The customer did not confirm in time: revoke. The revoke's answer may say they paid first.
+                reply = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
+                if case .succeeded = reply.result {} else if case .declined = reply.result {} else {
+                    reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked after 45 s unconfirmed"),
+                                         channelStatus: reply.channelStatus)
+                }
+            }
+            let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
+            try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
+            if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
+                try store.write {
+                    try store.alerts.fire(rule: "payment.unknown", key: "attempt:\(attempt.id)", severity: "critical",
+                                          message: "payment \(attempt.serial) on \(attempt.account) is still \(settled.status.rawValue) after 24 h of queries",
+                                          at: now)
+                }
+            }
+            done += 1
+        }
+        return done
+    }
+
+    func queryRefunds(_ context: ServiceContext) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        let due: [Refund] = try store.read {
+            try store.db.rows("SELECT id FROM refunds WHERE status IN ('UNKNOWN', 'PROCESSING') AND next_check_at <= ? LIMIT 100",
+                              [now.milliseconds]).compactMap { try store.refunds.find(id: $0.int64("id")) }
+        }
+        for refund in due {
+            guard let attempt = try store.read({ try store.attempts.find(id: refund.attemptId) }),
+                  let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
+                  let plugin = try? gateway.plugin(for: account) else { continue }
+            let reply = plugin.queryRefund(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue, amount: refund.amount)
+            try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        }
+        return due.count
+    }
+}
+
+extension RouteOutcome {
+    init(_ result: ChannelResult) {
+        switch result {
+        case .succeeded: self = .succeeded
+        case .declined: self = .declined
+        case .systemError: self = .systemFailure
+        case .pending, .unknown: self = .unknown
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import PayCore
+import PayStore
+import PayChannels
+
+/// Taking a payment: the seven steps of DESIGN §4, each its own method so each can be tested and
+/// read on its own — validate, route, risk, persist, invoke, update, publish.
+public struct PaymentService {
+    let context: ServiceContext
+    let gateway: ChannelGateway
+
+    public init(_ context: ServiceContext, gateway: ChannelGateway) {
+        self.context = context
+        self.gateway = gateway
+    }
+
+    /// How the customer pays, once validated.
+    enum Mode: Sendable {
+        case barcode(code: String, channel: String)
+        case payCode
+        case card(CardDetails)
+        case account(payer: String)
+    }
+
+    /// A request that passed validation, with what it resolved to.
+    struct Validated {
+        let request: PaymentRequest
+        let order: Order
+        let line: BusinessLine
+        let amount: Money
+        let mode: Mode
+        /// The channel fixed by a barcode's prefix, or by the method.
+        let channel: String?
+    }
+
+    // MARK: The flow
+
+    /// Pays an order. Idempotent under `request.idempotencyKey`: the same request again replays the
+    /// first outcome (as a fresh read of the order), another request under the key is a conflict.
+    public func pay(_ request: PaymentRequest) throws(PayError) -> PaymentOutcome {
+        try Authorizer.require(.checkout, actor: context.actor)
+        let validated = try validate(request)
+        let decision = try route(validated)
+        switch try risk(validated) {
+        case .allow: break
+        case .block(let reasons):
+            return .blocked(try detail(validated.order.id), reasons: reasons)
+        case .challenge(let issued, let reasons):
+            return .challenge(try detail(validated.order.id), issued, reasons: reasons)
+        }
+        var options = [decision.chosen] + decision.fallbacks
+        var last: (PaymentAttempt, ChannelReply)?
+        while !options.isEmpty {
+            let option = options.removeFirst()
+            let attempt = try persist(validated, account: option.account)
+            let reply = invoke(attempt, validated: validated, account: option.account)
+            let updated = try update(attempt, reply: reply, validated: validated)
+            last = (updated, reply)
+            // A SYSTEM failure is safe to retry on the next account, as a new attempt; a decline never is.
+            guard updated.status == .failed, updated.failureKind == .system else { break }
+        }
+        guard let (attempt, reply) = last else { throw PayError.internal("no account was tried") }
+        return try publish(attempt, reply: reply)
+    }
+
+    // MARK: 1. validate
+
+    func validate(_ request: PaymentRequest) throws(PayError) -> Validated {
+        let store = context.store
+        let now = context.now
+        let (order, line, inFlight) = try store.read { () throws -> (Order?, BusinessLine, [PaymentAttempt]) in
+            let line = try store.businessLines.require(request.businessLine)
+            guard let order = try store.orders.find(request.businessLine, request.orderNo) else { return (nil, line, []) }
+            return (order, line, try store.attempts.forOrder(order.id).filter { $0.status == .processing })
+        }
+        guard let order else { throw PayError.notFound("order '\(request.orderNo)' of \(request.businessLine): not found") }
+        switch order.status {
+        case .created, .paying: break
+        case .paid, .partiallyRefunded, .refunded:
+            throw PayError.conflict("order '\(order.orderNo)' is already paid (\(order.status.rawValue))")
+        case .closed:
+            throw PayError.conflict("order '\(order.orderNo)' is closed; create a new order")
+        }
+        if now >= order.expiresAt {
+            throw PayError.conflict("order '\(order.orderNo)' expired at \(order.expiresAt.iso8601); create a new order")
+        }
+        if let busy = inFlight.first {
+            throw PayError.conflict("order '\(order.orderNo)' has payment \(busy.serial) in progress; wait for it or close the order")
+        }
+        let owed = try order.amount.subtracting(order.paidAmount)
+        if let amount = request.amount {
+            guard amount.currency == order.amount.currency else {
+                throw PayError.invalidInput("--amount: order '\(order.orderNo)' is in \(order.amount.currency), not \(amount.currency)")
+            }
+            guard amount == owed else {
+                throw PayError.invalidInput("--amount \(amount.decimalString): order '\(order.orderNo)' owes \(owed.decimalString) \(owed.currency)")
+            }
+        }
+        guard line.allows(request.method) else {
+            throw PayError.invalidInput("method '\(request.method.rawValue)': business line \(line.code) does not accept it (it takes \(line.allowedMethods.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let mode: Mode
+        var channel: String?
+        switch request.method {
+        case .alipay, .wechat, .unionpay:
+            if request.card != nil { throw PayError.invalidInput("--card: only for the card method") }
+            if let code = request.authCode {
+                let recognised = try AuthCode.channel(of: code, field: "--auth-code")
+                guard recognised == request.method.rawValue else {
+                    throw PayError.invalidInput("--auth-code \(AuthCode.masked(code)): a \(recognised) payment code, but the method is \(request.method.rawValue)")
+                }
+                mode = .barcode(code: code, channel: recognised)
+            } else {
+                mode = .payCode
+            }
+            channel = request.method.rawValue
+        case .card, .applePay:
+            guard let card = request.card else {
+                throw PayError.usage("method \(request.method.rawValue) needs --card PAN --expiry MM/YY --cvc CVC")
+            }
+            if request.authCode != nil { throw PayError.invalidInput("--auth-code: not for card payments") }
+            mode = .card(card)
+            channel = "card"
+        case .paypal, .wallet:
+            guard let payer = request.customerId else {
+                throw PayError.usage("method \(request.method.rawValue) needs --customer (the payer)")
+            }
+            mode = .account(payer: payer)
+            channel = request.method.rawValue
+        }
+        return Validated(request: request, order: order, line: line, amount: owed, mode: mode, channel: channel)
+    }
+
+    // MARK: 2. route
+
+    func route(_ validated: Validated) throws(PayError) -> RouteDecision {
+        try RoutingService(context).decide(businessLine: validated.order.businessLine, method: validated.request.method,
+                                           amount: validated.amount, channelHint: validated.channel)
+    }
+
+    // MARK: 3. risk
+
+    enum RiskGate {
+        case allow
+        case block([String])
+        case challenge(IssuedChallenge, [String])
+    }
+
+    /// Asks the risk engine. A challenge with no code sends one (through the sandbox SMS outbox);
+    /// with `otp` the order's latest challenge is checked and, when it passes, the payment goes on.
+    func risk(_ validated: Validated) throws(PayError) -> RiskGate {
+        let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
+        let decision = try risk.evaluate(RiskRequest(businessLine: validated.order.businessLine, method: validated.request.method,
+                                                     amount: validated.amount, customerId: validated.request.customerId))
+        let reasons = decision.matched.map { "\($0.action.rawValue): \($0.name) (\($0.expression))" }
+        switch decision.action {
+        case .allow:
+            return .allow
+        case .block:
+            try recordRiskBlock(validated, summary: decision.summary)
+            return .block(reasons)
+        case .challenge:
+            let reference = validated.order.serial.rawValue
+            if let otp = validated.request.otp {
+                guard let challenge = try latestChallenge(reference: reference) else {
+                    throw PayError.invalidInput("--otp: no one-time code was sent for order '\(validated.order.orderNo)'; pay without --otp first")
+                }
+                let verdict = try risk.verifyChallenge(id: challenge, code: otp)
+                guard verdict.passed else { throw PayError.declined("--otp: \(verdict.description)") }
+                return .allow
+            }
+            let recipient = validated.request.customerId ?? ""
+            let issued = try risk.issueChallenge(recipient: recipient, customerId: validated.request.customerId,
+                                                 reference: reference, amount: validated.amount)
+            return .challenge(issued, reasons)
+        }
+    }
+
+    // MARK: 4. persist
+
+    /// Commits the attempt as PROCESSING — and the order as PAYING — before any channel is called,
+    /// so a crash from here on leaves an attempt the janitor can settle, never a lost charge.
+    func persist(_ validated: Validated, account: ChannelAccount) throws(PayError) -> PaymentAttempt {
+        let store = context.store
+        let now = context.now
+        var card: (token: String?, bin: String?, last4: String?) = (nil, nil, nil)
+        if case .card(let details) = validated.mode {
+            card = (nil, details.first6, details.last4)
+        }
+        let modeName: String = switch validated.mode {
+        case .barcode: "barcode"
+        case .payCode: "pay-code"
+        case .card: "card"
+        case .account: "account"
+        }
+        return try store.write {
+            guard let order = try store.orders.find(id: validated.order.id) else { throw PayError.notFound("order vanished") }
+            if order.status == .created {
+                guard try store.orders.transition(order.id, from: .created, to: .paying, channel: account.channel, at: now) else {
+                    throw PayError.conflict("order '\(order.orderNo)' changed while paying; try again")
+                }
+            } else if order.status == .paying {
+                try store.orders.setChannel(order.id, channel: account.channel)
+            } else {
+                throw PayError.conflict("order '\(order.orderNo)' is \(order.status.rawValue); not payable")
+            }
+            if try store.attempts.forOrder(order.id).contains(where: { $0.status == .processing }) {
+                throw PayError.conflict("order '\(order.orderNo)' has another payment in progress")
+            }
+            return try store.attempts.insert(NewPaymentAttempt(
+                serial: context.serials.next(.payment), orderId: order.id, method: validated.request.method, mode: modeName,
+                channel: account.channel, account: account.id, amount: validated.amount, customerId: validated.request.customerId,
+                cardToken: card.token, cardBin: card.bin, cardLast4: card.last4, operatorName: context.actor.name), at: now)
+        }
+    }
+
+    // MARK: 5. invoke
+
+    /// Calls the channel. Never throws: every failure is a `ChannelReply` (timeouts are unknown).
+    func invoke(_ attempt: PaymentAttempt, validated: Validated, account: ChannelAccount) -> ChannelReply {
+        let plugin: ChannelPlugin
+        do {
+            plugin = try gateway.plugin(for: account)
+        } catch {
+            return ChannelReply(result: .systemError(message: error.message), channelStatus: "NO_PLUGIN")
+        }
+        let payMode: PayMode
+        switch validated.mode {
+        case .barcode(let code, _): payMode = .authCode(code)
+        case .payCode: payMode = .payCode
+        case .account(let payer): payMode = .account(payer)
+        case .card(let details):
+            do {
+                let token = try gateway.registry.cardPlugin(for: account).tokenize(details)
+                try recordCardToken(attempt, token: token)
+                payMode = .cardToken(token.token, challengeCompleted: validated.request.otp != nil)
+            } catch {
+                return ChannelReply(result: .systemError(message: error.message), channelStatus: "TOKENIZE_FAILED")
+            }
+        }
+        let subject = validated.order.items.first.map { "\(validated.line.name): \($0.name)" } ?? validated.line.name
+        return plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: payMode, subject: subject))
+    }
+
+    // MARK: 6. update
+
+    /// Records the channel's answer with a guarded update, in one transaction with what it causes:
+    /// the order's status and paid amount, the merchant notification, the breaker's count.
+    func update(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> PaymentAttempt {
+        let barcode: Bool = if case .barcode = validated.mode { true } else { false }
+        let updated = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
+        _ = try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
+        return updated
+    }
+
+    // MARK: 7. publish
+
+    /// The outbox rows written in `update` are delivered by the worker; here the caller gets the
+    /// outcome to report.
+    func publish(_ attempt: PaymentAttempt, reply: ChannelReply?) throws(PayError) -> PaymentOutcome {
+        let detail = try detail(attempt.orderId)
+        let current = detail.attempts.first { $0.id == attempt.id } ?? attempt
+        switch current.status {
+        case .succeeded: return .succeeded(detail, current)
+        case .pending: return .pending(detail, current, codeURL: reply?.codeURL)
+        case .unknown, .processing, .initial: return .unknown(detail, current)
+        case .failed, .closed: return .declined(detail, current)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Keeps the acquirer's token and the card's first 6 / last 4 on the attempt: never more.
+    func recordCardToken(_ attempt: PaymentAttempt, token: CardToken) throws(PayError) {
+        let store = context.store
+        try store.write { try store.attempts.setCardToken(attempt.id, token: token.token, bin: token.first6, last4: token.last4) }
+    }
+
+    /// A risk block is written to the audit log (who tried, what, why) and counted for monitoring.
+    func recordRiskBlock(_ validated: Validated, summary: String) throws(PayError) {
+        let store = context.store
+        _ = try store.write {
+            try AuditLog(context).append(actor: context.actor, action: "payment.blocked",
+                                         target: "order:\(validated.order.businessLine)/\(validated.order.orderNo)",
+                                         outcome: .denied, detail: "\(validated.request.method.rawValue) \(validated.amount.decimalString) \(validated.amount.currency): \(summary)")
+        }
+    }
+
+    /// The order's most recent pending challenge.
+    func latestChallenge(reference: String) throws(PayError) -> String? {
+        let store = context.store
+        return try store.read { try store.challenges.latestPending(reference: reference)?.id }
+    }
+
+    func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {
+        let store = context.store
+        let order: Order? = try store.read { try store.orders.find(id: orderId) }
+        guard let order else { throw PayError.notFound("order \(orderId): not found") }
+        return try OrderService(context).detail(order)
+    }
+}

@@ -1,0 +1,155 @@
+import PayCore
+import PayStore
+import PayChannels
+
+/// What a caller asks `RefundService.refund` to do.
+public struct RefundRequestInput: Sendable {
+    /// The payment to refund by its serial, or the order (its one succeeded payment).
+    public var paymentSerial: Serial?
+    public var order: (BusinessLineCode, MerchantOrderNo)?
+    public var amount: Money?
+    public var amountText: String?
+    public var reason: String?
+    public var refundNo: String?
+    public var idempotencyKey: IdempotencyKey?
+    public var automatic = false
+    /// A supervisor who approves a refund above the actor's limit (logged in separately).
+    public var approver: Actor?
+
+    public init(paymentSerial: Serial? = nil, order: (BusinessLineCode, MerchantOrderNo)? = nil, amountText: String?,
+                reason: String? = nil, refundNo: String? = nil, idempotencyKey: IdempotencyKey? = nil) {
+        self.paymentSerial = paymentSerial
+        self.order = order
+        self.amountText = amountText
+        self.reason = reason
+        self.refundNo = refundNo
+        self.idempotencyKey = idempotencyKey
+    }
+
+    public var canonical: String {
+        ["payment=\(paymentSerial?.rawValue ?? "")", "order=\(order.map { "\($0.0)/\($0.1)" } ?? "")",
+         "amount=\(amountText ?? "")", "reason=\(reason ?? "")", "no=\(refundNo ?? "")"].joined(separator: "&")
+    }
+}
+
+/// Refunds: partial and several, never more than the payment's amount (checked and inserted in
+/// one immediate transaction, so several processes refunding at once cannot overshoot).
+public struct RefundService {
+    let context: ServiceContext
+    let gateway: ChannelGateway
+
+    public init(_ context: ServiceContext, gateway: ChannelGateway) {
+        self.context = context
+        self.gateway = gateway
+    }
+
+    /// Resolves the payment to refund: by serial, or the order's one succeeded payment.
+    func payment(for input: RefundRequestInput) throws(PayError) -> (Order, PaymentAttempt) {
+        let store = context.store
+        return try store.read { () throws -> (Order, PaymentAttempt) in
+            if let serial = input.paymentSerial {
+                guard let attempt = try store.attempts.find(serial: serial), let order = try store.orders.find(id: attempt.orderId) else {
+                    throw PayError.notFound("payment '\(serial)': not found")
+                }
+                return (order, attempt)
+            }
+            guard let (line, no) = input.order else { throw PayError.usage("give --payment SERIAL or --order NO --business L") }
+            guard let order = try store.orders.find(line, no) else { throw PayError.notFound("order '\(no)' of \(line): not found") }
+            let paid = try store.attempts.forOrder(order.id).filter { $0.status == .succeeded }
+            guard let first = paid.first else { throw PayError.conflict("order '\(no)' has no succeeded payment to refund") }
+            guard paid.count == 1 else {
+                throw PayError.usage("order '\(no)' has \(paid.count) succeeded payments; name one with --payment (\(paid.map(\.serial.rawValue).joined(separator: ", ")))")
+            }
+            return (order, first)
+        }
+    }
+
+    /// Refunds `amount` of a payment: PROCESSING committed first, then the channel is called and
+    /// its answer applied. A refund the channel accepts for later (a callback) stays PROCESSING.
+    public func refund(_ input: RefundRequestInput) throws(PayError) -> (Refund, PaymentAttempt, Order) {
+        let (order, attempt) = try payment(for: input)
+        guard let text = input.amountText else { throw PayError.usage("missing --amount") }
+        let amount = try Money.parse(text, currency: attempt.amount.currency, field: "--amount")
+        guard amount.isPositive else { throw PayError.invalidInput("--amount '\(text)': must be above zero") }
+        if let reason = input.reason, reason.count > 256 { throw PayError.invalidInput("--reason: at most 256 characters") }
+        let approval: RefundApproval? = input.automatic ? nil
+            : try RefundAuthorization(context).check(actor: context.actor, approver: input.approver,
+                                                     saleOperator: order.operatorName, amount: amount)
+        let store = context.store
+        let now = context.now
+        let refund = try store.write {
+            let refund = try store.refunds.insert(serial: context.serials.next(.refund), attempt: attempt, refundNo: input.refundNo,
+                                                  amount: amount, reason: input.reason, automatic: input.automatic,
+                                                  operatorName: context.actor.name, at: now)
+            var detail = "\(amount.decimalString) \(amount.currency) of \(attempt.serial)"
+            if case .approved(let by)? = approval { detail += ", approved by \(by)" }
+            if input.automatic { detail += ", automatic (duplicate payment)" }
+            try AuditLog(context).append(actor: context.actor, action: "refund.create",
+                                         target: "order:\(order.businessLine)/\(order.orderNo)", detail: detail)
+            return refund
+        }
+        let reply: ChannelReply
+        if let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
+           let plugin = try? gateway.plugin(for: account) {
+            reply = plugin.refund(RefundRequest(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue,
+                                                channelSerial: attempt.channelSerial, amount: amount, paymentAmount: attempt.amount,
+                                                reason: input.reason ?? "refund"))
+        } else {
+            reply = ChannelReply(result: .systemError(message: "no channel account '\(attempt.account)'"), channelStatus: "")
+        }
+        let settled = try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        let current = try store.read { try store.orders.find(id: order.id) } ?? order
+        return (settled, attempt, current)
+    }
+}
+
+/// The one place a channel's word changes a refund (the refund call, its callback, a query).
+struct RefundSettlement {
+    let context: ServiceContext
+    init(_ context: ServiceContext) { self.context = context }
+
+    @discardableResult
+    func apply(_ result: ChannelResult, to refund: Refund, channelRefundSerial: String?) throws(PayError) -> Refund {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            guard let current = try store.refunds.find(id: refund.id) else { throw PayError.notFound("refund \(refund.serial)") }
+            if current.status.isFinal { return current }
+            switch result {
+            case .succeeded(let serial):
+                guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
+                                                   channelRefundSerial: channelRefundSerial ?? serial, at: now) else { break }
+                guard let order = try store.orders.find(id: current.orderId) else { break }
+                let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits
+                let next: OrderStatus = refunded >= order.paidAmount.minorUnits ? .refunded : .partiallyRefunded
+                if order.status == .paid || order.status == .partiallyRefunded,
+                   try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
+                   let updated = try store.orders.find(id: order.id) {
+                    try MerchantNotifications(context).enqueue(updated, event: "order.refunded")
+                } else {
+                    // A duplicate payment's refund: the order's own amounts do not move.
+                    try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
+                }
+            case .declined(_, let message):
+                _ = try store.refunds.transition(current.id, from: current.status, to: .failed, failureMessage: message, at: now)
+            case .systemError(let message):
+                if current.status == .processing {
+                    _ = try store.refunds.transition(current.id, from: .processing, to: .failed, failureMessage: message, at: now)
+                }
+            case .unknown(let message):
+                if current.status == .processing {
+                    _ = try store.refunds.transition(current.id, from: .processing, to: .unknown, failureMessage: message,
+                                                     nextCheckAt: now.adding(milliseconds: Settlement.queryScheduleMs[0]), at: now)
+                }
+            case .pending:
+                try store.db.execute("UPDATE refunds SET next_check_at = ? WHERE id = ? AND status = ?",
+                                     [now.adding(milliseconds: Settlement.queryScheduleMs[0]).milliseconds, current.id, current.status.rawValue])
+                if let channelRefundSerial {
+                    try store.db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL",
+                                         [channelRefundSerial, current.id])
+                }
+            }
+            return try store.refunds.find(id: current.id) ?? current
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import PayCore
+import PayStore
+import PayChannels
+
+/// The one place a channel's word changes a payment: the pay call's answer, a callback, a
+/// janitor's query and a close's answer all come through `apply`, so they cannot disagree.
+///
+/// Each application is one `BEGIN IMMEDIATE` transaction: re-read the attempt, guarded update
+/// from the status read, the order's status and amounts, the merchant notification, alerts.
+/// A final attempt is left as it is (a late or repeated word changes nothing).
+struct Settlement {
+    let context: ServiceContext
+
+    init(_ context: ServiceContext) { self.context = context }
+
+    /// When the janitor queries an UNKNOWN (or waiting pay-code) attempt: 1 min, 5 min, 15 min,
+    /// 1 h, 6 h, 24 h after it became so; after the last, an alert and a daily check.
+    static let queryScheduleMs: [Int64] = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000]
+    /// A barcode payment the customer is still confirming is polled every 5 s for up to 45 s.
+    static let barcodePollMs: Int64 = 5_000
+    static let barcodePollWindowMs: Int64 = 45_000
+
+    /// Applies `result` to the attempt. `barcode` marks a barcode payment (polled, then revoked).
+    @discardableResult
+    func apply(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool) throws(PayError) -> PaymentAttempt {
+        let store = context.store
+        let now = context.now
+        return try store.write {
+            guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
+            if current.status.isFinal { return current }
+            let from = current.status
+            switch result {
+            case .succeeded(let channelSerial):
+                guard try store.attempts.transition(current.id, from: from, to: .succeeded,
+                                                    outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return try reread(current) }
+                try settleOrderPaid(current, at: now)
+            case .declined(let code, let message):
+                let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
+                _ = try store.attempts.transition(current.id, from: from, to: closed ? .closed : .failed,
+                                                  outcome: AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message), at: now)
+            case .systemError(let message):
+                if from == .processing {
+                    _ = try store.attempts.transition(current.id, from: from, to: .failed,
+                                                      outcome: AttemptOutcome(failureKind: .system, failureCode: "SYSTEM_ERROR", failureMessage: message), at: now)
+                } else {
+                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+                }
+            case .unknown(let message):
+                if from == .processing {
+                    _ = try store.attempts.transition(current.id, from: from, to: .unknown,
+                                                      outcome: AttemptOutcome(failureKind: .unknown, failureCode: "UNKNOWN", failureMessage: message,
+                                                                              nextCheckAt: now.adding(milliseconds: Self.queryScheduleMs[0])), at: now)
+                } else {
+                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+                }
+            case .pending:
+                if from == .processing {
+                    let first = barcode ? Self.barcodePollMs : Self.queryScheduleMs[0]
+                    _ = try store.attempts.transition(current.id, from: from, to: .pending,
+                                                      outcome: AttemptOutcome(nextCheckAt: now.adding(milliseconds: first)), at: now)
+                } else {
+                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+                }
+            }
+            return try reread(current)
+        }
+    }
+
+    private func reread(_ attempt: PaymentAttempt) throws -> PaymentAttempt {
+        guard let fresh = try context.store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
+        return fresh
+    }
+
+    /// The next janitor look at a still-open attempt, by its age on the schedule.
+    func nextCheck(_ attempt: PaymentAttempt, barcode: Bool, now: Timestamp) -> Timestamp {
+        let age = now.milliseconds - attempt.createdAt.milliseconds
+        if barcode && attempt.status == .pending && age < Self.barcodePollWindowMs {
+            return now.adding(milliseconds: Self.barcodePollMs)
+        }
+        for step in Self.queryScheduleMs where step > age { return attempt.createdAt.adding(milliseconds: step) }
+        return now.adding(milliseconds: Self.queryScheduleMs.last!)
+    }
+
+    /// A succeeded attempt pays its order — or, when the order is already paid or closed, is a
+    /// duplicate payment: marked for the duplicate scanner's refund and alerted.
+    private func settleOrderPaid(_ attempt: PaymentAttempt, at now: Timestamp) throws {
+        let store = context.store
+        guard let order = try store.orders.find(id: attempt.orderId) else { return }
+        if order.status == .paying {
+            let paid = order.paidAmount.minorUnits + attempt.amount.minorUnits
+            if paid >= order.amount.minorUnits,
+               try store.orders.transition(order.id, from: .paying, to: .paid, paidMinor: paid, channel: attempt.channel, at: now),
+               let current = try store.orders.find(id: order.id) {
+                try MerchantNotifications(context).enqueue(current, event: "order.paid")
+                return
+            }
+        }
+        try store.attempts.markDuplicate(attempt.id, at: now)
+        try store.alerts.fire(rule: "payment.duplicate", key: "order:\(order.id)", severity: "warning",
+                              message: "order \(order.orderNo) (\(order.businessLine)) was paid again by \(attempt.serial) via \(attempt.account); an automatic refund follows",
+                              at: now)
+    }
+}

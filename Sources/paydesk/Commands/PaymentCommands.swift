@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PayCore
+import PayStore
+import PayChannels
+import PayServices
+
+/// `pay`, `refund`, `close`: the money-moving commands.
+enum PaymentCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec(
+            path: ["pay"],
+            summary: "pay an order: scan a barcode, show a pay code, charge a card, PayPal or the wallet",
+            details: """
+            alipay, wechat or unionpay with --auth-code charge the customer's barcode; without it a pay
+            code is issued for the customer to scan (pending). card and apple-pay need --card, --expiry,
+            --cvc; paypal and wallet need --customer. A risk challenge sends a one-time code: pay again
+            with --otp CODE. Exit 0 paid, 4 declined or blocked, 5 pending, unknown or challenged.
+            """,
+            options: [
+                .value("business", "L", "business line"),
+                .value("order", "NO", "the order to pay"),
+                .value("amount", "A", "what the order owes (a check; optional)"),
+                .value("currency", "C", "currency of --amount (default: the order's)"),
+                .value("method", "M", "alipay, wechat, unionpay, card, apple-pay, paypal, wallet"),
+                .value("auth-code", "CODE", "the customer's payment code as scanned"),
+                .value("card", "PAN", "card number (never stored: a token, first 6 and last 4 are kept)"),
+                .value("expiry", "MM/YY", "card expiry"),
+                .value("cvc", "CVC", "card security code (never stored or logged)"),
+                .value("customer", "ID", "the customer (risk history, wallet and PayPal payer, one-time codes)"),
+                .value("otp", "CODE", "the one-time code of a risk challenge"),
+                .value("wait", "SECONDS", "wait up to this long for a final state, running the worker"),
+                .value("idempotency-key", "K", "replay the first answer for a retried request"),
+            ],
+            run: pay),
+        CommandSpec(
+            path: ["refund"],
+            summary: "refund (part of) a payment",
+            options: [
+                .value("payment", "SERIAL", "the payment's serial"),
+                .value("order", "NO", "or the order (with --business) when it has one succeeded payment"),
+                .value("business", "L", "business line of --order"),
+                .value("amount", "A", "how much to refund"),
+                .value("reason", "TEXT", "why, for the customer and the audit log"),
+                .value("refund-no", "NO", "the business line's own refund number"),
+                .value("approver", "NAME", "a supervisor approving a refund above your limit ($PAYDESK_APPROVER_PASSWORD)"),
+                .value("idempotency-key", "K", "replay the first answer for a retried request"),
+            ],
+            run: refund),
+        CommandSpec(
+            path: ["close"],
+            summary: "close an unpaid order (payments in flight are revoked at the channel first)",
+            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")],
+            run: close),
+    ]
+
+    // MARK: pay
+
+    static func pay(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let line = try BusinessLineCode(try args.required("business"), field: "--business")
+        let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
+        let method = try PaymentMethod.parse(try args.required("method"), field: "--method")
+        var wait: Double = 0
+        if let text = args.value("wait") {
+            guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
+                throw PayError.invalidInput("--wait '\(text)': a number of seconds from 0 to 3600")
+            }
+            wait = seconds
+        }
+        var card: CardDetails?
+        let cardParts = ["card", "expiry", "cvc"].filter { args.value($0) != nil }
+        if !cardParts.isEmpty {
+            guard cardParts.count == 3 else {
+                throw PayError.usage("a card needs all of --card, --expiry and --cvc (missing \(["card", "expiry", "cvc"].filter { !cardParts.contains($0) }.map { "--\($0)" }.joined(separator: ", ")))")
+            }
+            card = try CardDetails(number: args.value("card")!, expiry: args.value("expiry")!, cvc: args.value("cvc")!)
+        }
+        let key = try args.value("idempotency-key").map { text throws(PayError) in try IdempotencyKey(text, field: "--idempotency-key") }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let amount: Money? = try args.value("amount").map { text throws(PayError) in
+            let currency: Currency
+            if let code = args.value("currency") {
+                currency = try Currency.parse(code, field: "--currency")
+            } else {
+                let order = try OrderService(context).find(line, orderNo)
+                currency = order.amount.currency
+            }
+            return try Money.parse(text, currency: currency, field: "--amount")
+        }
+        let request = PaymentRequest(businessLine: line, orderNo: orderNo, amount: amount, method: method,
+                                     authCode: args.value("auth-code"), card: card, customerId: args.value("customer"),
+                                     otp: args.value("otp"), idempotencyKey: key)
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        return try IdempotentRun(scope: "pay", key: key, request: request.canonical).run(context, io: &io) { io in
+            var outcome = try PaymentService(context, gateway: gateway).pay(request)
+            if wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal {
+                outcome = try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
+            }
+            try report(outcome, args: args, io: io)
+            return outcome.exitCode
+        }
+    }
+
+    /// Runs the worker in this process until the attempt is final or `seconds` pass.
+    static func waitForFinal(_ attempt: PaymentAttempt, outcome: PaymentOutcome, seconds: Double, context: ServiceContext,
+                             gateway: ChannelGateway) throws(PayError) -> PaymentOutcome {
+        let worker = Worker(context: context, jobs: PaymentJobs.all(gateway: gateway))
+        let store = context.store
+        var final = false
+        try worker.run(forSeconds: seconds, intervalMs: 100) {
+            final = (try? store.read { try store.attempts.find(id: attempt.id) })??.status.isFinal ?? false
+            return final
+        }
+        let detail = try OrderService(context).detail(try store.read { try store.orders.find(id: attempt.orderId) }!)
+        let current = detail.attempts.first { $0.id == attempt.id } ?? attempt
+        switch current.status {
+        case .succeeded: return .succeeded(detail, current)
+        case .failed, .closed: return .declined(detail, current)
+        case .pending:
+            if case .pending(_, _, let url) = outcome { return .pending(detail, current, codeURL: url) }
+            return .pending(detail, current, codeURL: nil)
+        default: return .unknown(detail, current)
+        }
+    }
+
+    static func report(_ outcome: PaymentOutcome, args: ParsedArguments, io: CommandIO) throws(PayError) {
+        let detail = outcome.detail
+        if args.has("json") {
+            struct Challenge: Encodable { let id: String; let sentTo: String; let expiresAt: String; let reasons: [String] }
+            struct Result: Encodable {
+                let order: OrderJSON
+                let payment: PaymentJSON?
+                let codeUrl: String?
+                let challenge: Challenge?
+                let blockedBy: [String]?
+                enum CodingKeys: String, CodingKey { case order, payment, codeUrl, challenge, blockedBy }
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.container(keyedBy: CodingKeys.self)
+                    try c.encode(order, forKey: .order)
+                    try c.encode(payment, forKey: .payment)
+                    try c.encodeIfPresent(codeUrl, forKey: .codeUrl)
+                    try c.encodeIfPresent(challenge, forKey: .challenge)
+                    try c.encodeIfPresent(blockedBy, forKey: .blockedBy)
+                }
+            }
+            var codeURL: String?
+            var challenge: Challenge?
+            var blocked: [String]?
+            switch outcome {
+            case .pending(_, _, let url): codeURL = url
+            case .challenge(_, let issued, let reasons):
+                challenge = Challenge(id: issued.id, sentTo: issued.recipient, expiresAt: issued.expiresAt.iso8601, reasons: reasons)
+            case .blocked(_, let reasons): blocked = reasons
+            default: break
+            }
+            try io.json(Result(order: OrderJSON(detail.order), payment: outcome.attempt.map { PaymentJSON($0, order: detail.order) },
+                               codeUrl: codeURL, challenge: challenge, blockedBy: blocked))
+            return
+        }
+        let order = detail.order
+        switch outcome {
+        case .succeeded(_, let a):
+            io.out("Paid: order \(order.orderNo) \(a.amount.decimalString) \(a.amount.currency) via \(a.account), payment \(a.serial), channel serial \(a.channelSerial ?? "—")")
+        case .pending(_, let a, let url):
+            io.out("Pending: payment \(a.serial) via \(a.account)\(url.map { "; customer scans \($0)" } ?? "; waiting for the customer")")
+        case .unknown(_, let a):
+            io.out("Unknown: payment \(a.serial) via \(a.account) did not answer in time; the janitor will query it (do not charge again)")
+        case .declined(_, let a):
+            let why = a.failureKind == .system ? "every account failed with a system error (last: \(a.failureMessage ?? ""))"
+                : "\(a.failureCode ?? "DECLINED"): \(a.failureMessage ?? "")"
+            io.out("Declined: payment \(a.serial) via \(a.account) — \(why)")
+        case .blocked(_, let reasons):
+            io.out("Blocked by risk: \(reasons.joined(separator: "; "))")
+        case .challenge(_, let issued, let reasons):
+            io.out("Challenge: a one-time code was sent to \(issued.recipient) (valid until \(issued.expiresAt.iso8601)); pay again with --otp CODE. Because: \(reasons.joined(separator: "; "))")
+        }
+    }
+
+    // MARK: refund
+
+    static func refund(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        var input = RefundRequestInput(amountText: try args.required("amount"), reason: args.value("reason"),
+                                       refundNo: args.value("refund-no"))
+        if let serial = args.value("payment") {
+            if args.value("order") != nil { throw PayError.usage("give --payment or --order, not both") }
+            input.paymentSerial = try Serial(serial, field: "--payment")
+        } else if let no = args.value("order") {
+            input.order = (try BusinessLineCode(try args.required("business"), field: "--business"), try MerchantOrderNo(no, field: "--order"))
+        } else {
+            throw PayError.usage("give --payment SERIAL or --order NO --business L")
+        }
+        if let no = input.refundNo { _ = try MerchantRefundNo(no, field: "--refund-no") }
+        let key = try args.value("idempotency-key").map { text throws(PayError) in try IdempotencyKey(text, field: "--idempotency-key") }
+        input.idempotencyKey = key
+        let context = try CommandLineApp.openContext(args, io: io)
+        input.approver = try OperatorLogin.approver(args, context: context, io: io)
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        let request = input
+        return try IdempotentRun(scope: "refund", key: key, request: input.canonical).run(context, io: &io) { io in
+            let (refund, attempt, order) = try RefundService(context, gateway: gateway).refund(request)
+            if args.has("json") {
+                struct Result: Encodable { let refund: RefundJSON; let order: OrderJSON }
+                try io.json(Result(refund: RefundJSON(refund, paymentSerial: attempt.serial), order: OrderJSON(order)))
+            } else {
+                io.out("Refund \(refund.serial) of \(refund.amount.decimalString) \(refund.amount.currency) on payment \(attempt.serial): \(refund.status.rawValue); order \(order.orderNo) is \(order.status.rawValue)")
+            }
+            switch refund.status {
+            case .succeeded: return 0
+            case .failed: return 4
+            case .processing, .unknown: return 5
+            }
+        }
+    }
+
+    // MARK: close
+
+    static func close(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let line = try BusinessLineCode(try args.required("business"), field: "--business")
+        let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
+        let context = try CommandLineApp.openContext(args, io: io)
+        let order = try OrderService(context).find(line, orderNo)
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        let closed = try CloseService(context, gateway: gateway).close(order)
+        if args.has("json") {
+            struct Result: Encodable { let order: OrderJSON }
+            try io.json(Result(order: OrderJSON(closed)))
+        } else {
+            io.out("Closed order \(closed.orderNo) (\(closed.businessLine)).")
+        }
+        return 0
+    }
+}
