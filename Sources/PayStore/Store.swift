@@ -33,6 +33,7 @@ public final class Store {
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, translating store failures into `PayError`.
+    @discardableResult
     public func write<T>(_ body: () throws -> T) throws(PayError) -> T {
         do {
             return try db.inTransaction(.immediate, body)

@@ -46,33 +46,50 @@ public struct Janitor: WorkerJob {
                 ORDER BY next_check_at LIMIT 100
                 """, [now.milliseconds]).compactMap { row in try store.attempts.find(id: row.int64("id")).map { ($0, row.string("mode")) } }
         }
-        var done = 0
         for (attempt, mode) in due {
-            guard let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
-                  let plugin = try? gateway.plugin(for: account) else { continue }
-            let barcode = mode == "barcode"
-            let age = now.milliseconds - attempt.createdAt.milliseconds
-            var reply = plugin.query(serial: attempt.serial.rawValue, amount: attempt.amount)
-            if barcode, attempt.status == .pending, case .pending = reply.result, age >= Settlement.barcodePollWindowMs {
-                // The customer did not confirm in time: revoke. The revoke's answer may say they paid first.
-                reply = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
-                if case .succeeded = reply.result {} else if case .declined = reply.result {} else {
-                    reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked after 45 s unconfirmed"),
-                                         channelStatus: reply.channelStatus)
-                }
-            }
-            let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
-            try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
-            if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
-                try store.write {
-                    try store.alerts.fire(rule: "payment.unknown", key: "attempt:\(attempt.id)", severity: "critical",
-                                          message: "payment \(attempt.serial) on \(attempt.account) is still \(settled.status.rawValue) after 24 h of queries",
-                                          at: now)
-                }
-            }
-            done += 1
+            try query(attempt, barcode: mode == "barcode", context: context)
         }
-        return done
+        return due.count
+    }
+
+    /// Asks the channel about one open attempt and applies the answer. A barcode the customer
+    /// has not confirmed within 45 s is revoked; the revoke's answer may say they paid first.
+    func query(_ attempt: PaymentAttempt, barcode: Bool, context: ServiceContext) throws(PayError) {
+        let store = context.store
+        let now = context.now
+        guard let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
+              let plugin = try? gateway.plugin(for: account) else { return }
+        let age = now.milliseconds - attempt.createdAt.milliseconds
+        var reply = plugin.query(serial: attempt.serial.rawValue, amount: attempt.amount)
+        if barcode, attempt.status == .pending, case .pending = reply.result, age >= Settlement.barcodePollWindowMs {
+            reply = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
+            if case .succeeded = reply.result {} else if case .declined = reply.result {} else {
+                reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked after 45 s unconfirmed"),
+                                     channelStatus: reply.channelStatus)
+            }
+        }
+        let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
+        _ = try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
+        if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
+            try store.write {
+                try store.alerts.fire(rule: "payment.unknown", key: "attempt:\(attempt.id)", severity: "critical",
+                                      message: "payment \(attempt.serial) on \(attempt.account) is still \(settled.status.rawValue) after 24 h of queries",
+                                      at: now)
+            }
+        }
+    }
+
+    /// `query --refresh`: asks the channel now about every open attempt and refund of the order.
+    public func refresh(_ order: Order, context: ServiceContext) throws(PayError) {
+        let store = context.store
+        let (attempts, refunds) = try store.read { () throws -> ([(PaymentAttempt, String)], [Refund]) in
+            (try store.attempts.forOrder(order.id).filter { !$0.status.isFinal }.map { ($0, try store.attempts.mode($0.id)) },
+             try store.refunds.forOrder(order.id).filter { !$0.status.isFinal })
+        }
+        for (attempt, mode) in attempts where attempt.status != .processing {
+            try query(attempt, barcode: mode == "barcode", context: context)
+        }
+        for refund in refunds { try query(refund, context: context) }
     }
 
     func queryRefunds(_ context: ServiceContext) throws(PayError) -> Int {
@@ -82,14 +99,20 @@ public struct Janitor: WorkerJob {
             try store.db.rows("SELECT id FROM refunds WHERE status IN ('UNKNOWN', 'PROCESSING') AND next_check_at <= ? LIMIT 100",
                               [now.milliseconds]).compactMap { try store.refunds.find(id: $0.int64("id")) }
         }
-        for refund in due {
-            guard let attempt = try store.read({ try store.attempts.find(id: refund.attemptId) }),
-                  let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
-                  let plugin = try? gateway.plugin(for: account) else { continue }
-            let reply = plugin.queryRefund(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue, amount: refund.amount)
-            try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
-        }
+        for refund in due { try query(refund, context: context) }
         return due.count
+    }
+}
+
+extension Janitor {
+    /// Asks the channel about one open refund and applies the answer.
+    func query(_ refund: Refund, context: ServiceContext) throws(PayError) {
+        let store = context.store
+        guard let attempt = try store.read({ try store.attempts.find(id: refund.attemptId) }),
+              let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
+              let plugin = try? gateway.plugin(for: account) else { return }
+        let reply = plugin.queryRefund(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue, amount: refund.amount)
+        try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
     }
 }
 

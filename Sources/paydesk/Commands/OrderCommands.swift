@@ -1,6 +1,7 @@
 import PayCore
 import PayStore
 import PayServices
+import PayChannels
 
 /// `order create`, `query`, `orders`.
 enum OrderCommands {
@@ -32,6 +33,7 @@ enum OrderCommands {
                 .value("business", "L", "business line of --order"),
                 .value("serial", "S", "an order, payment or refund serial"),
                 .value("channel-serial", "S", "a channel's payment or refund serial"),
+                .flag("refresh", "ask the channel about payments and refunds still open before showing"),
             ],
             run: query),
         CommandSpec(
@@ -120,7 +122,10 @@ enum OrderCommands {
         } else {
             order = try orders.find(channelSerial: args.value("channel-serial")!)
         }
-        let detail = try orders.detail(order)
+        if args.has("refresh") {
+            try Janitor(gateway: try ChannelGateway(store: context.store, clock: context.clock)).refresh(order, context: context)
+        }
+        let detail = try orders.detail(try context.store.read { try context.store.orders.find(id: order.id) } ?? order)
         if args.has("json") {
             try io.json(OrderDetailJSON(detail))
         } else {
