@@ -4,7 +4,7 @@ import PayStore
 /// their ledger of payments and refunds, the callbacks they send, the SMS outbox, and the
 /// switches (`outage`, `latency`). Nothing here is the center's: the center never reads it.
 enum SandboxSchema {
-    static let migrator = Migrator(migrations: [v1])
+    static let migrator = Migrator(migrations: [v1], applicationID: Migrator.sandboxApplicationID, kind: "PayDesk sandbox file")
 
     static let v1 = Migration(version: 1, name: "sandbox", sql: """
     CREATE TABLE sandbox_accounts (

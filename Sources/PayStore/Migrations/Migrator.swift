@@ -18,10 +18,18 @@ public struct Migration: Sendable {
 public struct Migrator: Sendable {
     /// `PRAGMA application_id` of every PayDesk store: "PAYD".
     public static let applicationID: Int64 = 0x5041_5944
+    /// `PRAGMA application_id` of a sandbox PSP file: "PDSB".
+    public static let sandboxApplicationID: Int64 = 0x5044_5342
 
     public let migrations: [Migration]
+    /// The `PRAGMA application_id` that marks files of this schema (a store, a sandbox).
+    public let applicationID: Int64
+    /// What such a file is called in messages ("PayDesk store").
+    public let kind: String
 
-    public init(migrations: [Migration]) {
+    public init(migrations: [Migration], applicationID: Int64 = Migrator.applicationID, kind: String = "PayDesk store") {
+        self.applicationID = applicationID
+        self.kind = kind
         precondition(zip(migrations, migrations.dropFirst()).allSatisfy { $0.version < $1.version }
                      && (migrations.first?.version ?? 1) >= 1, "migrations must be numbered in increasing order from 1")
         self.migrations = migrations
@@ -42,11 +50,11 @@ public struct Migrator: Sendable {
         let appID = try db.scalarInt("PRAGMA application_id") ?? 0
         if version == 0 {
             let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'table'") ?? 0
-            if tables > 0 && appID != Migrator.applicationID {
-                throw PayError.invalidInput("\(label) '\(db.path)': not a PayDesk store (it holds \(tables) tables of another program)")
+            if tables > 0 && appID != applicationID {
+                throw PayError.invalidInput("\(label) '\(db.path)': not a \(kind) (it holds \(tables) tables of another program)")
             }
-        } else if appID != Migrator.applicationID {
-            throw PayError.invalidInput("\(label) '\(db.path)': not a PayDesk store (application id \(appID))")
+        } else if appID != applicationID {
+            throw PayError.invalidInput("\(label) '\(db.path)': not a \(kind) (application id \(appID)\(appID == Migrator.sandboxApplicationID ? ": a sandbox file" : ""))")
         }
         if version > latestVersion {
             throw PayError.invalidInput("\(label) '\(db.path)': schema version \(version) is newer than this paydesk knows (\(latestVersion)); use a newer paydesk")
@@ -57,7 +65,7 @@ public struct Migrator: Sendable {
                 // why: another process may have migrated while we waited for the write lock.
                 guard try Migrator.currentVersion(db) < migration.version else { return }
                 try db.execute(migration.sql)
-                try db.execute("PRAGMA application_id = \(Migrator.applicationID)")
+                try db.execute("PRAGMA application_id = \(applicationID)")
                 try db.execute("PRAGMA user_version = \(migration.version)")
                 applied.append(migration.version)
             }
