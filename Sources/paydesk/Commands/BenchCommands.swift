@@ -20,7 +20,37 @@ enum BenchCommands {
             ],
             run: route),
         browseSpec,
+        CommandSpec(
+            path: ["bench", "pay"],
+            summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
+            details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
+            options: [.value("n", "N", "payments (default 2000)"), .value("clients", "K", "concurrent clients, each its own connection (default 1)"),
+                      .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet")],
+            run: pay),
     ]
+
+    static func pay(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        var settings = PayBench.Settings()
+        settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
+        settings.clients = try count(args, "clients", default: settings.clients, range: 1...64)
+        if let text = args.value("method") {
+            settings.method = try PaymentMethod.parse(text, field: "--method")
+            guard settings.method != .paypal else { throw PayError.invalidInput("--method paypal: not benchmarked (USD only)") }
+        }
+        let json = args.has("json")
+        let err = io.stderr
+        let report = try PayBench.run(settings) { line in if !json { err(line + "\n") } }
+        if json {
+            try io.json(report)
+        } else {
+            io.out("bench pay: \(report.payments) \(settings.method.rawValue) payments, \(report.clients) client(s), \(report.succeeded) paid, in \(report.seconds.oneDecimal) s")
+            io.out("  \(report.paymentsPerSecond.oneDecimal) payments/s")
+            io.out("  " + report.latency.line)
+            io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
+            io.out("  ratio: \((report.ratio * 100).oneDecimal) % of one payment per raw commit")
+        }
+        return 0
+    }
 
     static func count(_ args: ParsedArguments, _ name: String, default value: Int, range: ClosedRange<Int>) throws(PayError) -> Int {
         guard let text = args.value(name) else { return value }

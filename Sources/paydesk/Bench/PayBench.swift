@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+import PayCore
+import PayStore
+import PayChannels
+import PayServices
+
+/// `paydesk bench pay`: end-to-end barcode payments per second and their latency on a durable
+/// store, beside SQLite's raw durable single-row commit rate on the same disk in the same run.
+enum PayBench {
+    struct Settings {
+        var payments = 2_000
+        var clients = 1
+        /// wechat, alipay, unionpay (barcode), card (test card), wallet.
+        var method: PaymentMethod = .wechat
+        var directory = NSTemporaryDirectory()
+    }
+
+    struct Report: Encodable {
+        let payments: Int
+        let clients: Int
+        let seconds: Double
+        let paymentsPerSecond: Double
+        let latency: BenchStats
+        let rawCommitsPerSecond: Double
+        /// Payments per raw durable commit: 1.0 would be one payment per fsync'd commit.
+        let ratio: Double
+        let succeeded: Int
+    }
+
+    static func run(_ settings: Settings, log: (String) -> Void) throws -> Report {
+        let folder = settings.directory + "/paydesk-bench-pay-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/store.db"
+
+        log("preparing a demo store and \(settings.payments) orders …")
+        let store = try Store.open(path: path, create: true)
+        let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
+        try DemoSeeder(context).seed()
+        let gateway = try ChannelGateway(store: store, clock: context.clock)
+        try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
+        let orderNos = (0..<settings.payments).map { "BENCH-\($0)" }
+        try store.write {
+            for no in orderNos {
+                _ = try store.orders.create(OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(no),
+                                                       amount: Money(minorUnits: 1_000, currency: .CNY)),
+                                            serial: context.serials.next(.order), at: context.now, operator: context.actor.name)
+            }
+        }
+
+        log("raw durable commits …")
+        let raw = try rawCommitRate(path: folder + "/raw.db", seconds: 2)
+
+        log("paying with \(settings.clients) client(s) …")
+        let latencies = Mutex<[Double]>([])
+        let succeeded = Mutex(0)
+        let failures = Mutex<[String]>([])
+        let clock = ContinuousClock()
+        let start = clock.now
+        let clients = settings.clients
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            do {
+                let store = try Store.open(path: path)
+                let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
+                let gateway = try ChannelGateway(store: store, clock: context.clock)
+                let service = PaymentService(context, gateway: gateway)
+                var mine: [Double] = []
+                var paid = 0
+                for index in stride(from: client, to: orderNos.count, by: clients) {
+                    let began = clock.now
+                    let outcome = try service.pay(request(orderNos[index], method: settings.method))
+                    let elapsed = clock.now - began
+                    mine.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+                    if outcome.exitCode == 0 { paid += 1 }
+                }
+                latencies.withLock { $0 += mine }
+                succeeded.withLock { $0 += paid }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        let total = clock.now - start
+        if let failure = failures.withLock({ $0.first }) { throw PayError.internal("bench pay: a client failed: \(failure)") }
+        let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        let rate = Double(settings.payments) / seconds
+        return Report(payments: settings.payments, clients: clients, seconds: seconds, paymentsPerSecond: rate,
+                      latency: BenchStats("latency per payment", micros: latencies.withLock { $0 }),
+                      rawCommitsPerSecond: raw, ratio: rate / raw, succeeded: succeeded.withLock { $0 })
+    }
+
+    static let authCodes: [PaymentMethod: String] = [.wechat: "134567890123456789", .alipay: "2812345678901234",
+                                                     .unionpay: "6212345678901234567"]
+
+    static func request(_ orderNo: String, method: PaymentMethod) throws -> PaymentRequest {
+        var request = PaymentRequest(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(orderNo), method: method)
+        switch method {
+        case .card, .applePay: request.card = try CardDetails(number: "4242424242424242", expiry: "12/30", cvc: "123")
+        case .wallet, .paypal: request.customerId = "BENCH-\(orderNo)"
+        default: request.authCode = authCodes[method]
+        }
+        return request
+    }
+
+    /// Single-row INSERT transactions per second on a WAL database with `synchronous=FULL`: what
+    /// the disk allows one durable commit at a time.
+    static func rawCommitRate(path: String, seconds: Double) throws -> Double {
+        let db = try Connection(path: path, create: true, synchronous: .full)
+        try db.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
+        let clock = ContinuousClock()
+        let start = clock.now
+        var commits = 0
+        while true {
+            _ = try db.inTransaction(.immediate) { try db.execute("INSERT INTO t (v) VALUES (?)", [commits]) }
+            commits += 1
+            let elapsed = clock.now - start
+            let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            if s >= seconds { return Double(commits) / s }
+        }
+    }
+}
