@@ -1,5 +1,6 @@
 import Testing
 import PayCore
+import PayChannels
 import PayStore
 @testable import PayServices
 
@@ -45,8 +46,8 @@ struct LoginTests {
         #expect(rows[0].blob("password_hash") != rows[1].blob("password_hash"))
         #expect(rows.allSatisfy { $0.int("password_iterations") == OperatorSettings.minimumIterations })
         // The hash is PBKDF2-HMAC-SHA256 of the password with that salt and count.
-        let derived = try OperatorCrypto.pbkdf2SHA256(password: Array("same-password-1".utf8), salt: rows[0].blob("password_salt"),
-                                                      iterations: OperatorSettings.minimumIterations)
+        let derived = try Crypto.pbkdf2SHA256(password: Array("same-password-1".utf8), salt: rows[0].blob("password_salt"),
+                                                      iterations: OperatorSettings.minimumIterations, length: 32)
         #expect(derived == rows[0].blob("password_hash"))
         // Raising the count keeps old hashes working; new passwords take the new count.
         let store = fixture.store
@@ -59,9 +60,9 @@ struct LoginTests {
 
     @Test("PBKDF2-HMAC-SHA256 matches RFC 7914's test vector")
     func pbkdf2Vector() throws {
-        let key = try OperatorCrypto.pbkdf2SHA256(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64)
-        #expect(OperatorCrypto.hex(key) == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
-        #expect(OperatorCrypto.hex(try OperatorCrypto.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let key = try Crypto.pbkdf2SHA256(password: Array("passwd".utf8), salt: Array("salt".utf8), iterations: 1, length: 64)
+        #expect(Hex.encode(key) == "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")
+        #expect(Crypto.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test("10 failed logins lock the account for 30 minutes; it opens again by itself")

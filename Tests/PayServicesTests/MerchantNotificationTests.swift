@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import PayCore
 import PayStore
+import PayChannels
 @testable import PayServices
 import TestSupport
 
@@ -9,10 +10,10 @@ import TestSupport
 struct MerchantNotificationTests {
     @Test("the signature is HMAC-SHA256 of '<t>.<body>' (RFC 4231 vector for the primitive)")
     func signature() {
-        #expect(NotificationSignature.hmacSHA256Hex(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(Crypto.hmacSHA256Hex(secret: "Jefe", text: "what do ya want for nothing?")
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
         let header = NotificationSignature.header(secret: "Jefe", body: Array("nothing?".utf8), unixSeconds: 1_700_000_000)
-        #expect(header == "t=1700000000,v1=" + NotificationSignature.hmacSHA256Hex(key: Array("Jefe".utf8), message: Array("1700000000.nothing?".utf8)))
+        #expect(header == "t=1700000000,v1=" + Crypto.hmacSHA256Hex(secret: "Jefe", text: "1700000000.nothing?"))
     }
 
     @Test("a queued notification is POSTed with its signature and the order's current state")

@@ -1,4 +1,5 @@
 import PayCore
+import PayChannels
 
 /// How an audited action ended.
 public enum AuditOutcome: String, Sendable, CaseIterable {
@@ -37,7 +38,7 @@ public struct AuditEntry: Sendable, Hashable {
         for field in [String(at.milliseconds), actor, actorRole?.rawValue, action, target, outcome.rawValue, origin, detail] {
             if let field { text += "\(field.utf8.count):\(field);" } else { text += "-;" }
         }
-        return OperatorCrypto.hex(try OperatorCrypto.sha256(Array(text.utf8)))
+        return Crypto.sha256Hex(Array(text.utf8))
     }
 
     /// The hash this entry's fields give; differs from `hash` when the row was edited.

@@ -1,4 +1,5 @@
 import PayCore
+import PayChannels
 
 /// A stored password: PBKDF2-HMAC-SHA256 of the password with a per-operator random salt, and the
 /// iteration count it was made with (so the count can rise later without breaking old hashes).
@@ -12,8 +13,8 @@ struct PasswordHash: Sendable {
 
     /// Hashes `password` with a fresh random salt.
     static func make(password: String, iterations: Int) throws(PayError) -> PasswordHash {
-        let salt = try OperatorCrypto.randomBytes(saltLength)
-        let hash = try OperatorCrypto.pbkdf2SHA256(password: Array(password.utf8), salt: salt,
+        let salt = Crypto.randomBytes(saltLength)
+        let hash = try Crypto.pbkdf2SHA256(password: Array(password.utf8), salt: salt,
                                                    iterations: iterations, length: hashLength)
         return PasswordHash(hash: hash, salt: salt, iterations: iterations)
     }
@@ -21,15 +22,15 @@ struct PasswordHash: Sendable {
     /// Whether `password` is the one hashed here; the comparison takes the same time wherever the
     /// bytes differ.
     func matches(_ password: String) throws(PayError) -> Bool {
-        let candidate = try OperatorCrypto.pbkdf2SHA256(password: Array(password.utf8), salt: salt,
+        let candidate = try Crypto.pbkdf2SHA256(password: Array(password.utf8), salt: salt,
                                                         iterations: iterations, length: hash.count)
-        return OperatorCrypto.constantTimeEqual(candidate, hash)
+        return Crypto.constantTimeEquals(candidate, hash)
     }
 
     /// Spends the time a real check would, for a name that has no account, so the answer's timing
     /// does not tell which names exist.
     static func burn(password: String, iterations: Int) {
-        _ = try? OperatorCrypto.pbkdf2SHA256(password: Array(password.utf8), salt: [UInt8](repeating: 0x5a, count: saltLength),
+        _ = try? Crypto.pbkdf2SHA256(password: Array(password.utf8), salt: [UInt8](repeating: 0x5a, count: saltLength),
                                              iterations: iterations, length: hashLength)
     }
 }

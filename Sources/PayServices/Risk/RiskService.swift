@@ -1,4 +1,5 @@
 import PayCore
+import PayChannels
 import PayStore
 
 /// Answers allow / block / challenge for a payment from the rules in the store (DESIGN §6), and
@@ -102,7 +103,7 @@ public struct RiskService {
         let now = context.now
         let expiresAt = now.adding(milliseconds: Self.codeValidityMilliseconds)
         let record = ChallengeRecord(id: id, recipient: recipient, customerId: customerId, reference: reference, codeSalt: salt,
-                                     codeHash: SHA256Digest.hash(salt + Array(padded.utf8)), status: .pending, tries: 0,
+                                     codeHash: Crypto.sha256(salt + Array(padded.utf8)), status: .pending, tries: 0,
                                      maxTries: Self.maxTries, createdAt: now, expiresAt: expiresAt)
         let what = amount.map { " to pay \($0.decimalString) \($0.currency)" } ?? ""
         let text = "PayDesk: your one-time code is \(padded)\(what). Valid 5 minutes. Never share it."
@@ -137,7 +138,7 @@ public struct RiskService {
                 _ = try store.challenges.expire(id, at: now)
                 return .expired
             }
-            let right = SHA256Digest.equal(SHA256Digest.hash(challenge.codeSalt + Array(code.utf8)), challenge.codeHash)
+            let right = Crypto.constantTimeEquals(Crypto.sha256(challenge.codeSalt + Array(code.utf8)), challenge.codeHash)
             let triesLeft = challenge.maxTries - challenge.tries - 1
             let next: ChallengeRecord.Status = right ? .passed : (triesLeft <= 0 ? .failed : .pending)
             guard try store.challenges.recordTry(id, triesBefore: challenge.tries, status: next, at: now) else {
