@@ -14,6 +14,8 @@ enum PayBench {
         /// wechat, alipay, unionpay (barcode), card (test card), wallet.
         var method: PaymentMethod = .wechat
         var directory = NSTemporaryDirectory()
+        /// Pay into this existing store (demo data present) and keep it, instead of a throwaway one.
+        var storePath: String?
     }
 
     struct Report: Encodable {
@@ -33,15 +35,16 @@ enum PayBench {
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/store.db"
+        let path = settings.storePath ?? folder + "/store.db"
 
         log("preparing a demo store and \(settings.payments) orders …")
-        let store = try Store.open(path: path, create: true)
+        let store = try Store.open(path: path, create: settings.storePath == nil)
         let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
-        try DemoSeeder(context).seed()
+        if try store.read({ try store.businessLines.all().isEmpty }) { try DemoSeeder(context).seed() }
         let gateway = try ChannelGateway(store: store, clock: context.clock)
         try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
-        let orderNos = (0..<settings.payments).map { "BENCH-\($0)" }
+        let batch = Int(context.now.milliseconds % 1_000_000)
+        let orderNos = (0..<settings.payments).map { "BENCH-\(batch)-\($0)" }
         try store.write {
             for no in orderNos {
                 _ = try store.orders.create(OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(no),

@@ -25,7 +25,8 @@ enum BenchCommands {
             summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
             details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
             options: [.value("n", "N", "payments (default 2000)"), .value("clients", "K", "concurrent clients, each its own connection (default 1)"),
-                      .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet")],
+                      .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
+                      .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
             run: pay),
     ]
 
@@ -33,6 +34,7 @@ enum BenchCommands {
         var settings = PayBench.Settings()
         settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
         settings.clients = try count(args, "clients", default: settings.clients, range: 1...64)
+        settings.storePath = args.value("store")
         if let text = args.value("method") {
             settings.method = try PaymentMethod.parse(text, field: "--method")
             guard settings.method != .paypal else { throw PayError.invalidInput("--method paypal: not benchmarked (USD only)") }

@@ -133,3 +133,25 @@ enum AlertCommands {
         return 0
     }
 }
+
+/// `paydesk check [--settled]`: the store's money invariants.
+enum CheckCommand {
+    static let specs: [CommandSpec] = [
+        CommandSpec(path: ["check"], summary: "check the store's integrity and money invariants (exit 1 when one is broken)",
+                    options: [.flag("settled", "also require that no payment is still PROCESSING")], run: run),
+    ]
+
+    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let context = try CommandLineApp.openContext(args, io: io)
+        let report = try InvariantChecker(context).run(settled: args.has("settled"))
+        if args.has("json") {
+            struct Result: Encodable { let clean: Bool; let checked: [String]; let problems: [String] }
+            try io.json(Result(clean: report.isClean, checked: report.checked, problems: report.problems))
+        } else if report.isClean {
+            io.out("All \(report.checked.count) checks pass: \(report.checked.joined(separator: ", ")).")
+        } else {
+            for problem in report.problems { io.out(problem) }
+        }
+        return report.isClean ? 0 : 1
+    }
+}

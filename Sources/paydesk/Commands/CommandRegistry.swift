@@ -8,6 +8,7 @@ enum CommandRegistry {
         + ClockCommand.specs
         + BusinessCommands.specs
         + WorkerCommand.specs
+        + CheckCommand.specs
         + AlertCommands.specs
         + RouteCommands.specs
         + RiskCommands.specs
