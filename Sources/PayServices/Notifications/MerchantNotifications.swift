@@ -93,6 +93,7 @@ public struct MerchantNotifications {
 
     /// Sends the order's latest notification again now (an operator's resend). Returns how many.
     public func resend(orderId: Int64) throws(PayError) -> Int {
+        try Authorizer.require(.resendNotification, actor: context.actor)
         let store = context.store
         let now = context.now
         return try store.write {
@@ -100,6 +101,8 @@ public struct MerchantNotifications {
             guard let last = messages.last else {
                 throw PayError.notFound("order \(orderId) has no merchant notification to resend")
             }
+            try AuditLog(context).append(actor: context.actor, action: "notification.resend", target: "order:\(orderId)",
+                                         detail: "\(last.topic) #\(last.id)")
             return try store.outbox.resend(last.id, at: now) ? 1 : 0
         }
     }

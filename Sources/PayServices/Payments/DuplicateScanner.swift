@@ -52,4 +52,19 @@ public struct DuplicateScanner: WorkerJob {
         }
         return due.count
     }
+
+    /// An operator holds (or releases) the automatic refund of a duplicate payment. Audited.
+    public static func hold(_ serial: Serial, release: Bool, context: ServiceContext) throws(PayError) -> Bool {
+        try Authorizer.require(.refundAny, actor: context.actor)
+        let store = context.store
+        try store.write {
+            guard let attempt = try store.attempts.find(serial: serial) else { throw PayError.notFound("payment '\(serial)': not found") }
+            guard try store.attempts.holdDuplicateRefund(attempt.id, hold: !release) else {
+                throw PayError.conflict("payment '\(serial)' is not a duplicate payment; nothing to hold")
+            }
+            try AuditLog(context).append(actor: context.actor, action: release ? "duplicate.release" : "duplicate.hold",
+                                         target: "payment:\(serial)")
+        }
+        return !release
+    }
 }

@@ -49,6 +49,16 @@ enum PaymentCommands {
             ],
             run: refund),
         CommandSpec(
+            path: ["resend"],
+            summary: "send an order's latest merchant notification again (the worker delivers it)",
+            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")],
+            run: resend),
+        CommandSpec(
+            path: ["duplicate", "hold"],
+            summary: "hold (or with --release, release) the automatic refund of a duplicate payment",
+            options: [.value("payment", "SERIAL", "the duplicate payment"), .flag("release", "let the automatic refund go ahead")],
+            run: hold),
+        CommandSpec(
             path: ["close"],
             summary: "close an unpaid order (payments in flight are revoked at the channel first)",
             options: [.value("business", "L", "business line"), .value("order", "NO", "the order")],
@@ -211,6 +221,26 @@ enum PaymentCommands {
             case .processing, .unknown: return 5
             }
         }
+    }
+
+    // MARK: resend, hold
+
+    static func resend(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let line = try BusinessLineCode(try args.required("business"), field: "--business")
+        let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
+        let context = try CommandLineApp.openContext(args, io: io)
+        let order = try OrderService(context).find(line, orderNo)
+        _ = try MerchantNotifications(context).resend(orderId: order.id)
+        io.out("Queued the latest notification of order \(order.orderNo) again; the worker delivers it.")
+        return 0
+    }
+
+    static func hold(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let serial = try Serial(try args.required("payment"), field: "--payment")
+        let context = try CommandLineApp.openContext(args, io: io)
+        let held = try DuplicateScanner.hold(serial, release: args.has("release"), context: context)
+        io.out("Automatic refund of duplicate payment \(serial) \(held ? "held" : "released").")
+        return 0
     }
 
     // MARK: close
