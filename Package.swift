@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels", "CCrypto"]),
         .target(name: "TUIKit"),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNCursesW"]),
-        .target(name: "PayConsole", dependencies: ["PayCore", "PayServices", "TUIKit"]),
+        .target(name: "PayConsole", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit"]),
         .executableTarget(
             name: "paydesk",
             dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole"]
@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
