@@ -2,5 +2,8 @@
 import Glibc
 #endif
 
-// The composition root: with a command, run it; the console comes with its own issue.
+// The composition root: with no command, the console; with one, run it.
+if let request = ConsoleLaunch.parse(CommandLine.arguments) {
+    exit(ConsoleLaunch.run(request))
+}
 exit(CommandLineApp.run(CommandLine.arguments, io: .live))

@@ -103,3 +103,23 @@ extension String {
 public enum TextAlignment: Sendable, Hashable {
     case left, right, center
 }
+
+extension String {
+    /// Splits into lines of at most `columns` columns at spaces (a word longer than a line is cut).
+    public func wrapped(toWidth columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.displayWidth <= columns {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = word.displayWidth <= columns ? word : word.truncated(toWidth: columns)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}
