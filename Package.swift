@@ -30,6 +30,8 @@ let package = Package(
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "PayConsoleTests", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
+                    exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

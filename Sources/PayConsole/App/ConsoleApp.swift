@@ -191,6 +191,7 @@ public final class ConsoleApp {
     }
 
     func handle(_ key: Key) {
+        flash = nil
         if key == .ctrl("l") { terminal.invalidate(); return }
         if key == .function(10) || key == .ctrl("q") { confirmQuit(); return }
         if isTooSmall { return }
@@ -335,7 +336,7 @@ public final class ConsoleApp {
         overlays.append(.menu(menu, done))
     }
 
-    /// A one-line message on the status line for a few seconds.
+    /// A one-line message above the status line, until the next key or a few seconds pass.
     public func showMessage(_ text: String, error: Bool = false) {
         flash = (text, error, clock.now().adding(milliseconds: error ? 8_000 : 4_000))
     }
@@ -385,11 +386,11 @@ public final class ConsoleApp {
         segments += screen.statusSegments
         segments += ["alerts —", "worker —"]
         StatusBar.renderInfo(left: segments, right: clock.now().displayString, into: &buffer, row: infoRow, theme: theme)
-        if let flash {
-            let style = flash.isError ? theme["error"].withBackground(of: theme["status"]) : theme["notice"].withBackground(of: theme["status"])
-            buffer.fill(infoRow, style: theme["status"])
-            buffer.put(" " + flash.text, x: 0, y: infoRow.y, style: style, maxWidth: size.columns - 21)
-            buffer.put(clock.now().displayString, x: size.columns - 20, y: infoRow.y, style: theme["status"])
+        if let flash, area.height > 0 {
+            let style = flash.isError ? theme["error"] : theme["notice"]
+            let row = Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1)
+            buffer.fill(row, style: theme["body"])
+            buffer.put(" " + flash.text, x: row.x, y: row.y, style: style, maxWidth: row.width)
         }
         StatusBar.renderHints(screen.hints + [KeyHint("F10", "Quit")], into: &buffer, row: hintRow, theme: theme)
 

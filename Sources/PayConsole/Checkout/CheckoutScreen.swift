@@ -225,6 +225,8 @@ final class CheckoutScreen: ConsoleScreen {
             let item = try LineItem(name: name.text.trimmingCharacters(in: .whitespaces), quantity: count, unitPrice: unit)
             _ = try sale.total.adding(try item.total())
             sale.items.append(item)
+            // why: the layout fills the table's rows when it draws; size them now so the cursor can follow the new line.
+            table.rows = sale.items.map { _ in [] }
             table.moveCursor(to: sale.items.count - 1)
             name.clear(); quantity.clear(); price.clear()
             entryFocus = 0

@@ -36,9 +36,15 @@ public final class VirtualTerminal: Terminal {
     /// Queues keys.
     public func press(_ keys: Key...) { pending.append(contentsOf: keys.map { .key($0) }) }
 
-    /// Queues each character of `text` as a key (Enter for "\n").
+    /// Queues each character of `text` as a key (Enter for "\n", Tab for "\t").
     public func type(_ text: String) {
-        for character in text { pending.append(.key(character == "\n" ? .enter : .character(character))) }
+        for character in text {
+            switch character {
+            case "\n": pending.append(.key(.enter))
+            case "\t": pending.append(.key(.tab))
+            default: pending.append(.key(.character(character)))
+            }
+        }
     }
 
     /// Changes the size and queues the resize event a real terminal would send.

@@ -33,9 +33,11 @@ public final class FlightCheckoutLayout: CheckoutLayout {
         var rows: [(String, String)] = [("Passengers", names.isEmpty ? "—" : "\(names.count): " + names.joined(separator: ", ")),
                                         ("Segments", sale.attribute("segments") ?? "—")]
         if let premium = FlightCheckoutLayout.premium(sale) {
-            rows.append(("Insurance", "\(premium.displayString) → \(FlightCheckoutLayout.insurerAccount) (sub-order)"))
+            rows.append(("Insurance", "\(premium.displayString) add-on"))
+            rows.append(("Sub-order", "\(premium.displayString) → \(FlightCheckoutLayout.insurerAccount)"))
         } else if let sub = sale.order?.subOrders.first {
-            rows.append(("Insurance", "\(sub.amount.displayString) → \(sub.merchantAccount) (sub-order)"))
+            rows.append(("Insurance", "\(sub.amount.displayString) add-on"))
+            rows.append(("Sub-order", "\(sub.amount.displayString) → \(sub.merchantAccount)"))
         } else {
             rows.append(("Insurance", "not added (F7)"))
         }
