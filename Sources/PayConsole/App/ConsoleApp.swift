@@ -179,8 +179,9 @@ public final class ConsoleApp {
         switch event {
         case .resize:
             terminal.invalidate()
-        case .mouse:
-            break
+        case .mouse(let mouse):
+            // why: with --mouse the wheel scrolls whatever ↑/↓ moves; clicks are not used yet.
+            if mouse.button == .wheelUp { handle(.up) } else if mouse.button == .wheelDown { handle(.down) }
         case .key(let key):
             handle(key)
         }
@@ -192,16 +193,20 @@ public final class ConsoleApp {
 
     func handle(_ key: Key) {
         flash = nil
-        if key == .ctrl("l") { terminal.invalidate(); return }
-        if key == .function(10) || key == .ctrl("q") { confirmQuit(); return }
+        let action = KeyMap.action(for: key)
+        if action == .redraw { terminal.invalidate(); return }
+        if action == .quit { confirmQuit(); return }
         if isTooSmall { return }
         if !overlays.isEmpty { handleOverlay(key); return }
         guard let screen = screens.last else { return }
-        if key == .function(1) { showHelp(for: screen); return }
-        if key == .ctrl("p") { openPalette(); return }
+        // why: a screen taking text gets printable keys first, so ':' can be typed into a field.
         if case .character = key, screen.capturesText, screen.handle(key, app: self) { return }
-        if session != nil, let target = navigationTarget(key) { navigate(to: target); return }
-        if key == .character(":") { openPalette(); return }
+        switch action {
+        case .help?: showHelp(for: screen); return
+        case .palette?: openPalette(); return
+        case .go(let destination)? where session != nil: navigate(to: destination); return
+        default: break
+        }
         if screen.handle(key, app: self) { return }
         // why: Esc goes back a screen and never quits; on the first screen it does nothing.
         if key == .escape, screens.count > 1 { screens.removeLast() }
@@ -233,16 +238,6 @@ public final class ConsoleApp {
     // MARK: Navigation and commands
 
     enum Destination: String { case checkout, orders, alerts, dashboard }
-
-    func navigationTarget(_ key: Key) -> Destination? {
-        switch key {
-        case .function(2): return .checkout
-        case .function(3): return .orders
-        case .function(4): return .alerts
-        case .function(5): return .dashboard
-        default: return nil
-        }
-    }
 
     func navigate(to destination: Destination) {
         if let index = screens.firstIndex(where: { Self.destination(of: $0) == destination }) {
@@ -277,12 +272,7 @@ public final class ConsoleApp {
     }
 
     func showHelp(for screen: any ConsoleScreen) {
-        let global = HelpOverlay.Section("Everywhere", [
-            KeyHint("F1", "this help"), KeyHint("F2", "checkout"), KeyHint("F3", "orders"), KeyHint("F4", "alerts"),
-            KeyHint("F5", "dashboard"), KeyHint("F10 Ctrl-Q", "quit (asks first)"), KeyHint("Esc", "back / cancel (never quits)"),
-            KeyHint(": Ctrl-P", "command palette"), KeyHint("Ctrl-L", "redraw the screen"),
-        ])
-        overlays.append(.help(HelpOverlay(title: "Help — \(screen.title)", sections: screen.help + [global])))
+        overlays.append(.help(HelpOverlay(title: "Help — \(screen.title)", sections: screen.help + [KeyMap.helpSection])))
     }
 
     func openPalette() {

@@ -70,7 +70,9 @@ public struct ThemeLoader: Sendable {
         switch name {
         case "default": return .builtInDefault
         case "mono": return .builtInMono
-        default: throw ThemeError(file: "\(name).theme", line: 0, message: "not found in \(directories.first ?? "themes/")")
+        default:
+            let known = available()
+            throw ThemeError(file: "\(name).theme", line: 0, message: "not found" + (known.isEmpty ? "" : " (available: \(known.joined(separator: ", ")))"))
         }
     }
 }

@@ -10,7 +10,8 @@ public struct ThemeError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(file):\(line): \(message)" }
+    /// "themes/dark.theme:12: unknown colour 'pruple'" (no line number for a file-level problem).
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
 
 /// Reads the theme format of DESIGN §9: one `name = FG [on BG] [bold|underline|reverse|dim]…` a

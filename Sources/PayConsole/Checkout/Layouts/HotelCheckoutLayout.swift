@@ -29,7 +29,13 @@ public final class HotelCheckoutLayout: CheckoutLayout {
 
     override public func businessBlock(_ sale: CheckoutSale) -> [(String, String)] {
         let stay: String
-        if let from = sale.attribute("checkIn"), let to = sale.attribute("checkOut") { stay = "\(from) → \(to)" } else { stay = "—" }
+        if let from = sale.attribute("checkIn"), let to = sale.attribute("checkOut") {
+            // why: the year once is enough when both dates share it; the block is narrow at 80 columns.
+            let sameYear = from.count == 10 && to.count == 10 && from.prefix(5) == to.prefix(5)
+            stay = "\(from) → \(sameYear ? String(to.dropFirst(5)) : to)"
+        } else {
+            stay = "—"
+        }
         return [("Guest", sale.attribute("guest") ?? "—"), ("Room", sale.attribute("room") ?? "—"), ("Stay", stay),
                 ("Nights", HotelCheckoutLayout.nights(sale).map(String.init) ?? "—"),
                 ("Deposit", HotelCheckoutLayout.deposit(sale)?.displayString ?? "none")]
