@@ -52,7 +52,8 @@ struct ConsoleEndToEndTests {
         tmux.send("F10")
         try tmux.wait(for: "Leave PayDesk?")
         tmux.send(literal: "y")
-        let after = try tmux.wait(for: "EXIT=0")
+        try tmux.wait(for: "EXIT=0")
+        let after = try tmux.wait(for: "icanon")
         // A sane terminal: canonical mode and echo back on, the console's screen gone.
         #expect(after.contains(" icanon") && !after.contains("-icanon"))
         #expect(after.contains(" echo ") && !after.contains("-echo "))
@@ -70,7 +71,8 @@ struct ConsoleEndToEndTests {
         try tmux.wait(for: "Operator login")
         let pid = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(kill(pid, SIGTERM) == 0)
-        let after = try tmux.wait(for: "EXIT=")
+        try tmux.wait(for: "EXIT=")
+        let after = try tmux.wait(for: "icanon")
         #expect(after.contains("EXIT=143"))
         #expect(after.contains(" icanon") && !after.contains("-icanon"))
     }

@@ -20,6 +20,8 @@ public final class ConsoleApp {
     public private(set) var gateway: (any CheckoutPaymentGateway)?
     public private(set) var session: Actor?
     public private(set) var isQuitting = false
+    /// The title bar's store name ("store.db (sandbox demo)"), read once when the store opens.
+    private var storeLabel = "no store"
     var screens: [any ConsoleScreen] = []
     var overlays: [Overlay] = []
     var flash: (text: String, isError: Bool, until: Timestamp)?
@@ -70,6 +72,8 @@ public final class ConsoleApp {
         self.store = store
         context = try ServiceContext(store: store, actor: Actor(name: "console", role: .cashier, origin: options.origin))
         authenticator = services.makeAuthenticator(store)
+        storeLabel = URL(fileURLWithPath: options.storePath).lastPathComponent
+        if try isDemoStore() { storeLabel += " (sandbox demo)" }
     }
 
     /// Forgets the store (a first-run setup that failed half way).
@@ -78,6 +82,7 @@ public final class ConsoleApp {
         context = nil
         authenticator = nil
         gateway = nil
+        storeLabel = "no store"
     }
 
     public func isDemoStore() throws(PayError) -> Bool {
@@ -366,7 +371,6 @@ public final class ConsoleApp {
 
         buffer.fill(titleRow, style: theme["title"])
         buffer.put(" PayDesk — \(screen.title)", x: 0, y: 0, style: theme["title"], maxWidth: size.columns)
-        let storeLabel = store.map { _ in URL(fileURLWithPath: options.storePath).lastPathComponent + ((try? isDemoStore()) == true ? " (sandbox demo)" : "") } ?? "no store"
         buffer.put(storeLabel + " ", x: size.columns - storeLabel.displayWidth - 1, y: 0, style: theme["title"])
 
         var cursor = screen.render(into: &buffer, area: area, app: self)

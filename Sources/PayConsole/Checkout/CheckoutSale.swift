@@ -1,5 +1,4 @@
 import PayCore
-import TUIKit
 
 /// The sale on the checkout screen as a layout draws it: the business line, the items rung up,
 /// the business details, and the order once it exists in the store.
@@ -34,49 +33,4 @@ public struct CheckoutSale: Sendable {
         guard let value = attributes[key], !value.isEmpty else { return nil }
         return value
     }
-}
-
-/// A business detail the cashier fills in for a layout (guest, stay dates, passengers …).
-public struct CheckoutField: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable { case text, date, money, toggle }
-    public let key: String
-    public let label: String
-    public let kind: Kind
-    public let placeholder: String
-
-    public init(_ key: String, _ label: String, kind: Kind = .text, placeholder: String = "") {
-        self.key = key
-        self.label = label
-        self.kind = kind
-        self.placeholder = placeholder
-    }
-}
-
-/// What the checkout screen puts in the payment section: styled lines, and the line where the
-/// scan field goes (when the scan field is live).
-public struct PaymentPanel: Sendable {
-    public struct Line: Sendable {
-        public var text: String
-        public var style: String
-        public init(_ text: String, _ style: String = "body") { self.text = text; self.style = style }
-    }
-    public var lines: [Line]
-    public var scanLine: Int?
-    public var footer: Line?
-    /// The receipt to show in place of the line items, once paid.
-    public var receipt: [String]?
-
-    public init(lines: [Line] = [], scanLine: Int? = nil, footer: Line? = nil, receipt: [String]? = nil) {
-        self.lines = lines
-        self.scanLine = scanLine
-        self.footer = footer
-        self.receipt = receipt
-    }
-}
-
-/// Where a layout put the parts the screen fills in itself (text fields).
-public struct CheckoutRegions: Sendable {
-    public var entryRow: Rect?
-    public var scanField: Rect?
-    public var itemsArea: Rect
 }

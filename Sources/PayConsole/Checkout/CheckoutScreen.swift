@@ -14,8 +14,8 @@ final class CheckoutScreen: ConsoleScreen {
         case ringing
         case paying
         case working(String)
-        case waiting(serial: String, payCode: String?, method: CheckoutPaymentMethod, deadline: Timestamp, nextPoll: Timestamp, unknown: Bool)
-        case paid(serial: String, channelSerial: String, method: CheckoutPaymentMethod, receipt: Receipt, path: String?)
+        case waiting(serial: String, payCode: String?, method: String, deadline: Timestamp, nextPoll: Timestamp, unknown: Bool)
+        case paid(serial: String, channelSerial: String, method: String, receipt: Receipt, path: String?)
         case declined(sentence: String, code: String?)
         case unresolved(serial: String?, reason: String)
         case notConnected
@@ -450,7 +450,7 @@ final class CheckoutScreen: ConsoleScreen {
         error = nil
         phase = .working("Sending \(method.label)…")
         app.perform({ await gateway.pay(order: order, method: method, otp: otp, operator: actor) }) { [weak self] outcome in
-            self?.apply(outcome, method: method, app: app)
+            self?.apply(outcome, method: method.label, retry: method, app: app)
         }
     }
 
@@ -461,7 +461,7 @@ final class CheckoutScreen: ConsoleScreen {
             guard let self else { return }
             self.pollInFlight = false
             guard case .waiting(let current, _, _, _, _, _) = self.phase, current == serial else { return }
-            self.apply(outcome, method: method, app: app)
+            self.apply(outcome, method: method, retry: nil, app: app)
         }
     }
 
@@ -481,14 +481,16 @@ final class CheckoutScreen: ConsoleScreen {
         }
     }
 
-    func apply(_ outcome: CheckoutOutcome, method: CheckoutPaymentMethod, app: ConsoleApp) {
+    /// Shows what the payment core answered. `method` is the label shown (never a card's digits);
+    /// `retry` is the method itself, kept only to answer a one-time-code challenge.
+    func apply(_ outcome: CheckoutOutcome, method: String, retry: CheckoutPaymentMethod?, app: ConsoleApp) {
         let now = app.clock.now()
         switch outcome {
         case .succeeded(let serial, let channelSerial):
             var order = sale.order!
             if let context = app.context, let fresh = try? OrderService(context).find(order.businessLine, order.orderNo) { order = fresh }
             sale.order = order
-            let receipt = Receipt(sale: sale, order: order, method: method, serial: serial, channelSerial: channelSerial,
+            let receipt = Receipt(sale: sale, order: order, paidBy: method, serial: serial, channelSerial: channelSerial,
                                   cashier: app.session?.name ?? "", at: now)
             var path: String?
             do {
@@ -509,12 +511,16 @@ final class CheckoutScreen: ConsoleScreen {
             phase = .declined(sentence: FailureWording.sentence(code: code, reason: reason), code: code)
         case .challenge(let hint):
             phase = .paying
+            guard let retry else {
+                error = "the payment asks for a one-time code; take it again"
+                return
+            }
             var field = TextField(filter: .digits, maxLength: 8, placeholder: "one-time code")
             field.placeholder = "one-time code"
             app.present(.input("Verification", ["This payment needs a one-time code.", hint], label: "Code", field: field)) { [weak self] answer in
                 guard let self else { return }
                 if case .submitted(let otp) = answer {
-                    self.pay(method, otp: otp, app: app)
+                    self.pay(retry, otp: otp, app: app)
                 } else {
                     self.error = "payment not sent: the one-time code was not entered"
                 }
@@ -569,11 +575,11 @@ final class CheckoutScreen: ConsoleScreen {
             let countdown = "\(left / 60):" + String(format: "%02lld", left % 60)
             var lines = [Line("Amount due  \(due)", "total"), Line(""),
                          Line("\(app.spinner.frame) \(unknown ? "Checking with the channel" : "Waiting for the customer")  \(countdown)", "status.pending"),
-                         Line(method.label), Line("Serial \(serial)", "hint")]
+                         Line(method), Line("Serial \(serial)", "hint")]
             if let payCode { lines += [Line("Customer scans:", "label"), Line(payCode, "channel")] }
             return PaymentPanel(lines: lines, footer: Line(unknown ? "No answer yet from the channel: do not take the money again." : "The customer is confirming on their phone. R checks now.", "hint"))
         case .paid(let serial, let channelSerial, let method, let receipt, let path):
-            var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method.label), Line(""), Line("Serial", "label"), Line(serial),
+            var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method), Line(""), Line("Serial", "label"), Line(serial),
                          Line("Channel serial", "label"), Line(channelSerial)]
             if let path { lines += [Line("Receipt saved", "label"), Line(URL(fileURLWithPath: path).lastPathComponent, "hint")] }
             return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines)

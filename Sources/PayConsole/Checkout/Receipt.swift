@@ -8,7 +8,7 @@ public struct Receipt: Sendable {
     public static let width = 40
     public let lines: [String]
 
-    public init(sale: CheckoutSale, order: Order, method: CheckoutPaymentMethod, serial: String, channelSerial: String,
+    public init(sale: CheckoutSale, order: Order, paidBy method: String, serial: String, channelSerial: String,
                 cashier: String, at time: Timestamp) {
         let rule = String(repeating: "-", count: Receipt.width)
         var lines = ["PayDesk · \(sale.line.name)".truncated(toWidth: Receipt.width), "\(time.displayString) · \(cashier)", rule]
@@ -23,7 +23,7 @@ public struct Receipt: Sendable {
         }
         lines.append(rule)
         lines.append(Receipt.pair("TOTAL", order.amount.displayString))
-        lines.append("Paid by \(method.label)".truncated(toWidth: Receipt.width))
+        lines.append("Paid by \(method)".truncated(toWidth: Receipt.width))
         lines.append("")
         lines.append(Receipt.pair("Order no", order.orderNo.description))
         lines.append(Receipt.pair("Serial", serial))

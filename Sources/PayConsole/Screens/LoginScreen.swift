@@ -8,6 +8,8 @@ final class LoginScreen: ConsoleScreen {
     var password = TextField(masking: .all, maxLength: 128, placeholder: "password")
     var focus = 0
     var error: String?
+    /// Whether the store is a sandbox demo (read at the first render, not every frame).
+    var demo: Bool?
 
     let title = "Log in"
     var hints: [KeyHint] { [KeyHint("F1", "Help"), KeyHint("Tab", "Next"), KeyHint("Enter", "Log in")] }
@@ -50,7 +52,8 @@ final class LoginScreen: ConsoleScreen {
 
     func render(into buffer: inout ScreenBuffer, area: Rect, app: ConsoleApp) -> (x: Int, y: Int)? {
         let theme = app.theme
-        let demo = (try? app.isDemoStore()) == true
+        let demo = self.demo ?? ((try? app.isDemoStore()) == true)
+        self.demo = demo
         let box = area.centered(width: 56, height: demo ? 12 : 10)
         buffer.fill(box, style: theme["dialog"])
         buffer.box(box, style: theme["dialog"], title: "Operator login", titleStyle: theme["dialog.title"])

@@ -99,10 +99,6 @@ extension String {
     }
 }
 
-/// Where text sits in a column wider than itself.
-public enum TextAlignment: Sendable, Hashable {
-    case left, right, center
-}
 
 extension String {
     /// Splits into lines of at most `columns` columns at spaces (a word longer than a line is cut).

@@ -1,10 +1,3 @@
-/// One F-key hint on the function bar: the key label and what it does here.
-public struct KeyHint: Hashable, Sendable {
-    public var key: String
-    public var label: String
-    public init(_ key: String, _ label: String) { self.key = key; self.label = label }
-}
-
 /// htop's function bar: key labels with what they do on this screen, and an info line above it.
 public enum StatusBar {
     /// Draws `hints` across one row: the key in `status.key`, the label in `status.label`.
