@@ -32,11 +32,14 @@ enum ConsoleLaunch {
         return request
     }
 
+    /// Whether stdin and stdout are a terminal the console can take over.
+    static var hasTerminal: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
     /// Runs the console on this terminal until the operator quits; the terminal is restored on
     /// every way out (`NCursesTerminal` also restores it on exit and on signals).
     @MainActor
     static func run(_ request: Request) -> Int32 {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        guard hasTerminal else {
             FileHandle.standardError.write(Data("paydesk: the console needs a terminal; to run a command see `paydesk --help`\n".utf8))
             return 2
         }
