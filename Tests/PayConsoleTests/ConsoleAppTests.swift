@@ -37,6 +37,20 @@ import TUIKit
         #expect(console.screen.contains("PayDesk — Checkout"))
     }
 
+    @Test func checkoutFitsTheSmallestTerminal() throws {
+        let console = try ConsoleHarness(columns: 80, rows: 24)
+        console.logIn()
+        console.selectLine("Hotel")
+        console.setDetail(index: 0, "王小明")
+        console.setDetail(index: 2, "2026-11-21")
+        console.setDetail(index: 3, "2026-11-23")
+        console.ringUp([("豪华大床房 Deluxe King", 2, "688.00")])
+        assertSnapshot(console.screen, named: "checkout-hotel-80x24")
+        console.press(.function(9))
+        console.type(CheckoutPaymentSnapshotTests.wechatCode)
+        #expect(console.screen.contains("→ WeChat Pay code (18 digits)"))
+    }
+
     @Test func tooSmallShowsOneNoticeAndComesBack() throws {
         let console = try ConsoleHarness()
         console.logIn()
