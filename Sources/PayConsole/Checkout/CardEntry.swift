@@ -1,5 +1,6 @@
-/// A card as typed. Its description never shows the number or the CVC.
-public struct CardEntry: Hashable, Sendable, CustomStringConvertible {
+/// A card as typed. Neither its description nor its mirror (`dump`, test failure messages) shows
+/// the number or the CVC.
+public struct CardEntry: Hashable, Sendable, CustomStringConvertible, CustomReflectable {
     public let number: String
     public let expiry: String
     public let cvc: String
@@ -17,4 +18,6 @@ public struct CardEntry: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "card \(maskedNumber)" }
+
+    public var customMirror: Mirror { Mirror(self, children: ["number": maskedNumber, "expiry": expiry, "cvc": "•••"]) }
 }
