@@ -116,6 +116,20 @@ import TUIKit
         #expect(console.screen.contains("Ada Lovelace"))
     }
 
+    @Test func aTakenOrderNumberMovesToTheNextOne() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        let context = try #require(console.app.context)
+        // Another terminal took the number this checkout would make first, with other items.
+        let other = Money(minorUnits: 999, currency: .CNY)
+        _ = try OrderService(context).create(OrderDraft(businessLine: try BusinessLineCode("retail"),
+                                                        orderNo: try MerchantOrderNo("R2026112109300000001"), amount: other))
+        console.ringUp([("Espresso", 1, "22.00")])
+        console.press(.function(9))
+        #expect(console.screen.contains("Retail store · order R2026112109300000002 · CREATED"))
+        #expect(console.screen.contains("Amount due  ¥22.00"))
+    }
+
     @Test func paletteSwitchesTheme() throws {
         let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("themes").path

@@ -365,8 +365,13 @@ final class CheckoutScreen: ConsoleScreen {
             var draft = OrderDraft(businessLine: sale.line.code, orderNo: number, amount: sale.total, items: sale.items,
                                    attributes: sale.attributes)
             draft = try layout.prepare(draft, sale: sale)
-            let (order, created) = try service.create(draft)
-            if created { return order }
+            do {
+                let (order, created) = try service.create(draft)
+                if created { return order }
+            } catch where error.kind == .conflict {
+                // why: another terminal took this number in the same millisecond; take the next one.
+                continue
+            }
         }
         throw PayError.conflict("could not find a free order number; try again")
     }
