@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
         .target(name: "TUIKit"),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNCursesW"]),
-        .target(name: "PayConsole", dependencies: ["PayCore", "PayServices", "TUIKit"]),
+        .target(name: "PayConsole", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit"]),
         .executableTarget(
             name: "paydesk",
             dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole"]
@@ -33,6 +33,9 @@ let package = Package(
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "PayConsoleTests", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
+                    exclude: ["__Snapshots__"]),
     ],
     swiftLanguageModes: [.v6]
 )

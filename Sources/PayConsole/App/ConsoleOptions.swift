@@ -1,0 +1,49 @@
+import Foundation
+import PayCore
+import PayServices
+import PayStore
+import TUIKit
+
+/// How the console was started: `paydesk [--db PATH] [--theme NAME] [--mouse]`.
+public struct ConsoleOptions: Sendable {
+    public var storePath: String
+    public var themeName: String?
+    public var mouse: Bool
+    public var environment: [String: String]
+    /// Where receipts are saved (default: `receipts/` beside the store).
+    public var receiptsDirectory: String
+    /// Where the operator sits, for the audit trail ("console tty /dev/pts/3").
+    public var origin: String
+    public var themeLoader: ThemeLoader
+
+    public init(storePath: String, themeName: String? = nil, mouse: Bool = false, environment: [String: String] = [:],
+                receiptsDirectory: String? = nil, origin: String = "console", themeLoader: ThemeLoader = ThemeLoader(directories: [])) {
+        self.storePath = storePath
+        self.themeName = themeName
+        self.mouse = mouse
+        self.environment = environment
+        let folder = URL(fileURLWithPath: storePath).deletingLastPathComponent().path
+        self.receiptsDirectory = receiptsDirectory ?? (folder + "/receipts")
+        self.origin = origin
+        self.themeLoader = themeLoader
+    }
+}
+
+/// The parts of the service layer the composition root plugs in. Defaults are honest
+/// placeholders: logins through the store's operator table with an unconnected password
+/// verifier, and no payment gateway (the checkout then says the service is not connected).
+@MainActor
+public struct ConsoleServices {
+    public var makeAuthenticator: (Store) -> any OperatorAuthenticating
+    public var makeGateway: (ServiceContext) -> (any CheckoutPaymentGateway)?
+
+    public init(makeAuthenticator: @escaping (Store) -> any OperatorAuthenticating,
+                makeGateway: @escaping (ServiceContext) -> (any CheckoutPaymentGateway)?) {
+        self.makeAuthenticator = makeAuthenticator
+        self.makeGateway = makeGateway
+    }
+
+    public static var unconnected: ConsoleServices {
+        ConsoleServices(makeAuthenticator: { StoreOperatorAuthenticator(store: $0) }, makeGateway: { _ in nil })
+    }
+}

@@ -1,0 +1,8 @@
+import TUIKit
+
+/// Where a layout put the parts the screen fills in itself (text fields).
+public struct CheckoutRegions: Sendable {
+    public var entryRow: Rect?
+    public var scanField: Rect?
+    public var itemsArea: Rect
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import PayConsole
+import PayCore
+import PayServices
+import TUIKit
+
+/// The frame around the screens: first run, login, global keys, the too-small notice, themes.
+@MainActor
+@Suite struct ConsoleAppTests {
+    @Test func firstRunOffersTheAdminOrADemoStore() throws {
+        let console = try ConsoleHarness(demo: false)
+        // why: the temporary folder differs on every run; the snapshot shows it as <tmp>.
+        let folder = console.directory.url.path
+        assertSnapshot(console.screen.replacingOccurrences(of: folder, with: "<tmp>"), named: "first-run")
+        console.press(.down, .enter)
+        #expect(FileManager.default.fileExists(atPath: console.storePath))
+        #expect(console.screen.contains("Operator login"))
+        #expect(console.screen.contains("Sandbox demo store"))
+    }
+
+    @Test func creatingTheAdminNeedsTheOperatorsModuleAndLeavesNoHalfStore() throws {
+        let console = try ConsoleHarness(demo: false)
+        console.press(.enter)
+        console.type("\tsecret-pass\tsecret-pass\n")
+        #expect(console.screen.contains("password hashing is not connected"))
+        #expect(!FileManager.default.fileExists(atPath: console.storePath))
+    }
+
+    @Test func loginShowsTheOperatorAndRoleInTheStatusBar() throws {
+        let console = try ConsoleHarness()
+        assertSnapshot(console.screen, named: "login")
+        console.type("cashier\twrong\n")
+        #expect(console.screen.contains("wrong operator name or password"))
+        console.type("demo\n")
+        #expect(console.screen.contains("cashier (cashier) │ line retail"))
+        #expect(console.screen.contains("PayDesk — Checkout"))
+    }
+
+    @Test func checkoutFitsTheSmallestTerminal() throws {
+        let console = try ConsoleHarness(columns: 80, rows: 24)
+        console.logIn()
+        console.selectLine("Hotel")
+        console.setDetail(index: 0, "王小明")
+        console.setDetail(index: 2, "2026-11-21")
+        console.setDetail(index: 3, "2026-11-23")
+        console.ringUp([("豪华大床房 Deluxe King", 2, "688.00")])
+        assertSnapshot(console.screen, named: "checkout-hotel-80x24")
+        console.press(.function(9))
+        console.type(CheckoutPaymentSnapshotTests.wechatCode)
+        #expect(console.screen.contains("→ WeChat Pay code (18 digits)"))
+    }
+
+    @Test func tooSmallShowsOneNoticeAndComesBack() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.terminal.resize(columns: 70, rows: 20)
+        console.app.processPendingInput()
+        assertSnapshot(console.screen, named: "too-small")
+        console.terminal.resize(columns: 100, rows: 30)
+        console.app.processPendingInput()
+        #expect(console.screen.contains("PayDesk — Checkout"))
+    }
+
+    @Test func escapeNeverQuitsAndQuitAsksFirst() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.press(.escape, .escape, .function(3), .escape, .escape)
+        #expect(!console.app.isQuitting)
+        #expect(console.screen.contains("PayDesk — Checkout"))
+        console.press(.function(10))
+        #expect(console.screen.contains("Leave PayDesk?"))
+        console.press(.escape)
+        #expect(!console.app.isQuitting)
+        console.press(.ctrl("q"))
+        console.press(.character("y"))
+        #expect(console.app.isQuitting)
+    }
+
+    @Test func helpIsContextSensitive() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.press(.function(1))
+        #expect(console.screen.contains("Help — Checkout"))
+        #expect(console.screen.contains("void the selected line"))
+        console.press(.character("x"))
+        console.ringUp([("Espresso", 1, "22.00")])
+        console.press(.function(9), .function(1))
+        #expect(console.screen.contains("the customer's payment code"))
+    }
+
+    @Test func voidAsksThenRemovesTheLine() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.ringUp([("Espresso", 1, "22.00"), ("Croissant", 2, "15.00")])
+        console.press(.function(8))
+        #expect(console.screen.contains("Void line 2: Croissant × 2  ¥30.00?"))
+        console.press(.character("y"))
+        #expect(console.screen.contains("Total ¥22.00"))
+        #expect(!console.screen.contains("Croissant"))
+    }
+
+    @Test func loadsAnOrderCreatedElsewhereByItsNumber() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        let context = try #require(console.app.context)
+        let orderNo = "HX-20261121-0042"
+        let price = Money(minorUnits: 68_800, currency: .CNY)
+        _ = try OrderService(context).create(OrderDraft(
+            businessLine: try BusinessLineCode("hotel"), orderNo: try MerchantOrderNo(orderNo), amount: price,
+            items: [try LineItem(name: "豪华大床房 Deluxe King", quantity: 1, unitPrice: price)], attributes: ["guest": "Ada Lovelace"]))
+        console.press(.function(6))
+        console.type(orderNo + "\n")
+        #expect(console.screen.contains("Hotel front desk · order \(orderNo) · CREATED"))
+        #expect(console.screen.contains("Scan"))
+        #expect(console.screen.contains("Ada Lovelace"))
+    }
+
+    @Test func aTakenOrderNumberMovesToTheNextOne() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        let context = try #require(console.app.context)
+        // Another terminal took the number this checkout would make first, with other items.
+        let other = Money(minorUnits: 999, currency: .CNY)
+        _ = try OrderService(context).create(OrderDraft(businessLine: try BusinessLineCode("retail"),
+                                                        orderNo: try MerchantOrderNo("R2026112109300000001"), amount: other))
+        console.ringUp([("Espresso", 1, "22.00")])
+        console.press(.function(9))
+        #expect(console.screen.contains("Retail store · order R2026112109300000002 · CREATED"))
+        #expect(console.screen.contains("Amount due  ¥22.00"))
+    }
+
+    @Test func paletteSwitchesTheme() throws {
+        let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("themes").path
+        let console = try ConsoleHarness(themes: [themes])
+        console.logIn()
+        console.press(.ctrl("p"))
+        console.type("theme dark\n")
+        #expect(console.app.theme.name == "dark")
+        #expect(console.app.theme["body"].background == .index(234))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import PayConsole
+import PayCore
+import PayServices
+import PayStore
+import TestSupport
+import TUIKit
+
+/// A console on a `VirtualTerminal` over a fresh store in a temporary directory, on a fixed clock.
+@MainActor
+final class ConsoleHarness {
+    static let now = Timestamp(milliseconds: 1_795_253_400_000)  // 2026-11-21 09:30:00 UTC
+    let directory = TemporaryDirectory("console")
+    let terminal: VirtualTerminal
+    let gateway: ScriptedGateway?
+    private(set) var app: ConsoleApp!
+
+    var storePath: String { directory.url.appendingPathComponent("store.db").path }
+    var receipts: String { directory.url.appendingPathComponent("receipts").path }
+
+    /// `demo`: seed a sandbox demo store first; otherwise the store is missing (first run).
+    init(demo: Bool = true, gateway: ScriptedGateway? = nil, columns: Int = 100, rows: Int = 30, themes: [String] = []) throws {
+        terminal = VirtualTerminal(columns: columns, rows: rows)
+        self.gateway = gateway
+        if demo {
+            let store = try Store.open(path: storePath, create: true)
+            try DemoSeeder(try ServiceContext(store: store, actor: .system)).seed()
+        }
+        let options = ConsoleOptions(storePath: storePath, environment: [:], receiptsDirectory: receipts, origin: "test",
+                                     themeLoader: ThemeLoader(directories: themes))
+        let gateway = self.gateway
+        let services = ConsoleServices(makeAuthenticator: { StoreOperatorAuthenticator(store: $0) },
+                                       makeGateway: { _ in gateway })
+        app = ConsoleApp(terminal: terminal, options: options, services: services, clock: FixedClock(Self.now))
+        app.render()
+    }
+
+    /// Types text (Tab and Enter as "\t" and "\n") and lets the console handle it.
+    func type(_ text: String) {
+        terminal.type(text)
+        app.processPendingInput()
+    }
+
+    func press(_ keys: Key...) {
+        for key in keys { terminal.press(key) }
+        app.processPendingInput()
+    }
+
+    /// Waits for the gateway's answers to be applied.
+    func settle() async { await app.settle() }
+
+    var screen: String { terminal.text }
+
+    func logIn(_ name: String = "cashier") {
+        type("\(name)\tdemo\n")
+    }
+
+    /// Switches the checkout to a business line through Ctrl-B.
+    func selectLine(_ name: String) {
+        press(.ctrl("b"))
+        for character in name.prefix(1) { press(.character(character)) }
+        press(.enter)
+    }
+
+    /// Fills one business detail through F7: the menu item at `index`, then the text.
+    func setDetail(index: Int, _ text: String?) {
+        press(.function(7))
+        for _ in 0..<index { press(.down) }
+        press(.enter)
+        if let text { type(text + "\n") }
+    }
+
+    func ringUp(_ items: [(String, Int, String)]) {
+        for (name, quantity, price) in items { type("\(name)\t\(quantity)\t\(price)\n") }
+    }
+}

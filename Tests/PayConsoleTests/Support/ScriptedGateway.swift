@@ -1,0 +1,44 @@
+import PayConsole
+import PayCore
+import Synchronization
+
+/// A test double for the payment core: answers each `pay` and `poll` with the next scripted
+/// outcome and records what the checkout sent. Lives in the test target only.
+final class ScriptedGateway: CheckoutPaymentGateway {
+    struct Call: Sendable {
+        let orderNo: String
+        let amount: Money
+        let method: CheckoutPaymentMethod
+        let otp: String?
+    }
+
+    private struct State {
+        var payAnswers: [CheckoutOutcome]
+        var pollAnswers: [CheckoutOutcome]
+        var calls: [Call] = []
+        var polls: [String] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(pay: [CheckoutOutcome], poll: [CheckoutOutcome] = []) {
+        state = Mutex(State(payAnswers: pay, pollAnswers: poll))
+    }
+
+    var calls: [Call] { state.withLock { $0.calls } }
+    var polls: [String] { state.withLock { $0.polls } }
+
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, operator actor: Actor) async -> CheckoutOutcome {
+        state.withLock { state in
+            state.calls.append(Call(orderNo: order.orderNo.description, amount: order.amount, method: method, otp: otp))
+            return state.payAnswers.isEmpty ? .declined(code: nil, reason: "no scripted answer left") : state.payAnswers.removeFirst()
+        }
+    }
+
+    func poll(serial: String) async -> CheckoutOutcome {
+        state.withLock { state in
+            state.polls.append(serial)
+            return state.pollAnswers.isEmpty ? .pending(serial: serial, payCode: nil) : state.pollAnswers.removeFirst()
+        }
+    }
+}
