@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
         .target(name: "TUIKit"),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNCursesW"]),
-        .target(name: "PayConsole", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit"]),
+        .target(name: "PayConsole", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit"]),
         .executableTarget(
             name: "paydesk",
             dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole"]

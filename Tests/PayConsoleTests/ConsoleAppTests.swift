@@ -3,6 +3,7 @@ import Testing
 @testable import PayConsole
 import PayCore
 import PayServices
+import PayStore
 import TUIKit
 
 /// The frame around the screens: first run, login, global keys, the too-small notice, themes.
@@ -19,19 +20,24 @@ import TUIKit
         #expect(console.screen.contains("Sandbox demo store"))
     }
 
-    @Test func creatingTheAdminNeedsTheOperatorsModuleAndLeavesNoHalfStore() throws {
+    @Test func firstRunCreatesTheAdminWhoCanThenLogIn() throws {
         let console = try ConsoleHarness(demo: false)
         console.press(.enter)
-        console.type("\tsecret-pass\tsecret-pass\n")
-        #expect(console.screen.contains("password hashing is not connected"))
-        #expect(!FileManager.default.fileExists(atPath: console.storePath))
+        console.type("\tshort\tshort\n")
+        #expect(console.screen.contains("at least"), "a short password is refused with the rule")
+        #expect(!FileManager.default.fileExists(atPath: console.storePath), "and no half-made store is left")
+        console.type("\u{15}secret-pass\t\u{15}secret-pass\n")
+        #expect(FileManager.default.fileExists(atPath: console.storePath))
+        let store = try Store.open(path: console.storePath)
+        let accounts = try OperatorService(try ServiceContext(store: store, actor: .system)).list()
+        #expect(accounts.map(\.role) == [.admin])
     }
 
     @Test func loginShowsTheOperatorAndRoleInTheStatusBar() throws {
         let console = try ConsoleHarness()
         assertSnapshot(console.screen, named: "login")
         console.type("cashier\twrong\n")
-        #expect(console.screen.contains("wrong operator name or password"))
+        #expect(console.screen.contains("wrong name or password"))
         console.type("demo\n")
         #expect(console.screen.contains("cashier (cashier) │ line retail"))
         #expect(console.screen.contains("PayDesk — Checkout"))

@@ -18,6 +18,8 @@ public final class ConsoleApp {
     public private(set) var context: ServiceContext?
     public private(set) var authenticator: (any OperatorAuthenticating)?
     public private(set) var gateway: (any CheckoutPaymentGateway)?
+    /// The background jobs running in this process (nil in tests, or before a store is open).
+    var worker: BackgroundWorker?
     public private(set) var session: Actor?
     public private(set) var isQuitting = false
     /// The title bar's store name ("store.db (sandbox demo)"), read once when the store opens.
@@ -35,7 +37,7 @@ public final class ConsoleApp {
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = Size(columns: 80, rows: 24)
 
-    public init(terminal: any Terminal, options: ConsoleOptions, services: ConsoleServices = .unconnected,
+    public init(terminal: any Terminal, options: ConsoleOptions, services: ConsoleServices = .standard,
                 clock: any PayClock = SystemClock()) {
         self.terminal = terminal
         self.options = options
@@ -71,7 +73,11 @@ public final class ConsoleApp {
         let store = try Store.open(path: options.storePath, create: create)
         self.store = store
         context = try ServiceContext(store: store, actor: Actor(name: "console", role: .cashier, origin: options.origin))
-        authenticator = services.makeAuthenticator(store)
+        authenticator = try services.makeAuthenticator(store)
+        if worker == nil, let started = services.makeWorker(options.storePath) {
+            worker = started
+            started.start()
+        }
         storeLabel = URL(fileURLWithPath: options.storePath).lastPathComponent
         if try isDemoStore() { storeLabel += " (sandbox demo)" }
     }
@@ -126,6 +132,7 @@ public final class ConsoleApp {
             tick()
             render()
         }
+        worker?.stop()
     }
 
     /// Handles every queued event, then ticks once and renders (tests drive the app with this).
@@ -378,7 +385,11 @@ public final class ConsoleApp {
         var segments: [String] = []
         if let session { segments.append("\(session.name) (\(session.role.rawValue))") } else { segments.append("not logged in") }
         segments += screen.statusSegments
-        segments += ["alerts —", "worker —"]
+        if let status = worker?.status {
+            segments += ["alerts \(status.firingAlerts)", "worker \(status.worker)"]
+        } else {
+            segments += ["alerts —", "worker —"]
+        }
         StatusBar.renderInfo(left: segments, right: clock.now().displayString, into: &buffer, row: infoRow, theme: theme)
         if let flash, area.height > 0 {
             let style = flash.isError ? theme["error"] : theme["notice"]

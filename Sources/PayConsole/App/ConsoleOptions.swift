@@ -29,21 +29,27 @@ public struct ConsoleOptions: Sendable {
     }
 }
 
-/// The parts of the service layer the composition root plugs in. Defaults are honest
-/// placeholders: logins through the store's operator table with an unconnected password
-/// verifier, and no payment gateway (the checkout then says the service is not connected).
+/// The parts of the service layer the composition root plugs in: logins, the payment gateway
+/// and the background worker. Tests swap the gateway for a scripted one.
 @MainActor
 public struct ConsoleServices {
-    public var makeAuthenticator: (Store) -> any OperatorAuthenticating
+    public var makeAuthenticator: (Store) throws(PayError) -> any OperatorAuthenticating
     public var makeGateway: (ServiceContext) -> (any CheckoutPaymentGateway)?
+    /// The worker to run in this process once a store is open (nil: none, e.g. in tests).
+    public var makeWorker: (String) -> BackgroundWorker?
 
-    public init(makeAuthenticator: @escaping (Store) -> any OperatorAuthenticating,
-                makeGateway: @escaping (ServiceContext) -> (any CheckoutPaymentGateway)?) {
+    public init(makeAuthenticator: @escaping (Store) throws(PayError) -> any OperatorAuthenticating,
+                makeGateway: @escaping (ServiceContext) -> (any CheckoutPaymentGateway)?,
+                makeWorker: @escaping (String) -> BackgroundWorker? = { _ in nil }) {
         self.makeAuthenticator = makeAuthenticator
         self.makeGateway = makeGateway
+        self.makeWorker = makeWorker
     }
 
-    public static var unconnected: ConsoleServices {
-        ConsoleServices(makeAuthenticator: { StoreOperatorAuthenticator(store: $0) }, makeGateway: { _ in nil })
+    /// The real services: operators module logins, the payment core, a worker in this process.
+    public static var standard: ConsoleServices {
+        ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
+                        makeGateway: { context in ServiceCheckoutGateway(storePath: context.store.path) },
+                        makeWorker: { path in BackgroundWorker(storePath: path) })
     }
 }

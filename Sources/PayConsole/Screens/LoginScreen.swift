@@ -54,7 +54,9 @@ final class LoginScreen: ConsoleScreen {
         let theme = app.theme
         let demo = self.demo ?? ((try? app.isDemoStore()) == true)
         self.demo = demo
-        let box = area.centered(width: 56, height: demo ? 12 : 10)
+        let errorLines = error.map { Array($0.wrapped(toWidth: 60).prefix(3)) } ?? []
+        let extra = max(0, errorLines.count - 1)
+        let box = area.centered(width: 64, height: (demo ? 12 : 10) + extra)
         buffer.fill(box, style: theme["dialog"])
         buffer.box(box, style: theme["dialog"], title: "Operator login", titleStyle: theme["dialog.title"])
         let inner = box.inset(2)
@@ -66,12 +68,13 @@ final class LoginScreen: ConsoleScreen {
                                 style: focus == 0 ? theme["field.focus"] : theme["field"], placeholderStyle: focus == 0 ? theme["field.focus"] : theme["field"])
         let passwordX = password.render(into: &buffer, x: fieldX, y: inner.y + 2, width: fieldWidth,
                                         style: focus == 1 ? theme["field.focus"] : theme["field"], placeholderStyle: focus == 1 ? theme["field.focus"] : theme["field"])
-        if let error {
-            buffer.put(error, x: inner.x, y: inner.y + 4, style: theme["error"].withBackground(of: theme["dialog"]), maxWidth: inner.width)
+        for (offset, line) in errorLines.enumerated() {
+            buffer.put(line, x: inner.x, y: inner.y + 4 + offset, style: theme["error"].withBackground(of: theme["dialog"]), maxWidth: inner.width)
         }
         if demo {
-            buffer.put("Sandbox demo store: operators cashier, support,", x: inner.x, y: inner.y + 5, style: theme["hint"].withBackground(of: theme["dialog"]), maxWidth: inner.width)
-            buffer.put("supervisor, admin — password demo", x: inner.x, y: inner.y + 6, style: theme["hint"].withBackground(of: theme["dialog"]), maxWidth: inner.width)
+            let hintStyle = theme["hint"].withBackground(of: theme["dialog"])
+            buffer.put("Sandbox demo store: operators cashier, support,", x: inner.x, y: inner.y + 5 + extra, style: hintStyle, maxWidth: inner.width)
+            buffer.put("supervisor, admin — password demo", x: inner.x, y: inner.y + 6 + extra, style: hintStyle, maxWidth: inner.width)
         }
         return focus == 0 ? (nameX, inner.y) : (passwordX, inner.y + 2)
     }

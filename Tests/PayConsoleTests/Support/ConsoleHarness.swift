@@ -29,7 +29,7 @@ final class ConsoleHarness {
         let options = ConsoleOptions(storePath: storePath, environment: [:], receiptsDirectory: receipts, origin: "test",
                                      themeLoader: ThemeLoader(directories: themes))
         let gateway = self.gateway
-        let services = ConsoleServices(makeAuthenticator: { StoreOperatorAuthenticator(store: $0) },
+        let services = ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
                                        makeGateway: { _ in gateway })
         app = ConsoleApp(terminal: terminal, options: options, services: services, clock: FixedClock(Self.now))
         app.render()

@@ -1,0 +1,95 @@
+import PayCore
+import PayStore
+import PayChannels
+import PayServices
+
+/// The checkout's door to the payment core: `PaymentService` on a connection of its own, so a
+/// payment never runs on the console's main actor and a key press never waits on a channel.
+/// An actor: its calls run one at a time, as one SQLite connection wants.
+public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
+    private let storePath: String
+    // why: non-Sendable, but only ever touched inside this actor.
+    private var opened: (context: ServiceContext, gateway: ChannelGateway)?
+
+    public init(storePath: String) { self.storePath = storePath }
+
+    private func open(as actor: Actor) throws(PayError) -> (ServiceContext, ChannelGateway) {
+        if let opened {
+            opened.context.actor = actor
+            try opened.context.refreshClock()
+            return opened
+        }
+        let store = try Store.open(path: storePath)
+        let context = try ServiceContext(store: store, actor: actor)
+        let gateway = try ChannelGateway(store: store, clock: context.clock)
+        opened = (context, gateway)
+        return (context, gateway)
+    }
+
+    public func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, operator actor: Actor) async -> CheckoutOutcome {
+        do {
+            let (context, gateway) = try open(as: actor)
+            let request = try Self.request(order: order, method: method, otp: otp)
+            return Self.outcome(try PaymentService(context, gateway: gateway).pay(request))
+        } catch {
+            return .declined(code: error.kind == .declined ? "DECLINED" : nil, reason: error.message)
+        }
+    }
+
+    public func poll(serial: String) async -> CheckoutOutcome {
+        do {
+            let (context, _) = try open(as: opened?.context.actor ?? .system)
+            let store = context.store
+            let found: PaymentAttempt? = try store.read { try store.attempts.find(serial: try Serial(serial)) }
+            guard let attempt = found else { return .unknown(serial: serial, reason: "payment \(serial) not found") }
+            return Self.outcome(attempt)
+        } catch {
+            return .unknown(serial: serial, reason: error.message)
+        }
+    }
+
+    /// The payment core's request for a checkout payment. A barcode names its channel by prefix.
+    static func request(order: Order, method: CheckoutPaymentMethod, otp: String?) throws(PayError) -> PaymentRequest {
+        var request = PaymentRequest(businessLine: order.businessLine, orderNo: order.orderNo, method: .wechat,
+                                     customerId: order.customerId, otp: otp)
+        switch method {
+        case .barcode(let code):
+            let channel = try AuthCode.channel(of: code, field: "payment code")
+            request.method = try PaymentMethod.parse(channel)
+            request.authCode = code
+        case .payCode(let payMethod):
+            request.method = payMethod
+        case .card(let entry):
+            request.method = .card
+            request.card = try CardDetails(number: entry.number, expiry: entry.expiry, cvc: entry.cvc)
+        case .wallet(let customer):
+            request.method = .wallet
+            request.customerId = customer ?? order.customerId
+        }
+        return request
+    }
+
+    static func outcome(_ outcome: PaymentOutcome) -> CheckoutOutcome {
+        switch outcome {
+        case .succeeded(_, let a), .declined(_, let a), .unknown(_, let a): return Self.outcome(a)
+        case .pending(_, let a, let url): return .pending(serial: a.serial.rawValue, payCode: url)
+        case .blocked(_, let reasons):
+            return .declined(code: "RISK_BLOCKED", reason: "blocked by risk rules: \(reasons.joined(separator: "; "))")
+        case .challenge(_, let issued, _):
+            return .challenge(hint: "SMS to \(issued.recipient), valid until \(issued.expiresAt.displayString) UTC")
+        }
+    }
+
+    static func outcome(_ attempt: PaymentAttempt) -> CheckoutOutcome {
+        switch attempt.status {
+        case .succeeded: return .succeeded(serial: attempt.serial.rawValue, channelSerial: attempt.channelSerial ?? "")
+        case .pending, .processing, .initial: return .pending(serial: attempt.serial.rawValue, payCode: nil)
+        case .unknown: return .unknown(serial: attempt.serial.rawValue, reason: attempt.failureMessage ?? "no answer from the channel yet")
+        case .failed, .closed:
+            if attempt.failureKind == .system {
+                return .declined(code: "SYSTEM", reason: "the channel could not take the payment (\(attempt.failureMessage ?? "system error")); try another method")
+            }
+            return .declined(code: attempt.failureCode, reason: attempt.failureMessage ?? attempt.status.rawValue.lowercased())
+        }
+    }
+}
