@@ -33,6 +33,7 @@ let package = Package(
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
