@@ -66,6 +66,13 @@ public struct ChallengeRepository {
                    [reference, ChallengeRecord.Status.pending.rawValue]).map(Self.decode)
     }
 
+    /// The newest challenge for `reference` whatever its state (a spent or failed one answers a
+    /// late code with why it no longer counts).
+    public func latest(reference: String) throws -> ChallengeRecord? {
+        try db.row("SELECT * FROM risk_challenges WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                   [reference]).map(Self.decode)
+    }
+
     /// Counts one try made when `tries` were made before, moving to `status`; false when another
     /// process counted a try or settled the challenge first.
     public func recordTry(_ id: String, triesBefore: Int, status: ChallengeRecord.Status, at now: Timestamp) throws -> Bool {
