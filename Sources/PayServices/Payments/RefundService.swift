@@ -120,16 +120,24 @@ struct RefundSettlement {
                 guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
                                                    channelRefundSerial: channelRefundSerial ?? serial, at: now) else { break }
                 guard let order = try store.orders.find(id: current.orderId) else { break }
+                // why: a duplicate payment never counted towards the order's paid amount, so its
+                // refund (automatic or not) must not count towards the order's refunded amount.
+                if try store.attempts.duplicateState(current.attemptId).duplicate {
+                    try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
+                    break
+                }
                 let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits
                 let next: OrderStatus = refunded >= order.paidAmount.minorUnits ? .refunded : .partiallyRefunded
-                if order.status == .paid || order.status == .partiallyRefunded,
-                   try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
-                   let updated = try store.orders.find(id: order.id) {
-                    try MerchantNotifications(context).enqueue(updated, event: "order.refunded")
-                } else {
-                    // A duplicate payment's refund: the order's own amounts do not move.
-                    try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
+                guard order.status == .paid || order.status == .partiallyRefunded,
+                      try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
+                      let updated = try store.orders.find(id: order.id) else {
+                    // why: the channel has refunded; the refund stays SUCCEEDED and a person looks at the order.
+                    try store.alerts.fire(rule: "refund.order-mismatch", key: "order:\(order.id)", severity: "critical",
+                                          message: "refund \(current.serial) succeeded but order \(order.orderNo) is \(order.status.rawValue); its amounts were not updated",
+                                          at: now)
+                    break
                 }
+                try MerchantNotifications(context).enqueue(updated, event: "order.refunded")
             case .declined(_, let message):
                 _ = try store.refunds.transition(current.id, from: current.status, to: .failed, failureMessage: message, at: now)
             case .systemError(let message):

@@ -1,0 +1,147 @@
+import Testing
+import PayCore
+import PayStore
+import PayChannels
+@testable import PayServices
+import TestSupport
+
+/// Refunds: partial, several, never above the payment, the order's status and notifications,
+/// and who may refund how much (DESIGN §3, §8).
+@Suite("Refunds")
+struct RefundTests {
+    @Test("partial refunds move the order PAID → PARTIALLY_REFUNDED → REFUNDED, each notified; more than is left is a conflict",
+          arguments: PayPath.allCases)
+    func partialThenFull(path: PayPath) throws {
+        let f = try PaymentFixture()
+        try f.order("F1", 10_000)
+        _ = try f.pay("F1", by: path)
+        if path == .payCode {
+            try f.advance("1s")
+            try f.deliverCallbacks()
+        }
+        let paid = try #require(try f.attempts("F1").first)
+        #expect(paid.status == .succeeded)
+        #expect(try f.order("F1").status == .paid)
+
+        #expect(try f.refund(paid, "30.00").status == .succeeded)
+        var order = try f.order("F1")
+        #expect(order.status == .partiallyRefunded && order.refundedAmount == cny(3_000))
+        #expect(try f.refund(paid, "20.00").status == .succeeded)
+        order = try f.order("F1")
+        #expect(order.status == .partiallyRefunded && order.refundedAmount == cny(5_000))
+
+        let over = #expect(throws: PayError.self) { try f.refund(paid, "50.01") }
+        #expect(over?.kind == .conflict)
+        #expect(try f.refunds("F1").count == 2, "a refused refund writes nothing")
+        #expect(try f.order("F1").refundedAmount == cny(5_000))
+
+        #expect(try f.refund(paid, "50.00").status == .succeeded)
+        order = try f.order("F1")
+        #expect(order.status == .refunded && order.refundedAmount == cny(10_000) && order.paidAmount == cny(10_000))
+        #expect(try f.outboxTopics("F1") == ["order.paid", "order.refunded", "order.refunded", "order.refunded"])
+        #expect(#expect(throws: PayError.self) { try f.refund(paid, "0.01") }?.kind == .conflict)
+        // The refund callbacks the channel sends afterwards change nothing.
+        try f.advance("5s")
+        try f.deliverCallbacks()
+        #expect(try f.order("F1").refundedAmount == cny(10_000))
+        #expect(try f.refunds("F1").allSatisfy { $0.status == .succeeded })
+    }
+
+    @Test("a refund of an unpaid, declined or unknown payment is refused and writes nothing")
+    func onlySucceeded() throws {
+        let f = try PaymentFixture()
+        try f.order("F2", 1_253)
+        let unknown = try #require(try f.pay("F2", .alipay, authCode: Barcode.alipay).attempt)
+        #expect(unknown.status == .unknown)
+        #expect(#expect(throws: PayError.self) { try f.refund(unknown, "1.00") }?.kind == .conflict)
+        #expect(try f.refunds("F2").isEmpty)
+    }
+
+    @Test("bad amounts are invalid input and write nothing", arguments: ["0.00", "-1.00", "1.001", "abc"])
+    func badAmount(text: String) throws {
+        let f = try PaymentFixture()
+        try f.order("F3", 1_000)
+        let paid = try #require(try f.pay("F3", .alipay, authCode: Barcode.alipay).attempt)
+        let refused = #expect(throws: PayError.self) { try f.refund(paid, text) }
+        #expect(refused?.kind == .invalidInput)
+        #expect(try f.refunds("F3").isEmpty)
+    }
+
+    @Test("refunds against the order pick its one succeeded payment")
+    func byOrder() throws {
+        let f = try PaymentFixture()
+        try f.order("F4", 1_000)
+        _ = try f.pay("F4", .card, card: try TestCard.card(TestCard.success))
+        let input = RefundRequestInput(order: (PaymentFixture.retail, try MerchantOrderNo("F4")), amountText: "10.00")
+        let (refund, _, order) = try RefundService(f.context, gateway: f.gateway).refund(input)
+        #expect(refund.status == .succeeded)
+        #expect(order.status == .refunded)
+    }
+
+    @Test("four processes refunding 40.00 of a 100.00 payment at once: two succeed, two are refused, never more than paid")
+    func concurrentRefunds() throws {
+        let f = try PaymentFixture()
+        try f.order("F5", 10_000)
+        let paid = try #require(try f.pay("F5", .alipay, authCode: Barcode.alipay).attempt)
+        let path = f.store.path
+        let serial = paid.serial
+        let results = concurrently(4) { _ -> String in
+            do {
+                let store = try Store.open(path: path)
+                let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "tester"))
+                let gateway = try ChannelGateway(store: store, clock: context.clock)
+                let refund = try RefundService(context, gateway: gateway).refund(RefundRequestInput(paymentSerial: serial, amountText: "40.00")).0
+                return refund.status.rawValue
+            } catch let error as PayError {
+                return "\(error.kind)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(results.filter { $0 == "SUCCEEDED" }.count == 2, "\(results)")
+        #expect(results.filter { $0 == "conflict" }.count == 2, "\(results)")
+        let order = try f.order("F5")
+        #expect(order.refundedAmount == cny(8_000) && order.status == .partiallyRefunded)
+        #expect(try f.store.refunds.committedMinor(attemptId: paid.id) == 8_000)
+        #expect(try f.sandbox.payment(channel: "alipay", outTradeNo: serial.rawValue)?.refunded == cny(8_000))
+    }
+
+    // MARK: Who may refund
+
+    static func cashier() -> Actor { Actor(name: "cashier", role: .cashier, origin: "test") }
+
+    @Test("a cashier refunds an own sale within the limit (200.00) alone; above it only with a supervisor's approval")
+    func cashierLimit() throws {
+        let f = try PaymentFixture(actor: Self.cashier())
+        try f.order("G1", 50_000)
+        let paid = try #require(try f.pay("G1", .alipay, authCode: Barcode.alipay).attempt)
+        #expect(try f.refund(paid, "200.00").status == .succeeded)
+        let alone = #expect(throws: PayError.self) { try f.refund(paid, "200.01") }
+        #expect(alone?.kind == .notPermitted)
+        #expect(alone?.message.contains("approval") == true)
+        let peer = try OperatorService(f.context).login(name: "cashier", password: "demo", origin: "test")
+        #expect(#expect(throws: PayError.self) { try f.refund(paid, "250.00", approver: peer) }?.kind == .notPermitted)
+        let support = try OperatorService(f.context).login(name: "support", password: "demo", origin: "test")
+        #expect(#expect(throws: PayError.self) { try f.refund(paid, "250.00", approver: support) }?.kind == .notPermitted,
+                "support may not approve")
+        #expect(try f.refunds("G1").count == 1, "refused refunds write nothing")
+        let supervisor = try OperatorService(f.context).login(name: "supervisor", password: "demo", origin: "test")
+        #expect(try f.refund(paid, "250.00", approver: supervisor).status == .succeeded)
+        let order = try f.order("G1")
+        #expect(order.status == .partiallyRefunded && order.refundedAmount == cny(45_000))
+        let audit = try f.store.db.scalarInt("SELECT count(*) FROM audit_log WHERE action = 'refund.create' AND detail LIKE '%approved by supervisor%'") ?? 0
+        #expect(audit == 1)
+    }
+
+    @Test("a cashier may not refund another operator's sale; a supervisor may refund any amount alone")
+    func ownSalesOnly() throws {
+        let f = try PaymentFixture()
+        try f.order("G2", 50_000)
+        let paid = try #require(try f.pay("G2", .alipay, authCode: Barcode.alipay).attempt)
+        f.context.actor = Self.cashier()
+        #expect(#expect(throws: PayError.self) { try f.refund(paid, "1.00") }?.kind == .notPermitted)
+        f.context.actor = try OperatorService(f.context).login(name: "supervisor", password: "demo", origin: "test")
+        #expect(try f.refund(paid, "500.00").status == .succeeded)
+        #expect(try f.order("G2").status == .refunded)
+    }
+}
