@@ -168,4 +168,20 @@ struct CallbackTests {
         let order = try f.order("D8")
         #expect(order.status == .paid && order.refundedAmount.minorUnits == 0)
     }
+
+    @Test("a success callback for a payment the center settled as CLOSED is suspicious and alerted, never silently dropped")
+    func paidAfterClosed() throws {
+        let f = try PaymentFixture()
+        try f.sandbox.setLatency(channel: "wechat", milliseconds: 60_000)
+        try f.order("D9", 3_000)
+        let pending = try #require(try f.pay("D9", .wechat).attempt)
+        // As if the center's revoke had been lost on the way: the center thinks it closed.
+        try f.store.write { try f.store.db.execute("UPDATE payment_attempts SET status = 'CLOSED' WHERE id = ?", [pending.id]) }
+        try f.advance("1m")
+        try f.deliverCallbacks()
+        #expect(try f.callbackVerdicts("D9") == ["suspicious"])
+        #expect(try f.firingAlerts(rule: "callback.suspicious").count == 1)
+        #expect(try f.attempt(pending.id).status == .closed)
+        #expect(try f.order("D9").paidAmount.minorUnits == 0)
+    }
 }

@@ -83,4 +83,22 @@ struct ExpiryTests {
         #expect(try f.attempt(unknown.id).status == .closed)
         #expect(try f.order("E5").status == .closed)
     }
+
+    @Test("closing an order while a payment is on its way to the channel is refused; the payment then lands and pays the order")
+    func closeWhileProcessing() throws {
+        let f = try PaymentFixture()
+        try f.order("E6", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo("E6"),
+                                                            method: .alipay, authCode: Barcode.alipay))
+        let account = try #require(try f.store.channelAccounts.find("alipay-main"))
+        let attempt = try service.persist(validated, account: account)
+        let refused = #expect(throws: PayError.self) { try CloseService(f.context, gateway: f.gateway).close(try f.order("E6")) }
+        #expect(refused?.kind == .conflict)
+        #expect(try f.attempt(attempt.id).status == .processing)
+        let reply = service.invoke(attempt, validated: validated, account: account)
+        #expect(try service.update(attempt, reply: reply, validated: validated).status == .succeeded)
+        let order = try f.order("E6")
+        #expect(order.status == .paid && order.paidAmount == cny(1_000))
+    }
 }

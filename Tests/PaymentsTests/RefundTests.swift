@@ -106,6 +106,47 @@ struct RefundTests {
         #expect(try f.sandbox.payment(channel: "alipay", outTradeNo: serial.rawValue)?.refunded == cny(8_000))
     }
 
+    @Test("a refund left PROCESSING by a process that died before calling the channel is failed by the janitor, and its amount freed")
+    func abandonedRefund() throws {
+        let f = try PaymentFixture()
+        try f.order("F6", 10_000)
+        let paid = try #require(try f.pay("F6", .alipay, authCode: Barcode.alipay).attempt)
+        let orphan = try f.store.write {
+            try f.store.refunds.insert(serial: f.context.serials.next(.refund), attempt: paid, refundNo: nil, amount: cny(10_000),
+                                       reason: "the process died here", at: f.now)
+        }
+        #expect(#expect(throws: PayError.self) { try f.refund(paid, "0.01") }?.kind == .conflict, "the amount is promised")
+        try f.advance("59s")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .processing, "not before a minute")
+        try f.advance("1s")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .failed, "the channel never heard of it")
+        #expect(try f.order("F6").refundedAmount.minorUnits == 0)
+        #expect(try f.refund(paid, "100.00").status == .succeeded)
+        #expect(try f.order("F6").status == .refunded)
+    }
+
+    @Test("a refund left PROCESSING after the channel accepted it is found SUCCEEDED by the janitor's query")
+    func abandonedRefundThatWentThrough() throws {
+        let f = try PaymentFixture()
+        try f.order("F7", 10_000)
+        let paid = try #require(try f.pay("F7", .alipay, authCode: Barcode.alipay).attempt)
+        let orphan = try f.store.write {
+            try f.store.refunds.insert(serial: f.context.serials.next(.refund), attempt: paid, refundNo: nil, amount: cny(4_000),
+                                       reason: "the process died after the call", at: f.now)
+        }
+        let plugin = try f.gateway.plugin(for: try #require(try f.store.channelAccounts.find(paid.account)))
+        let reply = plugin.refund(RefundRequest(refundSerial: orphan.serial.rawValue, paymentSerial: paid.serial.rawValue,
+                                                channelSerial: paid.channelSerial, amount: cny(4_000), paymentAmount: paid.amount, reason: "test"))
+        guard case .succeeded = reply.result else { Issue.record("the sandbox refused: \(reply)"); return }
+        try f.advance("1m")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .succeeded)
+        let order = try f.order("F7")
+        #expect(order.status == .partiallyRefunded && order.refundedAmount == cny(4_000))
+    }
+
     // MARK: Who may refund
 
     static func cashier() -> Actor { Actor(name: "cashier", role: .cashier, origin: "test") }

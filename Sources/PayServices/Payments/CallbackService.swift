@@ -73,6 +73,11 @@ public struct CallbackService {
                                   reason: "callback names channel serial \(n.channelSerial), payment \(attempt.serial) has \(known)")
         }
         let before = attempt.status
+        if (before == .failed || before == .closed) && n.status == .succeeded {
+            // why: the center settled this payment as not paid, yet the channel says the money was taken.
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId,
+                                  reason: "callback says \(attempt.serial) was paid, but the payment is \(before.rawValue): the customer may have been charged; check and refund by hand")
+        }
         let result: ChannelResult = switch n.status {
         case .succeeded: .succeeded(channelSerial: n.channelSerial)
         case .pending: .pending
