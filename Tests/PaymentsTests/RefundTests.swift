@@ -127,6 +127,34 @@ struct RefundTests {
         #expect(try f.order("F6").status == .refunded)
     }
 
+    @Test("a refund whose query fails (channel down) is not failed: it turns UNKNOWN and is asked again on the schedule")
+    func orphanRefundDuringOutage() throws {
+        let f = try PaymentFixture()
+        try f.order("F8", 10_000)
+        let paid = try #require(try f.pay("F8", .alipay, authCode: Barcode.alipay).attempt)
+        let plugin = try f.gateway.plugin(for: try #require(try f.store.channelAccounts.find(paid.account)))
+        let orphan = try f.store.write {
+            try f.store.refunds.insert(serial: f.context.serials.next(.refund), attempt: paid, refundNo: nil, amount: cny(4_000),
+                                       reason: "the process died after the call", at: f.now)
+        }
+        _ = plugin.refund(RefundRequest(refundSerial: orphan.serial.rawValue, paymentSerial: paid.serial.rawValue,
+                                        channelSerial: paid.channelSerial, amount: cny(4_000), paymentAmount: paid.amount, reason: "test"))
+        try f.sandbox.setOutage(channel: "alipay", account: nil, on: true)
+        try f.advance("1m")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .unknown, "the channel could not be asked; the money may have moved")
+        try f.advance("1m")
+        #expect(try Janitor(gateway: f.gateway).queryRefunds(f.context) == 1, "a minute after it became unknown")
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .unknown)
+        try f.advance("1m")
+        #expect(try Janitor(gateway: f.gateway).queryRefunds(f.context) == 0, "next look at 5 minutes, not every round")
+        try f.sandbox.setOutage(channel: "alipay", account: nil, on: false)
+        try f.advance("2m")
+        #expect(try Janitor(gateway: f.gateway).queryRefunds(f.context) == 1)
+        #expect(try f.store.refunds.find(id: orphan.id)?.status == .succeeded)
+        #expect(try f.order("F8").refundedAmount == cny(4_000))
+    }
+
     @Test("a refund left PROCESSING after the channel accepted it is found SUCCEEDED by the janitor's query")
     func abandonedRefundThatWentThrough() throws {
         let f = try PaymentFixture()

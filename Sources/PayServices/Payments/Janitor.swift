@@ -119,7 +119,11 @@ extension Janitor {
               let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
               let plugin = try? gateway.plugin(for: account) else { return }
         let reply = plugin.queryRefund(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue, amount: refund.amount)
-        try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        var result = reply.result
+        // why: a query the channel could not answer says nothing about the refund; only a refund
+        // *call* that fails with a system error is known not to have happened.
+        if case .systemError(let message) = result { result = .unknown(message: "query failed: \(message)") }
+        try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
     }
 }
 
