@@ -183,11 +183,35 @@ struct TriggerTests {
         #expect(try f.sandbox.payment(channel: "alipay", outTradeNo: pending.serial.rawValue)?.status == .revoked)
     }
 
-    @Test("58: the refund is accepted, then FAILED by the later callback; the order's refunded amount does not move")
-    func refundFailsLater() throws {
+    @Test("56 on a card (paid at once): all four callbacks are duplicates, paid once")
+    func repeatedCallbacksCard() throws {
+        let f = try PaymentFixture()
+        try f.order("K56", 4_456)
+        #expect(try f.pay("K56", by: .card).exitCode == 0)
+        try f.advance("5s")
+        #expect(try f.deliverCallbacks() == 4)
+        #expect(try f.callbackVerdicts("K56") == ["duplicate", "duplicate", "duplicate", "duplicate"])
+        let order = try f.order("K56")
+        #expect(order.status == .paid && order.paidAmount == cny(4_456))
+        #expect(try f.outboxTopics("K56") == ["order.paid"])
+    }
+
+    @Test("55 on a barcode or a card pays at once; no callback follows", arguments: [PayPath.barcode, .card])
+    func paidAtOnceNoCallback(path: PayPath) throws {
+        let f = try PaymentFixture()
+        try f.order("B55", 3_355)
+        let outcome = try f.pay("B55", by: path)
+        #expect(outcome.exitCode == 0)
+        try f.advance("1m")
+        #expect(try f.sentCallbacks(try #require(outcome.attempt).serial).isEmpty)
+        #expect(try f.order("B55").paidAmount == cny(3_355))
+    }
+
+    @Test("58: the refund is accepted, then FAILED by the later callback; the order's refunded amount does not move", arguments: [PayPath.barcode, .card])
+    func refundFailsLater(path: PayPath) throws {
         let f = try PaymentFixture()
         try f.order("T58", 6_658)
-        let outcome = try f.pay("T58", .alipay, authCode: Barcode.alipay)
+        let outcome = try f.pay("T58", by: path)
         #expect(outcome.exitCode == 0)
         let paid = try #require(outcome.attempt)
         let refund = try f.refund(paid, "20.00")
