@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "PayConsoleTests", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
                     exclude: ["__Snapshots__"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

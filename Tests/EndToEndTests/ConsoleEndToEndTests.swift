@@ -9,7 +9,7 @@ import TestSupport
 /// the screen read with `capture-pane`. Skipped where tmux is not installed.
 @Suite(.enabled(if: Tmux.isAvailable, "tmux is not installed"), .serialized)
 struct ConsoleEndToEndTests {
-    @Test func cashierLogsInRingsUpAHotelOrderScansAndQuitsLeavingTheTerminalSane() throws {
+    @Test func cashierLogsInRingsUpAHotelOrderScansSeesItPaidAndQuitsLeavingTheTerminalSane() throws {
         let directory = TemporaryDirectory("console-e2e")
         let store = directory.path("store.db")
         let created = try Paydesk.run(["init", "--demo", "--db", store])
@@ -46,8 +46,14 @@ struct ConsoleEndToEndTests {
         tmux.send(literal: "134567890123456789")
         try tmux.wait(for: "→ WeChat Pay code (18 digits)")
         tmux.send("Enter")
-        // Until the payment core is wired in, the console says so and charges nothing.
-        try tmux.wait(for: "PAYMENT SERVICE NOT CONNECTED")
+        let paid = try tmux.wait(for: "✔ PAID")
+        #expect(paid.contains("Channel serial"))
+        #expect(paid.contains("worker running"), "the console runs the background jobs itself")
+        // The store agrees: the hotel order is paid through WeChat.
+        let orders = try Paydesk.run(["orders", "--business", "hotel", "--status", "PAID", "--limit", "1", "--json", "--db", store])
+        let latest = (try orders.json()["orders"] as? [[String: Any]])?.first
+        #expect(latest?["amount"] as? String == "1376.00")
+        #expect(latest?["paidAmount"] as? String == "1376.00")
 
         tmux.send("F10")
         try tmux.wait(for: "Leave PayDesk?")

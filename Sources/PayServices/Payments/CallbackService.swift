@@ -73,18 +73,28 @@ public struct CallbackService {
                                   reason: "callback names channel serial \(n.channelSerial), payment \(attempt.serial) has \(known)")
         }
         let before = attempt.status
+        if (before == .failed || before == .closed) && n.status == .succeeded {
+            // why: the center settled this payment as not paid, yet the channel says the money was taken.
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId,
+                                  reason: "callback says \(attempt.serial) was paid, but the payment is \(before.rawValue): the customer may have been charged; check and refund by hand")
+        }
         let result: ChannelResult = switch n.status {
         case .succeeded: .succeeded(channelSerial: n.channelSerial)
         case .pending: .pending
         case .failed: .declined(code: DeclineCode.closed, message: "channel says \(n.channelStatus)")
         }
         var after = before
+        var changed = false
         if !before.isFinal && n.status != .pending {
-            after = try Settlement(context).apply(result, to: attempt, barcode: false).status
+            // why: `changed` comes from inside the settling transaction: another process may have
+            // applied the same callback between the read above and it.
+            let settled = try Settlement(context).settle(result, to: attempt, barcode: false)
+            after = settled.attempt.status
+            changed = settled.changed
         }
-        let verdict: CallbackOutcome.Verdict = after == before ? .duplicate : .accepted
+        let verdict: CallbackOutcome.Verdict = changed ? .accepted : .duplicate
         try record(callbackId, verdict: verdict,
-                   reason: after == before ? "payment already \(before.rawValue); \(n.channelStatus) changes nothing" : "\(before.rawValue) → \(after.rawValue)",
+                   reason: changed ? "\(before.rawValue) → \(after.rawValue)" : "payment already \(after.rawValue); \(n.channelStatus) changes nothing",
                    orderId: attempt.orderId, attemptId: attempt.id)
         return CallbackOutcome(verdict: verdict, reason: nil, ack: ack, orderId: attempt.orderId, callbackId: callbackId)
     }
@@ -102,14 +112,17 @@ public struct CallbackService {
         }
         let before = refund.status
         var after = before
+        var changed = false
         if !before.isFinal && n.status != .pending {
             let result: ChannelResult = n.status == .succeeded ? .succeeded(channelSerial: n.channelSerial)
                 : .declined(code: DeclineCode.refundFailed, message: "channel says \(n.channelStatus)")
-            after = try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: n.channelSerial).status
+            let settled = try RefundSettlement(context).settle(result, to: refund, channelRefundSerial: n.channelSerial)
+            after = settled.refund.status
+            changed = settled.changed
         }
-        let verdict: CallbackOutcome.Verdict = after == before ? .duplicate : .accepted
+        let verdict: CallbackOutcome.Verdict = changed ? .accepted : .duplicate
         try record(callbackId, verdict: verdict,
-                   reason: after == before ? "refund already \(before.rawValue)" : "\(before.rawValue) → \(after.rawValue)",
+                   reason: changed ? "\(before.rawValue) → \(after.rawValue)" : "refund already \(after.rawValue)",
                    orderId: refund.orderId, refundId: refund.id)
         return CallbackOutcome(verdict: verdict, reason: nil, ack: ack, orderId: refund.orderId, callbackId: callbackId)
     }

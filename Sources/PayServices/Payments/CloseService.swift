@@ -20,6 +20,11 @@ public struct CloseService {
             throw PayError.conflict("order '\(order.orderNo)' is \(order.status.rawValue); only an unpaid order can be closed")
         }
         let inFlight = try store.read { try store.attempts.forOrder(order.id).filter { $0.status.isInFlight } }
+        // why: a PROCESSING attempt's pay request may still be on its way; a revoke that overtakes
+        // it would fail the attempt while the payment itself then goes through, unrecorded.
+        if let busy = inFlight.first(where: { $0.status == .processing || $0.status == .initial }) {
+            throw PayError.conflict("order '\(order.orderNo)' has payment \(busy.serial) in progress; close it once the channel has answered")
+        }
         for attempt in inFlight {
             guard let account = try store.read({ try store.channelAccounts.find(attempt.account) }) else { continue }
             let plugin = try gateway.plugin(for: account)

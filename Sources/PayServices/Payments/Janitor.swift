@@ -92,12 +92,19 @@ public struct Janitor: WorkerJob {
         for refund in refunds { try query(refund, context: context) }
     }
 
+    /// Open refunds that are due, and PROCESSING refunds with no check set that nobody has
+    /// touched for a minute (a process that died between writing the refund and hearing the
+    /// channel's answer): the channel is asked; "no such refund" fails it and frees the amount.
     func queryRefunds(_ context: ServiceContext) throws(PayError) -> Int {
         let store = context.store
         let now = context.now
         let due: [Refund] = try store.read {
-            try store.db.rows("SELECT id FROM refunds WHERE status IN ('UNKNOWN', 'PROCESSING') AND next_check_at <= ? LIMIT 100",
-                              [now.milliseconds]).compactMap { try store.refunds.find(id: $0.int64("id")) }
+            try store.db.rows("""
+                SELECT id FROM refunds WHERE status IN ('UNKNOWN', 'PROCESSING') AND next_check_at <= ?
+                UNION
+                SELECT id FROM refunds WHERE status = 'PROCESSING' AND next_check_at IS NULL AND updated_at <= ?
+                LIMIT 100
+                """, [now.milliseconds, now.milliseconds - Self.abandonedAfterMs]).compactMap { try store.refunds.find(id: $0.int64("id")) }
         }
         for refund in due { try query(refund, context: context) }
         return due.count
@@ -112,7 +119,11 @@ extension Janitor {
               let account = try store.read({ try store.channelAccounts.find(attempt.account) }),
               let plugin = try? gateway.plugin(for: account) else { return }
         let reply = plugin.queryRefund(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue, amount: refund.amount)
-        try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        var result = reply.result
+        // why: a query the channel could not answer says nothing about the refund; only a refund
+        // *call* that fails with a system error is known not to have happened.
+        if case .systemError(let message) = result { result = .unknown(message: "query failed: \(message)") }
+        try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
     }
 }
 

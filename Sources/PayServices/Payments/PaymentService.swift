@@ -30,6 +30,9 @@ public struct PaymentService {
         let mode: Mode
         /// The channel fixed by a barcode's prefix, or by the method.
         let channel: String?
+        /// The request's one-time code answered this order's latest challenge: the card issuer's
+        /// authentication (3-D Secure) counts as completed.
+        var challengePassed = false
     }
 
     // MARK: The flow
@@ -38,10 +41,11 @@ public struct PaymentService {
     /// first outcome (as a fresh read of the order), another request under the key is a conflict.
     public func pay(_ request: PaymentRequest) throws(PayError) -> PaymentOutcome {
         try Authorizer.require(.checkout, actor: context.actor)
-        let validated = try validate(request)
+        var validated = try validate(request)
         let decision = try route(validated)
         switch try risk(validated) {
-        case .allow: break
+        case .allow(let challengePassed):
+            validated.challengePassed = challengePassed
         case .block(let reasons):
             return .blocked(try detail(validated.order.id), reasons: reasons)
         case .challenge(let issued, let reasons):
@@ -59,6 +63,7 @@ public struct PaymentService {
             guard updated.status == .failed, updated.failureKind == .system else { break }
         }
         guard let (attempt, reply) = last else { throw PayError.internal("no account was tried") }
+        if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
         return try publish(attempt, reply: reply)
     }
 
@@ -140,13 +145,16 @@ public struct PaymentService {
     // MARK: 3. risk
 
     enum RiskGate {
-        case allow
+        /// Go on; `challengePassed` when the request's one-time code answered a challenge.
+        case allow(challengePassed: Bool)
         case block([String])
         case challenge(IssuedChallenge, [String])
     }
 
     /// Asks the risk engine. A challenge with no code sends one (through the sandbox SMS outbox);
     /// with `otp` the order's latest challenge is checked and, when it passes, the payment goes on.
+    /// A code given without a risk challenge answers the card issuer's (see `issuerChallenge`):
+    /// it is checked all the same, never taken on trust.
     func risk(_ validated: Validated) throws(PayError) -> RiskGate {
         let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
         let decision = try risk.evaluate(RiskRequest(businessLine: validated.order.businessLine, method: validated.request.method,
@@ -154,25 +162,44 @@ public struct PaymentService {
         let reasons = decision.matched.map { "\($0.action.rawValue): \($0.name) (\($0.expression))" }
         switch decision.action {
         case .allow:
-            return .allow
+            if let otp = validated.request.otp { try verifyOneTimeCode(otp, validated: validated, risk: risk) }
+            return .allow(challengePassed: validated.request.otp != nil)
         case .block:
             try recordRiskBlock(validated, summary: decision.summary)
             return .block(reasons)
         case .challenge:
-            let reference = validated.order.serial.rawValue
             if let otp = validated.request.otp {
-                guard let challenge = try latestChallenge(reference: reference) else {
-                    throw PayError.invalidInput("--otp: no one-time code was sent for order '\(validated.order.orderNo)'; pay without --otp first")
-                }
-                let verdict = try risk.verifyChallenge(id: challenge, code: otp)
-                guard verdict.passed else { throw PayError.declined("--otp: \(verdict.description)") }
-                return .allow
+                try verifyOneTimeCode(otp, validated: validated, risk: risk)
+                return .allow(challengePassed: true)
             }
             let recipient = validated.request.customerId ?? ""
             let issued = try risk.issueChallenge(recipient: recipient, customerId: validated.request.customerId,
-                                                 reference: reference, amount: validated.amount)
+                                                 reference: validated.order.serial.rawValue, amount: validated.amount)
             return .challenge(issued, reasons)
         }
+    }
+
+    /// Checks `otp` against the order's latest challenge (counting the try); throws when there is
+    /// none or the code does not pass (wrong, expired, used, tries exhausted).
+    func verifyOneTimeCode(_ otp: String, validated: Validated, risk: RiskService) throws(PayError) {
+        guard let challenge = try latestChallenge(reference: validated.order.serial.rawValue) else {
+            throw PayError.invalidInput("--otp: no one-time code was sent for order '\(validated.order.orderNo)'; pay without --otp first")
+        }
+        let verdict = try risk.verifyChallenge(id: challenge, code: otp)
+        guard verdict.passed else { throw PayError.declined("--otp: \(verdict.description)") }
+    }
+
+    /// The card issuer asked for authentication (3-D Secure) and the request carried no passed
+    /// code: a one-time code goes to the customer and the outcome is a challenge (exit 5); paying
+    /// again with `otp` completes it. Nil when the attempt did not end so.
+    func issuerChallenge(_ attempt: PaymentAttempt, validated: Validated) throws(PayError) -> PaymentOutcome? {
+        guard attempt.status == .failed, attempt.failureCode == DeclineCode.authenticationRequired, !validated.challengePassed,
+              let customer = validated.request.customerId else { return nil }
+        let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
+        let issued = try risk.issueChallenge(recipient: customer, customerId: customer,
+                                             reference: validated.order.serial.rawValue, amount: validated.amount)
+        return .challenge(try detail(validated.order.id), issued,
+                          reasons: ["card issuer: a one-time code is required (3-D Secure) on \(attempt.account)"])
     }
 
     // MARK: 4. persist
@@ -232,7 +259,7 @@ public struct PaymentService {
             do {
                 let token = try gateway.registry.cardPlugin(for: account).tokenize(details)
                 try recordCardToken(attempt, token: token)
-                payMode = .cardToken(token.token, challengeCompleted: validated.request.otp != nil)
+                payMode = .cardToken(token.token, challengeCompleted: validated.challengePassed)
             } catch {
                 return ChannelReply(result: .systemError(message: error.message), channelStatus: "TOKENIZE_FAILED")
             }
@@ -285,10 +312,10 @@ public struct PaymentService {
         }
     }
 
-    /// The order's most recent pending challenge.
+    /// The order's most recent challenge, whatever its state.
     func latestChallenge(reference: String) throws(PayError) -> String? {
         let store = context.store
-        return try store.read { try store.challenges.latestPending(reference: reference)?.id }
+        return try store.read { try store.challenges.latest(reference: reference)?.id }
     }
 
     func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {

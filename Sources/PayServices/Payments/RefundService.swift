@@ -110,46 +110,72 @@ struct RefundSettlement {
 
     @discardableResult
     func apply(_ result: ChannelResult, to refund: Refund, channelRefundSerial: String?) throws(PayError) -> Refund {
+        try settle(result, to: refund, channelRefundSerial: channelRefundSerial).refund
+    }
+
+    /// `apply`, also saying whether this application moved the refund's status.
+    func settle(_ result: ChannelResult, to refund: Refund, channelRefundSerial: String?) throws(PayError) -> (refund: Refund, changed: Bool) {
         let store = context.store
-        let now = context.now
         return try store.write {
             guard let current = try store.refunds.find(id: refund.id) else { throw PayError.notFound("refund \(refund.serial)") }
-            if current.status.isFinal { return current }
-            switch result {
-            case .succeeded(let serial):
-                guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
-                                                   channelRefundSerial: channelRefundSerial ?? serial, at: now) else { break }
-                guard let order = try store.orders.find(id: current.orderId) else { break }
-                let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits
-                let next: OrderStatus = refunded >= order.paidAmount.minorUnits ? .refunded : .partiallyRefunded
-                if order.status == .paid || order.status == .partiallyRefunded,
-                   try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
-                   let updated = try store.orders.find(id: order.id) {
-                    try MerchantNotifications(context).enqueue(updated, event: "order.refunded")
-                } else {
-                    // A duplicate payment's refund: the order's own amounts do not move.
-                    try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
-                }
-            case .declined(_, let message):
-                _ = try store.refunds.transition(current.id, from: current.status, to: .failed, failureMessage: message, at: now)
-            case .systemError(let message):
-                if current.status == .processing {
-                    _ = try store.refunds.transition(current.id, from: .processing, to: .failed, failureMessage: message, at: now)
-                }
-            case .unknown(let message):
-                if current.status == .processing {
-                    _ = try store.refunds.transition(current.id, from: .processing, to: .unknown, failureMessage: message,
-                                                     nextCheckAt: now.adding(milliseconds: Settlement.queryScheduleMs[0]), at: now)
-                }
-            case .pending:
-                try store.db.execute("UPDATE refunds SET next_check_at = ? WHERE id = ? AND status = ?",
-                                     [now.adding(milliseconds: Settlement.queryScheduleMs[0]).milliseconds, current.id, current.status.rawValue])
-                if let channelRefundSerial {
-                    try store.db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL",
-                                         [channelRefundSerial, current.id])
-                }
-            }
-            return try store.refunds.find(id: current.id) ?? current
+            let fresh = try applyInTransaction(result, current: current, channelRefundSerial: channelRefundSerial)
+            return (fresh, fresh.status != current.status)
         }
+    }
+
+    private func applyInTransaction(_ result: ChannelResult, current: Refund, channelRefundSerial: String?) throws -> Refund {
+        let store = context.store
+        let now = context.now
+        if current.status.isFinal { return current }
+        switch result {
+        case .succeeded(let serial):
+            guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
+                                               channelRefundSerial: channelRefundSerial ?? serial, at: now) else { break }
+            guard let order = try store.orders.find(id: current.orderId) else { break }
+            // why: a duplicate payment never counted towards the order's paid amount, so its
+            // refund (automatic or not) must not count towards the order's refunded amount.
+            if try store.attempts.duplicateState(current.attemptId).duplicate {
+                try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
+                break
+            }
+            let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits
+            let next: OrderStatus = refunded >= order.paidAmount.minorUnits ? .refunded : .partiallyRefunded
+            guard order.status == .paid || order.status == .partiallyRefunded,
+                  try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
+                  let updated = try store.orders.find(id: order.id) else {
+                // why: the channel has refunded; the refund stays SUCCEEDED and a person looks at the order.
+                try store.alerts.fire(rule: "refund.order-mismatch", key: "order:\(order.id)", severity: "critical",
+                                      message: "refund \(current.serial) succeeded but order \(order.orderNo) is \(order.status.rawValue); its amounts were not updated",
+                                      at: now)
+                break
+            }
+            try MerchantNotifications(context).enqueue(updated, event: "order.refunded")
+        case .declined(_, let message):
+            _ = try store.refunds.transition(current.id, from: current.status, to: .failed, failureMessage: message, at: now)
+        case .systemError(let message):
+            if current.status == .processing {
+                _ = try store.refunds.transition(current.id, from: .processing, to: .failed, failureMessage: message, at: now)
+            }
+        case .unknown(let message):
+            if current.status == .processing {
+                _ = try store.refunds.transition(current.id, from: .processing, to: .unknown, failureMessage: message,
+                                                 nextCheckAt: now.adding(milliseconds: Settlement.queryScheduleMs[0]), at: now)
+            } else {
+                // why: still unknown after a query: the next look follows the schedule, not every round.
+                let age = now.milliseconds - current.createdAt.milliseconds
+                let next = Settlement.queryScheduleMs.first { $0 > age }.map { current.createdAt.adding(milliseconds: $0) }
+                    ?? now.adding(milliseconds: Settlement.queryScheduleMs.last!)
+                try store.db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE id = ? AND status = ?",
+                                     [next.milliseconds, now.milliseconds, current.id, current.status.rawValue])
+            }
+        case .pending:
+            try store.db.execute("UPDATE refunds SET next_check_at = ? WHERE id = ? AND status = ?",
+                                 [now.adding(milliseconds: Settlement.queryScheduleMs[0]).milliseconds, current.id, current.status.rawValue])
+            if let channelRefundSerial {
+                try store.db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL",
+                                     [channelRefundSerial, current.id])
+            }
+        }
+        return try store.refunds.find(id: current.id) ?? current
     }
 }

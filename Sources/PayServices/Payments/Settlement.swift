@@ -23,47 +23,59 @@ struct Settlement {
     /// Applies `result` to the attempt. `barcode` marks a barcode payment (polled, then revoked).
     @discardableResult
     func apply(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool) throws(PayError) -> PaymentAttempt {
+        try settle(result, to: attempt, barcode: barcode).attempt
+    }
+
+    /// `apply`, also saying whether this application moved the attempt's status (false when
+    /// another process, or an earlier word, had already settled it).
+    func settle(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool) throws(PayError) -> (attempt: PaymentAttempt, changed: Bool) {
         let store = context.store
-        let now = context.now
         return try store.write {
             guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
-            if current.status.isFinal { return current }
-            let from = current.status
-            switch result {
-            case .succeeded(let channelSerial):
-                guard try store.attempts.transition(current.id, from: from, to: .succeeded,
-                                                    outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return try reread(current) }
-                try settleOrderPaid(current, at: now)
-            case .declined(let code, let message):
-                let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
-                _ = try store.attempts.transition(current.id, from: from, to: closed ? .closed : .failed,
-                                                  outcome: AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message), at: now)
-            case .systemError(let message):
-                if from == .processing {
-                    _ = try store.attempts.transition(current.id, from: from, to: .failed,
-                                                      outcome: AttemptOutcome(failureKind: .system, failureCode: "SYSTEM_ERROR", failureMessage: message), at: now)
-                } else {
-                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
-                }
-            case .unknown(let message):
-                if from == .processing {
-                    _ = try store.attempts.transition(current.id, from: from, to: .unknown,
-                                                      outcome: AttemptOutcome(failureKind: .unknown, failureCode: "UNKNOWN", failureMessage: message,
-                                                                              nextCheckAt: now.adding(milliseconds: Self.queryScheduleMs[0])), at: now)
-                } else {
-                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
-                }
-            case .pending:
-                if from == .processing {
-                    let first = barcode ? Self.barcodePollMs : Self.queryScheduleMs[0]
-                    _ = try store.attempts.transition(current.id, from: from, to: .pending,
-                                                      outcome: AttemptOutcome(nextCheckAt: now.adding(milliseconds: first)), at: now)
-                } else {
-                    try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
-                }
-            }
-            return try reread(current)
+            let fresh = try applyInTransaction(result, current: current, barcode: barcode)
+            return (fresh, fresh.status != current.status)
         }
+    }
+
+    private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, barcode: Bool) throws -> PaymentAttempt {
+        let store = context.store
+        let now = context.now
+        if current.status.isFinal { return current }
+        let from = current.status
+        switch result {
+        case .succeeded(let channelSerial):
+            guard try store.attempts.transition(current.id, from: from, to: .succeeded,
+                                                outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return try reread(current) }
+            try settleOrderPaid(current, at: now)
+        case .declined(let code, let message):
+            let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
+            _ = try store.attempts.transition(current.id, from: from, to: closed ? .closed : .failed,
+                                              outcome: AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message), at: now)
+        case .systemError(let message):
+            if from == .processing {
+                _ = try store.attempts.transition(current.id, from: from, to: .failed,
+                                                  outcome: AttemptOutcome(failureKind: .system, failureCode: "SYSTEM_ERROR", failureMessage: message), at: now)
+            } else {
+                try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+            }
+        case .unknown(let message):
+            if from == .processing {
+                _ = try store.attempts.transition(current.id, from: from, to: .unknown,
+                                                  outcome: AttemptOutcome(failureKind: .unknown, failureCode: "UNKNOWN", failureMessage: message,
+                                                                          nextCheckAt: now.adding(milliseconds: Self.queryScheduleMs[0])), at: now)
+            } else {
+                try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+            }
+        case .pending:
+            if from == .processing {
+                let first = barcode ? Self.barcodePollMs : Self.queryScheduleMs[0]
+                _ = try store.attempts.transition(current.id, from: from, to: .pending,
+                                                  outcome: AttemptOutcome(nextCheckAt: now.adding(milliseconds: first)), at: now)
+            } else {
+                try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
+            }
+        }
+        return try reread(current)
     }
 
     private func reread(_ attempt: PaymentAttempt) throws -> PaymentAttempt {

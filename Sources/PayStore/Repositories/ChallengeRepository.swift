@@ -60,10 +60,11 @@ public struct ChallengeRepository {
         try db.row("SELECT * FROM risk_challenges WHERE id = ?", [id]).map(Self.decode)
     }
 
-    /// The newest challenge still pending for `reference` (an order's serial), if any.
-    public func latestPending(reference: String) throws -> ChallengeRecord? {
-        try db.row("SELECT * FROM risk_challenges WHERE reference = ? AND status = ? ORDER BY created_at DESC LIMIT 1",
-                   [reference, ChallengeRecord.Status.pending.rawValue]).map(Self.decode)
+    /// The newest challenge for `reference` whatever its state (a spent or failed one answers a
+    /// late code with why it no longer counts).
+    public func latest(reference: String) throws -> ChallengeRecord? {
+        try db.row("SELECT * FROM risk_challenges WHERE reference = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                   [reference]).map(Self.decode)
     }
 
     /// Counts one try made when `tries` were made before, moving to `status`; false when another
