@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PayChannels", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
