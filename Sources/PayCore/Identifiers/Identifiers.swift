@@ -27,6 +27,9 @@ public struct MerchantOrderNo: Hashable, Sendable, CustomStringConvertible {
         rawValue = text
     }
 
+    /// An order no read back from the store, where it was checked when written.
+    public init(stored text: String) { rawValue = text }
+
     public var description: String { rawValue }
 }
 
@@ -54,6 +57,9 @@ public struct BusinessLineCode: Hashable, Sendable, CustomStringConvertible {
         }
         rawValue = text
     }
+
+    /// A code read back from the store, where it was checked when written.
+    public init(stored text: String) { rawValue = text }
 
     public var description: String { rawValue }
 }
@@ -87,6 +93,9 @@ public struct Serial: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     init(unchecked text: String) { rawValue = text }
+
+    /// A serial read back from the store, where it was made by `SerialGenerator`.
+    public init(stored text: String) { rawValue = text }
 
     /// What the serial names, from its first letter.
     public var kind: SerialKind? { rawValue.first.flatMap { SerialKind(rawValue: $0) } }

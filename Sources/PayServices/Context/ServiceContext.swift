@@ -8,6 +8,8 @@ public final class ServiceContext {
     public private(set) var clock: any PayClock
     public let serials: SerialGenerator
     public var actor: Actor
+    /// Risk rules parsed once per context and parsed again only when the stored rules change.
+    let ruleBook = RuleBook()
 
     public init(store: Store, actor: Actor) throws(PayError) {
         self.store = store

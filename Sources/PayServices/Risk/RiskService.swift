@@ -20,7 +20,7 @@ public struct RiskService {
 
     public init(_ context: ServiceContext, sender: (any OneTimeCodeSender)? = nil) {
         self.context = context
-        self.book = RuleBook()
+        self.book = context.ruleBook
         self.sender = sender
     }
 

@@ -39,7 +39,7 @@ public struct BusinessLineRepository {
 
     static func decode(_ row: Row) throws -> BusinessLine {
         BusinessLine(
-            code: try BusinessLineCode(row.string("code")),
+            code: BusinessLineCode(stored: row.string("code")),
             name: row.string("name"),
             layout: row.string("layout"),
             defaultCurrency: try Currency.parse(row.string("default_currency")),

@@ -161,9 +161,9 @@ public struct OrderRepository {
         }
         return Order(
             id: id,
-            serial: try Serial(row.string("serial")),
-            businessLine: try BusinessLineCode(row.string("business_line")),
-            orderNo: try MerchantOrderNo(row.string("order_no")),
+            serial: Serial(stored: row.string("serial")),
+            businessLine: BusinessLineCode(stored: row.string("business_line")),
+            orderNo: MerchantOrderNo(stored: row.string("order_no")),
             amount: Money(minorUnits: row.int64("amount_minor"), currency: currency),
             customerId: row.optionalString("customer_id"),
             items: items,

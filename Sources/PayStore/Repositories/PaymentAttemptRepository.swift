@@ -155,7 +155,7 @@ public struct PaymentAttemptRepository {
         let currency = try Currency.parse(row.string("currency"))
         return PaymentAttempt(
             id: row.int64("id"),
-            serial: try Serial(row.string("serial")),
+            serial: Serial(stored: row.string("serial")),
             orderId: row.int64("order_id"),
             method: try PaymentMethod.parse(row.string("method")),
             channel: row.string("channel"),

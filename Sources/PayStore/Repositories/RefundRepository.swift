@@ -69,7 +69,7 @@ public struct RefundRepository {
         let currency = try Currency.parse(row.string("currency"))
         return Refund(
             id: row.int64("id"),
-            serial: try Serial(row.string("serial")),
+            serial: Serial(stored: row.string("serial")),
             attemptId: row.int64("attempt_id"),
             orderId: row.int64("order_id"),
             refundNo: row.optionalString("refund_no"),
