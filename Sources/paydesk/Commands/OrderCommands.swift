@@ -52,15 +52,13 @@ enum OrderCommands {
     ]
 
     static func create(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        let line = try BusinessLineCode(try args.required("business"), field: "--business")
+        _ = try BusinessLineCode(try args.required("business"), field: "--business")
         let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
-        let amountText = try args.required("amount")
+        _ = try args.required("amount")
         let context = try CommandLineApp.openContext(args, io: io)
-        let store = context.store
-        let businessLine = try store.read { try store.businessLines.require(line) }
-        let currency = try args.value("currency").map { text throws(PayError) in try Currency.parse(text, field: "--currency") }
-            ?? businessLine.defaultCurrency
-        let amount = try Money.parse(amountText, currency: currency, field: "--amount")
+        let (businessLine, amount) = try args.businessAndAmount(context)
+        let line = businessLine.code
+        let currency = amount.currency
         var items: [LineItem] = []
         for (index, text) in args.all("item").enumerated() {
             items.append(try parseItem(text, currency: currency, position: index + 1))

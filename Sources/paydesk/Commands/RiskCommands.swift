@@ -83,15 +83,11 @@ enum RiskCommands {
     }
 
     static func test(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        let line = try BusinessLineCode(try args.required("business"), field: "--business")
         let method = try PaymentMethod.parse(try args.required("method"), field: "--method")
-        let amountText = try args.required("amount")
         let context = try CommandLineApp.openContext(args, io: io)
-        let store = context.store
-        let businessLine = try store.read { try store.businessLines.require(line) }
-        let currency = try args.value("currency").map { text throws(PayError) in try Currency.parse(text, field: "--currency") }
-            ?? businessLine.defaultCurrency
-        let amount = try Money.parse(amountText, currency: currency, field: "--amount")
+        let (businessLine, amount) = try args.businessAndAmount(context)
+        let line = businessLine.code
+        let currency = amount.currency
         let decision = try RiskService(context).evaluate(RiskRequest(businessLine: line, method: method, amount: amount,
                                                                      customerId: args.value("customer")))
         if args.has("json") {
