@@ -43,6 +43,26 @@ import TUIKit
         #expect(console.screen.contains("PayDesk — Checkout"))
     }
 
+    @Test func fifteenIdleMinutesLockTheConsoleAndThePasswordBringsTheSaleBack() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.ringUp([("珍珠奶茶", 2, "18.00")])
+        #expect(console.screen.contains("珍珠奶茶"))
+        console.advance(minutes: 14)
+        #expect(!console.screen.contains("Locked after"), "not yet")
+        console.advance(minutes: 1)
+        #expect(console.screen.contains("Locked after 15 idle minutes"))
+        #expect(!console.screen.contains("珍珠奶茶"), "the work is hidden while locked")
+        console.press(.function(2))
+        #expect(console.screen.contains("Locked after"), "no key gets past the lock")
+        console.type("wrong-pass\n")
+        #expect(console.screen.contains("login failed for operator 'cashier'"))
+        console.type("demo\n")
+        #expect(!console.screen.contains("Locked after"))
+        #expect(console.screen.contains("珍珠奶茶"), "the sale is kept")
+        #expect(console.screen.contains("cashier (cashier)"))
+    }
+
     @Test func checkoutFitsTheSmallestTerminal() throws {
         let console = try ConsoleHarness(columns: 80, rows: 24)
         console.logIn()

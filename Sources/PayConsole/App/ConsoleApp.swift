@@ -25,6 +25,10 @@ public final class ConsoleApp {
     /// The title bar's store name ("store.db (sandbox demo)"), read once when the store opens.
     private var storeLabel = "no store"
     var screens: [any ConsoleScreen] = []
+    /// The logged-in operator's activity, for the idle lock.
+    var activity: OperatorSession?
+    /// Shown instead of the screens while the session is locked; the screens keep their work.
+    var lock: LockScreen?
     var overlays: [Overlay] = []
     var flash: (text: String, isError: Bool, until: Timestamp)?
     public private(set) var spinner: Spinner
@@ -101,6 +105,8 @@ public final class ConsoleApp {
     /// Starts a session for the operator: the services act as them from now on.
     func logIn(_ actor: Actor) {
         session = actor
+        activity = OperatorSession(actor: actor, at: clock.now())
+        lock = nil
         context?.actor = actor
         if let context { gateway = services.makeGateway(context) }
         screens = [CheckoutScreen(app: self)]
@@ -109,8 +115,24 @@ public final class ConsoleApp {
 
     func logOut() {
         session = nil
+        activity = nil
+        lock = nil
         gateway = nil
         screens = [LoginScreen()]
+    }
+
+    /// Hides the work behind the lock screen until the same operator's password is given.
+    func lockSession() {
+        guard let session, lock == nil else { return }
+        lock = LockScreen(actor: session)
+    }
+
+    /// The password was right: the screens come back as they were.
+    func unlock() {
+        guard let session else { return }
+        lock = nil
+        activity = OperatorSession(actor: session, at: clock.now())
+        showMessage("Unlocked")
     }
 
     // MARK: Loop
@@ -182,6 +204,7 @@ public final class ConsoleApp {
     public func tick() {
         spinner.advance()
         if let flash, clock.now() >= flash.until { self.flash = nil }
+        if lock == nil, let activity, activity.isLocked(at: clock.now()) { lockSession() }
         screens.last?.tick(app: self)
     }
 
@@ -209,6 +232,13 @@ public final class ConsoleApp {
         if action == .redraw { terminal.invalidate(); return }
         if action == .quit { confirmQuit(); return }
         if isTooSmall { return }
+        if let lock { _ = lock.handle(key, app: self); return }
+        if var current = activity {
+            // why: a key after the idle time unlocks nothing; it only shows the lock screen.
+            let fresh = current.touch(at: clock.now())
+            activity = current
+            if !fresh { lockSession(); return }
+        }
         if !overlays.isEmpty { handleOverlay(key); return }
         guard let screen = screens.last else { return }
         // why: a screen taking text gets printable keys first, so ':' can be typed into a field.
@@ -369,7 +399,7 @@ public final class ConsoleApp {
             }
             return nil
         }
-        guard let screen = screens.last else { return nil }
+        guard let screen: any ConsoleScreen = lock ?? screens.last else { return nil }
         let bounds = buffer.bounds
         let (titleRow, rest) = bounds.splitTop(1)
         let area = Rect(x: rest.x, y: rest.y, width: rest.width, height: rest.height - 2)
@@ -399,7 +429,7 @@ public final class ConsoleApp {
         }
         StatusBar.renderHints(screen.hints + [KeyHint("F10", "Quit")], into: &buffer, row: hintRow, theme: theme)
 
-        for index in overlays.indices {
+        for index in overlays.indices where lock == nil {
             switch overlays[index] {
             case .dialog(var dialog, let done):
                 cursor = dialog.render(into: &buffer, screen: bounds, theme: theme)

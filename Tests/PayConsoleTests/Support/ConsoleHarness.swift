@@ -13,6 +13,8 @@ final class ConsoleHarness {
     let directory = TemporaryDirectory("console")
     let terminal: VirtualTerminal
     let gateway: ScriptedGateway?
+    /// The console's clock; tests move it to see countdowns and the idle lock.
+    let clock = SettableClock(ConsoleHarness.now)
     private(set) var app: ConsoleApp!
 
     var storePath: String { directory.url.appendingPathComponent("store.db").path }
@@ -31,7 +33,14 @@ final class ConsoleHarness {
         let gateway = self.gateway
         let services = ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
                                        makeGateway: { _ in gateway })
-        app = ConsoleApp(terminal: terminal, options: options, services: services, clock: FixedClock(Self.now))
+        app = ConsoleApp(terminal: terminal, options: options, services: services, clock: clock)
+        app.render()
+    }
+
+    /// Moves the console's clock forward and lets it tick once.
+    func advance(minutes: Int64) {
+        clock.set(clock.now().adding(milliseconds: minutes * 60_000))
+        app.tick()
         app.render()
     }
 
