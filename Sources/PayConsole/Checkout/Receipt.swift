@@ -5,7 +5,8 @@ import TUIKit
 /// The customer's receipt: items, total, how it was paid, and the three identifiers (merchant
 /// order no, payment serial, channel serial). Shown on screen and saved as a text file.
 public struct Receipt: Sendable {
-    public static let width = 40
+    /// Characters a line: an 80 mm thermal roll.
+    public static let width = 48
     public let lines: [String]
 
     public init(sale: CheckoutSale, order: Order, paidBy method: String, serial: String, channelSerial: String,
@@ -13,10 +14,11 @@ public struct Receipt: Sendable {
         let rule = String(repeating: "-", count: Receipt.width)
         var lines = ["PayDesk · \(sale.line.name)".truncated(toWidth: Receipt.width), "\(time.displayString) · \(cashier)", rule]
         for item in order.items {
-            let amount = (try? item.total().displayString) ?? "?"
-            let quantity = "\(item.quantity) × "
-            let nameWidth = Receipt.width - amount.displayWidth - quantity.displayWidth - 1
-            lines.append(item.name.padded(toWidth: nameWidth) + " " + quantity + amount)
+            // "珍珠奶茶            2 × ¥18.00      ¥36.00": quantity, unit price, line amount.
+            let amount = ((try? item.total().displayString) ?? "?").padded(toWidth: 10, alignment: .right)
+            let each = "\(item.quantity) × \(item.unitPrice.displayString)"
+            let nameWidth = max(8, Receipt.width - amount.displayWidth - each.displayWidth - 2)
+            lines.append(item.name.truncated(toWidth: nameWidth).padded(toWidth: nameWidth) + " " + each + " " + amount)
         }
         for sub in order.subOrders {
             lines.append("  incl. \(sub.amount.displayString) to \(sub.merchantAccount)".truncated(toWidth: Receipt.width))
