@@ -126,7 +126,7 @@ enum AlertCommands {
     }
 
     static func ack(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        guard let text = args.positionals.first, let id = Int64(text) else { throw PayError.usage("alerts ack: give the alert's number") }
+        guard let text = args.positionals.first, let id = Int64(text) else { throw PayError.usage("give the alert's number") }
         let context = try CommandLineApp.openContext(args, io: io)
         try AlertService(context).acknowledge(id)
         io.out("Alert #\(id) acknowledged.")

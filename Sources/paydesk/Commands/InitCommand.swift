@@ -70,7 +70,7 @@ enum ClockCommand {
     ]
 
     static func advance(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        guard let text = args.positionals.first else { throw PayError.usage("clock advance: missing DURATION (e.g. 10m)") }
+        guard let text = args.positionals.first else { throw PayError.usage("missing DURATION (e.g. 10m)") }
         let milliseconds = try DurationText.milliseconds(text, field: "DURATION")
         let context = try CommandLineApp.openContext(args, io: io)
         let store = context.store

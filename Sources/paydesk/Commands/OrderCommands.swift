@@ -107,7 +107,7 @@ enum OrderCommands {
     static func query(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let given = ["order", "serial", "channel-serial"].filter { args.value($0) != nil }
         guard given.count == 1 else {
-            throw PayError.usage("query: give exactly one of --order NO --business L, --serial S, --channel-serial S")
+            throw PayError.usage("give exactly one of --order NO --business L, --serial S, --channel-serial S")
         }
         let context = try CommandLineApp.openContext(args, io: io)
         let orders = OrderService(context)

@@ -61,7 +61,7 @@ enum SandboxCommands {
     }
 
     static func outage(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        guard args.has("on") != args.has("off") else { throw PayError.usage("sandbox outage: give exactly one of --on, --off") }
+        guard args.has("on") != args.has("off") else { throw PayError.usage("give exactly one of --on, --off") }
         let channel = try channel(args)
         let (context, sandbox) = try open(args, io: io)
         if let account = args.value("account") {
