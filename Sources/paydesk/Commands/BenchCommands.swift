@@ -21,6 +21,11 @@ enum BenchCommands {
             run: route),
         browseSpec,
         CommandSpec(
+            path: ["bench", "render"],
+            summary: "time drawing a full console checkout frame into an in-memory terminal",
+            options: [.value("size", "COLSxROWS", "terminal size (default 200x60)"), .value("frames", "N", "frames timed (default 500)")],
+            run: render),
+        CommandSpec(
             path: ["bench", "pay"],
             summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
             details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
@@ -29,6 +34,22 @@ enum BenchCommands {
                       .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
             run: pay),
     ]
+
+    static func render(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let text = args.value("size") ?? "200x60"
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let columns = Int(parts[0]), let rows = Int(parts[1]), (80...1000).contains(columns), (24...500).contains(rows) else {
+            throw PayError.invalidInput("--size '\(text)': COLSxROWS, at least 80x24, e.g. 200x60")
+        }
+        let frames = try count(args, "frames", default: 500, range: 1...100_000)
+        let report = try MainActor.assumeIsolated { try RenderBench.run(columns: columns, rows: rows, frames: frames) }
+        if args.has("json") {
+            try io.json(report)
+        } else {
+            io.out("bench render: " + report.frame.line)
+        }
+        return 0
+    }
 
     static func pay(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         var settings = PayBench.Settings()
