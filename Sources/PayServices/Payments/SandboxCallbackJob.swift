@@ -4,8 +4,8 @@ import PayChannels
 
 /// Delivers the callbacks the sandbox PSPs have queued by now to the center's callback path, as
 /// the network would: each through `CallbackService` (verify, match, apply, record). A callback
-/// is marked delivered once applied; a store failure leaves it for the next round, as a channel
-/// retries an unacknowledged callback.
+/// is marked delivered once applied; a failure leaves it for the next round, as a channel
+/// retries an unacknowledged callback, without holding up the others of the batch.
 public struct SandboxCallbackJob: WorkerJob {
     public let name = "callbacks"
     let gateway: ChannelGateway
@@ -15,11 +15,20 @@ public struct SandboxCallbackJob: WorkerJob {
     public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
         let service = CallbackService(context, gateway: gateway)
         let due = try gateway.sandbox.undeliveredCallbacks(limit: 100)
+        var delivered = 0
+        var failure: PayError?
         for callback in due {
-            _ = try service.receive(channel: callback.channel, headers: callback.headers, body: callback.body)
-            _ = try gateway.sandbox.markDelivered(callback.id)
+            do {
+                _ = try service.receive(channel: callback.channel, headers: callback.headers, body: callback.body)
+                _ = try gateway.sandbox.markDelivered(callback.id)
+                delivered += 1
+            } catch {
+                failure = failure ?? error
+            }
         }
-        return due.count
+        // why: the round still reports the failure (the worker alerts on it) after the rest went through.
+        if let failure { throw failure }
+        return delivered
     }
 }
 
