@@ -175,7 +175,8 @@ enum SandboxCommands {
             struct Result: Encodable { let bills: [Bill] }
             try io.json(Result(bills: bills.map { Bill(channel: channel, account: $0.0, date: date, text: $0.1) }))
         } else {
-            io.out(bills.map(\.1).joined(separator: "\n"))
+            // why: one account's bill is the channel's file as is; several get a header each, as `tail` does.
+            io.out(bills.count == 1 ? bills[0].1 : bills.map { "==> \(channel) \($0.0) \(date) <==\n\($0.1)" }.joined(separator: "\n"))
         }
         return 0
     }
