@@ -49,12 +49,19 @@ public struct MerchantNotifications {
 
     /// Delivers what is due now: each POST outside any transaction, each result recorded with a
     /// guarded update. A failure is rescheduled on the §4 schedule; the last one fails and alerts.
-    public func deliverDue(limit: Int = 100) throws(PayError) -> DeliveryReport {
+    ///
+    /// why `budgetSeconds`: a round stops starting new deliveries after this much wall time, well
+    /// inside the worker lease (30 s), so slow endpoints can never outlast the lease and let a
+    /// second worker deliver the same message at the same time.
+    public func deliverDue(limit: Int = 100, budgetSeconds: Double = 15) throws(PayError) -> DeliveryReport {
         let store = context.store
         let now = context.now
         let due = try store.read { try store.outbox.due(at: now, limit: limit) }
         var report = DeliveryReport()
+        let wall = ContinuousClock()
+        let started = wall.now
         for message in due {
+            if wall.now - started > .milliseconds(Int64(budgetSeconds * 1000)) { break }
             let target: (order: Order, line: BusinessLine)? = try store.read {
                 guard let id = message.orderId, let order = try store.orders.find(id: id),
                       let line = try store.businessLines.find(order.businessLine) else { return nil }
