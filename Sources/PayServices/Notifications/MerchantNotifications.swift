@@ -54,7 +54,12 @@ public struct MerchantNotifications {
         let now = context.now
         let due = try store.read { try store.outbox.due(at: now, limit: limit) }
         var report = DeliveryReport()
+        // why: the worker lease (30 s) can expire during a slow round (each POST may take the full
+        // timeout), and another process then takes it and reads the same due rows; each message is
+        // claimed for longer than one POST can last before it is sent, so only one of them sends it.
+        let claimUntil = now.adding(milliseconds: Int64(timeoutSeconds * 1000) + 60_000)
         for message in due {
+            guard try store.write({ try store.outbox.claim(message, until: claimUntil) }) else { continue }
             let target: (order: Order, line: BusinessLine)? = try store.read {
                 guard let id = message.orderId, let order = try store.orders.find(id: id),
                       let line = try store.businessLines.find(order.businessLine) else { return nil }

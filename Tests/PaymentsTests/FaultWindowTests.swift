@@ -1,0 +1,123 @@
+import Synchronization
+import Testing
+import PayCore
+import PayStore
+import PayChannels
+@testable import PayServices
+
+/// Windows between two transactions, driven step by step: what another process (the expiry job,
+/// the janitor, a second worker) may do there must not lose money or state.
+@Suite("Fault windows")
+struct FaultWindowTests {
+    /// `paydesk check`'s findings, less the demo's paid orders: they were seeded before the
+    /// fixture gave every business line a notify URL, so they have no order.paid row.
+    static func problems(_ f: PaymentFixture) throws -> [String] {
+        try InvariantChecker(f.context).run().problems.filter { !$0.hasPrefix("paid orders notified or queued") || $0.contains("order W") }
+    }
+
+    static func request(_ no: String) throws -> PaymentRequest {
+        PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo(no), method: .alipay,
+                       authCode: Barcode.alipay)
+    }
+
+    @Test("an order that expires between validate and persist gets no attempt, so the expiry job never closes it under one")
+    func persistRechecksExpiry() throws {
+        let f = try PaymentFixture()
+        try f.order("W1", 1_000, expiresIn: 60_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("W1"))
+        let decision = try service.route(validated)
+        try f.advance("1m")
+        // The expiry job runs here, in another process: it finds no attempt in flight.
+        let refused = #expect(throws: PayError.self) { try service.persist(validated, account: decision.chosen.account) }
+        #expect(refused?.kind == .conflict)
+        #expect(try f.attempts("W1").isEmpty)
+        try f.expire()
+        #expect(try f.order("W1").status == .closed)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("the expiry job leaves an order alone while it has a payment in flight, and closes it once that failed")
+    func expiryLeavesInFlight() throws {
+        let f = try PaymentFixture()
+        try f.order("W2", 1_000, expiresIn: 60_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("W2"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        try f.advance("1m")
+        try f.expire()
+        #expect(try f.order("W2").status == .paying, "PROCESSING: close refuses, the order waits")
+        let reply = service.invoke(attempt, validated: validated, account: decision.chosen.account)
+        let updated = try service.update(attempt, reply: reply, validated: validated)
+        #expect(updated.status == .succeeded)
+        try f.expire()
+        let order = try f.order("W2")
+        #expect(order.status == .paid && order.paidAmount.minorUnits == 1_000)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("a pay answer that comes after the janitor gave the attempt up is not dropped silently: it is alerted")
+    func lateSuccessAlerted() throws {
+        let f = try PaymentFixture()
+        try f.order("W3", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("W3"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        // The paying process is slow (or stopped) for more than a minute: the janitor adopts the
+        // attempt, asks the channel, which has not seen it yet, and settles it as not paid.
+        try f.advance("61s")
+        try f.janitor()
+        let given = try f.attempt(attempt.id)
+        #expect(given.status == .closed || given.status == .failed)
+        // Then the pay request reaches the channel and the money is taken.
+        let reply = service.invoke(attempt, validated: validated, account: decision.chosen.account)
+        guard case .succeeded = reply.result else {
+            Issue.record("the sandbox should take this payment: \(reply.result)")
+            return
+        }
+        let updated = try service.update(attempt, reply: reply, validated: validated)
+        #expect(updated.status == given.status, "final stays final")
+        let alerts = try f.firingAlerts(rule: "payment.late-success")
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.message.contains(attempt.serial.rawValue) == true)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    /// Answers 200; on its first POST lets `during` run first (another deliverer, at that moment).
+    final class InterleavingPoster: HTTPPosting, @unchecked Sendable {
+        var during: (() -> Void)?
+        let posts = Mutex<[String]>([])
+        func post(url: String, body: [UInt8], headers: [String: String], timeoutSeconds: Double) -> HTTPPostResult {
+            if let run = during {
+                during = nil
+                run()
+            }
+            posts.withLock { $0.append(String(decoding: body, as: UTF8.self)) }
+            return HTTPPostResult(statusCode: 200, error: nil, durationMs: 1)
+        }
+    }
+
+    @Test("two deliverers reading the same due notification (a worker lease that ran out mid-round) send it once")
+    func notificationSentOnce() throws {
+        let f = try PaymentFixture()
+        try f.order("W4", 1_000)
+        #expect(try f.pay("W4", .alipay, authCode: Barcode.alipay).attempt?.status == .succeeded)
+        #expect(try f.outboxTopics("W4") == ["order.paid"])
+        let other = try Store.open(path: f.store.path)
+        let otherContext = try ServiceContext(store: other, actor: .system)
+        let first = InterleavingPoster()
+        let second = InterleavingPoster()
+        first.during = { _ = try? MerchantNotifications(otherContext, poster: second).deliverDue() }
+        _ = try MerchantNotifications(f.context, poster: first).deliverDue()
+        let sent = (first.posts.withLock { $0 } + second.posts.withLock { $0 }).filter { $0.contains("\"orderNo\":\"W4\"") }
+        #expect(sent.count == 1)
+        let message = try #require(try f.store.outbox.forOrder(try f.order("W4").id).first)
+        #expect(message.status == OutboxRepository.Status.delivered)
+        #expect(try f.store.outbox.deliveries(message.id).count == 1)
+    }
+}
