@@ -120,4 +120,54 @@ struct FaultWindowTests {
         #expect(message.status == OutboxRepository.Status.delivered)
         #expect(try f.store.outbox.deliveries(message.id).count == 1)
     }
+
+    @Test("a refund failed by the janitor's query and then answered 'refunded' by its slow call is alerted, not dropped")
+    func lateRefundSuccessAlerted() throws {
+        let f = try PaymentFixture()
+        try f.order("W5", 1_000)
+        let paid = try #require(try f.pay("W5", .alipay, authCode: Barcode.alipay).attempt)
+        #expect(paid.status == .succeeded)
+        // The refund is committed PROCESSING; its process then takes more than a minute to call.
+        let refund = try f.store.write {
+            try f.store.refunds.insert(serial: f.context.serials.next(.refund), attempt: paid, refundNo: nil,
+                                       amount: cny(400), reason: "test", at: f.now)
+        }
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: refund.id)?.status == .failed, "the channel had not heard of it")
+        try RefundSettlement(f.context).apply(.succeeded(channelSerial: "RF-LATE-1"), to: refund, channelRefundSerial: "RF-LATE-1")
+        #expect(try f.store.refunds.find(id: refund.id)?.status == .failed, "final stays final")
+        #expect(try f.firingAlerts(rule: "refund.late-success").count == 1)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("a refund callback from another channel than the payment's, or naming another payment, changes nothing")
+    func refundCallbackFromAnotherChannel() throws {
+        let f = try PaymentFixture()
+        // why: amounts ending in 58 are paid, and their refunds accepted for a later callback.
+        try f.order("W6", 1_058)
+        let paid = try #require(try f.pay("W6", .alipay, authCode: Barcode.alipay).attempt)
+        let refund = try f.refund(paid, "1.00")
+        #expect(refund.status == .processing)
+        let service = CallbackService(f.context, gateway: f.gateway)
+        let ack = ChannelAck(status: 200, body: "")
+        let foreign = ChannelNotification(channel: "wechat", account: "wechat-main", kind: .refund, centerSerial: refund.serial.rawValue,
+                                          paymentSerial: nil, channelSerial: "WX-RF-1", amount: cny(100), status: .succeeded,
+                                          channelStatus: "SUCCESS", notificationId: nil)
+        #expect(try service.apply(foreign, ack: ack, callbackId: 0).verdict == .suspicious)
+        let otherPayment = ChannelNotification(channel: "alipay", account: paid.account, kind: .refund, centerSerial: refund.serial.rawValue,
+                                               paymentSerial: "P00000000000000000000000000000", channelSerial: "AL-RF-1", amount: cny(100),
+                                               status: .succeeded, channelStatus: "REFUND_SUCCESS", notificationId: nil)
+        #expect(try service.apply(otherPayment, ack: ack, callbackId: 0).verdict == .suspicious)
+        #expect(try f.store.refunds.find(id: refund.id)?.status == .processing)
+        let order = try f.order("W6")
+        #expect(order.status == .paid && order.refundedAmount.minorUnits == 0)
+        // The channel's own callback still settles it.
+        try f.advance("1m")
+        try f.deliverCallbacks()
+        #expect(try f.store.refunds.find(id: refund.id)?.status.isFinal == true)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }

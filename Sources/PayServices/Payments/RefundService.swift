@@ -126,7 +126,16 @@ struct RefundSettlement {
     private func applyInTransaction(_ result: ChannelResult, current: Refund, channelRefundSerial: String?) throws -> Refund {
         let store = context.store
         let now = context.now
-        if current.status.isFinal { return current }
+        if current.status.isFinal {
+            // why: a refund failed by a query ("no such refund") while its call was still on the way
+            // may then be answered "refunded": the amount was freed for another refund meanwhile.
+            if case .succeeded(let serial) = result, current.status == .failed {
+                try store.alerts.fire(rule: "refund.late-success", key: "refund:\(current.id)", severity: "critical",
+                                      message: "the channel says refund \(current.serial) succeeded (\(channelRefundSerial ?? serial)), but it is FAILED: the money may have gone back twice; check by hand",
+                                      at: now)
+            }
+            return current
+        }
         switch result {
         case .succeeded(let serial):
             guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
