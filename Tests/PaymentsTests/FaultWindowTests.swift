@@ -170,4 +170,51 @@ struct FaultWindowTests {
         let problems = try Self.problems(f)
         #expect(problems.isEmpty, "\(problems)")
     }
+
+    @Test("orders in USD and JPY paid through paypal are refunded in their own currency, books agreeing", arguments: [
+        (Currency.USD, Int64(2_500), "10.00", "15.00"), (Currency.JPY, Int64(3_000), "1000", "2000"),
+    ])
+    func otherCurrencies(currency: Currency, minor: Int64, first: String, rest: String) throws {
+        let f = try PaymentFixture()
+        let no = "W7\(currency.code)"
+        try f.order(no, minor, currency: currency, customer: "cust-7")
+        let outcome = try f.pay(no, .paypal, customer: "cust-7")
+        let paid = try #require(outcome.attempt)
+        #expect(paid.status == .succeeded && paid.amount == Money(minorUnits: minor, currency: currency))
+        #expect(try f.refund(paid, first, approver: nil).amount.currency == currency)
+        var order = try f.order(no)
+        #expect(order.status == .partiallyRefunded && order.refundedAmount.currency == currency)
+        _ = try f.refund(paid, rest)
+        order = try f.order(no)
+        #expect(order.status == .refunded && order.refundedAmount == order.paidAmount)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("a refund the channel keeps processing is looked at on the schedule, not every minute; one unresolved for 24 h is alerted")
+    func processingRefundScheduledAndAlerted() throws {
+        let f = try PaymentFixture()
+        try f.order("W8", 1_058)
+        let paid = try #require(try f.pay("W8", .alipay, authCode: Barcode.alipay).attempt)
+        // why: a 58 refund is accepted and fails only when the sandbox's latency has passed.
+        try f.sandbox.setLatency(channel: "alipay", milliseconds: 3_600_000)
+        let refund = try f.refund(paid, "1.00")
+        #expect(refund.status == .processing)
+        func nextCheck() throws -> Int64? {
+            try f.store.db.row("SELECT next_check_at FROM refunds WHERE id = ?", [refund.id])?.optionalInt64("next_check_at")
+        }
+        try f.advance("1m")
+        try f.janitor()
+        #expect(try nextCheck() == refund.createdAt.adding(milliseconds: 300_000).milliseconds, "the next look at 5 min")
+        // The channel cannot be reached from now on: the refund becomes UNKNOWN and stays so.
+        try f.sandbox.setOutage(channel: "alipay", account: nil, on: true)
+        for step in ["4m", "10m", "45m", "5h", "18h", "1h"] {
+            try f.advance(step)
+            try f.janitor()
+        }
+        #expect(try f.store.refunds.find(id: refund.id)?.status == .unknown)
+        #expect(try f.firingAlerts(rule: "refund.unresolved").count == 1)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }

@@ -123,7 +123,15 @@ extension Janitor {
         // why: a query the channel could not answer says nothing about the refund; only a refund
         // *call* that fails with a system error is known not to have happened.
         if case .systemError(let message) = result { result = .unknown(message: "query failed: \(message)") }
-        try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        let settled = try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        let age = context.now.milliseconds - refund.createdAt.milliseconds
+        if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
+            try store.write {
+                try store.alerts.fire(rule: "refund.unresolved", key: "refund:\(refund.id)", severity: "critical",
+                                      message: "refund \(refund.serial) is still \(settled.status.rawValue) after 24 h of queries; its amount stays held",
+                                      at: context.now)
+            }
+        }
     }
 }
 
