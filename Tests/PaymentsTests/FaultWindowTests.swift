@@ -217,4 +217,55 @@ struct FaultWindowTests {
         let problems = try Self.problems(f)
         #expect(problems.isEmpty, "\(problems)")
     }
+
+    /// The sandbox, except that Alipay revokes (`alipay.trade.cancel`) time out while `failRevokes`.
+    final class RevokeTimesOut: ChannelTransport {
+        let inner: Sandbox
+        var failRevokes = true
+        var refused = 0
+        init(_ inner: Sandbox) { self.inner = inner }
+        func send(_ request: HTTPMessage, channel: String, account: String) throws(TransportError) -> HTTPMessage {
+            let text = request.path + String(decoding: request.body, as: UTF8.self)
+            if failRevokes, text.contains("alipay.trade.cancel") {
+                refused += 1
+                throw TransportError.timeout
+            }
+            return try inner.send(request, channel: channel, account: account)
+        }
+    }
+
+    @Test("a barcode revoke the channel does not confirm leaves the payment PENDING, so the customer's late confirm is recorded")
+    func unconfirmedRevokeKeepsPending() throws {
+        let f = try PaymentFixture()
+        try f.order("W9", 5_557)
+        let pending = try #require(try f.pay("W9", .alipay, authCode: Barcode.alipay).attempt)
+        #expect(pending.status == .pending)
+        // The customer takes a long while to confirm on the phone.
+        func customerConfirms(at time: Timestamp) throws {
+            try f.sandbox.db.execute("UPDATE sandbox_payments SET due_at = ? WHERE out_trade_no = ?", [time.milliseconds, pending.serial.rawValue])
+        }
+        try customerConfirms(at: f.now.adding(milliseconds: 3_600_000))
+        var transport: RevokeTimesOut?
+        let gateway = try ChannelGateway(store: f.store, clock: f.context.clock) { sandbox in
+            let wrapped = RevokeTimesOut(sandbox)
+            transport = wrapped
+            return wrapped
+        }
+        let janitor = Janitor(gateway: gateway)
+        for _ in 0..<9 {
+            try f.advance("5s")
+            _ = try janitor.runDue(f.context)
+        }
+        #expect(try f.attempt(pending.id).status == .pending, "the revoke timed out: not closed")
+        #expect((transport?.refused ?? 0) >= 1, "a revoke was tried")
+        // The customer confirms after all; the next look finds the payment.
+        try customerConfirms(at: f.now)
+        try f.advance("15s")
+        _ = try janitor.runDue(f.context)
+        #expect(try f.attempt(pending.id).status == .succeeded)
+        let order = try f.order("W9")
+        #expect(order.status == .paid && order.paidAmount.minorUnits == 5_557)
+        let problems = try Self.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
 }

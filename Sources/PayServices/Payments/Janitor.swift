@@ -62,10 +62,17 @@ public struct Janitor: WorkerJob {
         let age = now.milliseconds - attempt.createdAt.milliseconds
         var reply = plugin.query(serial: attempt.serial.rawValue, amount: attempt.amount)
         if barcode, attempt.status == .pending, case .pending = reply.result, age >= Settlement.barcodePollWindowMs {
-            reply = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
-            if case .succeeded = reply.result {} else if case .declined = reply.result {} else {
+            let revoke = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
+            switch revoke.result {
+            case .succeeded, .declined: reply = revoke
+            case .pending:
                 reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked after 45 s unconfirmed"),
-                                     channelStatus: reply.channelStatus)
+                                     channelStatus: revoke.channelStatus)
+            case .unknown, .systemError:
+                // why: the channel did not confirm the revoke, so the customer may still confirm
+                // and pay: the attempt stays PENDING (the query's answer) and the revoke is tried
+                // again at the next look, as a close does.
+                break
             }
         }
         let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
