@@ -14,6 +14,13 @@ public final class ChannelGateway {
         registry = ChannelRegistry(transport: sandbox, clock: clock)
     }
 
+    /// A gateway whose plugins reach the sandbox through `wrap(sandbox)`: a seam for tests that put
+    /// faults between the center and the channels (a revoke that times out, an answer lost).
+    public init(store: Store, clock: any PayClock, wrap: (Sandbox) -> any ChannelTransport) throws(PayError) {
+        sandbox = try Sandbox(storePath: store.path, clock: clock)
+        registry = ChannelRegistry(transport: wrap(sandbox), clock: clock)
+    }
+
     /// The plugin for a channel account.
     public func plugin(for account: ChannelAccount) throws(PayError) -> ChannelPlugin { try registry.plugin(for: account) }
 

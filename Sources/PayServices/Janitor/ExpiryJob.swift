@@ -31,6 +31,9 @@ public struct ExpiryJob: WorkerJob {
                 continue
             }
             let done = try store.write { () throws -> Bool in
+                // why: the check above was its own read; a payment started since must not be closed
+                // under (the next round hands it to `closeInFlight`).
+                guard try !store.attempts.forOrder(order.id).contains(where: { $0.status.isInFlight }) else { return false }
                 guard try store.orders.transition(order.id, from: order.status, to: .closed, at: now),
                       let current = try store.orders.find(id: order.id) else { return false }
                 try MerchantNotifications(context).enqueue(current, event: "order.closed")

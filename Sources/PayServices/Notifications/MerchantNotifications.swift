@@ -50,9 +50,9 @@ public struct MerchantNotifications {
     /// Delivers what is due now: each POST outside any transaction, each result recorded with a
     /// guarded update. A failure is rescheduled on the §4 schedule; the last one fails and alerts.
     ///
-    /// why `budgetSeconds`: a round stops starting new deliveries after this much wall time, well
-    /// inside the worker lease (30 s), so slow endpoints can never outlast the lease and let a
-    /// second worker deliver the same message at the same time.
+    /// why `budgetSeconds`: a round stops starting new deliveries after this much wall time, inside
+    /// the worker lease (30 s), so slow endpoints do not make this process lose the lease; the
+    /// per-message claim below is what keeps a second worker from sending the same message.
     public func deliverDue(limit: Int = 100, budgetSeconds: Double = 15) throws(PayError) -> DeliveryReport {
         let store = context.store
         let now = context.now
@@ -60,8 +60,13 @@ public struct MerchantNotifications {
         var report = DeliveryReport()
         let wall = ContinuousClock()
         let started = wall.now
+        // why: the worker lease (30 s) can expire during a slow round (each POST may take the full
+        // timeout), and another process then takes it and reads the same due rows; each message is
+        // claimed for longer than one POST can last before it is sent, so only one of them sends it.
+        let claimUntil = now.adding(milliseconds: Int64(timeoutSeconds * 1000) + 60_000)
         for message in due {
             if wall.now - started > .milliseconds(Int64(budgetSeconds * 1000)) { break }
+            guard try store.write({ try store.outbox.claim(message, until: claimUntil) }) else { continue }
             let target: (order: Order, line: BusinessLine)? = try store.read {
                 guard let id = message.orderId, let order = try store.orders.find(id: id),
                       let line = try store.businessLines.find(order.businessLine) else { return nil }

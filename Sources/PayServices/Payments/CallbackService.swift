@@ -110,6 +110,21 @@ public struct CallbackService {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
                                   reason: "callback says \(n.amount.decimalString) \(n.amount.currency), refund \(refund.serial) is \(refund.amount.decimalString) \(refund.amount.currency)")
         }
+        // why: as for payments, a callback must come from the channel the refunded payment went
+        // through and agree with what is already known of it, or it changes nothing.
+        let attempt: PaymentAttempt? = try store.read { try store.attempts.find(id: refund.attemptId) }
+        if let attempt, attempt.channel != n.channel {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
+                                  reason: "callback on \(n.channel) for refund \(refund.serial) of payment \(attempt.serial) on \(attempt.channel)")
+        }
+        if let attempt, let named = n.paymentSerial, named != attempt.serial.rawValue {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
+                                  reason: "callback names payment \(named), refund \(refund.serial) is of payment \(attempt.serial)")
+        }
+        if let known = refund.channelRefundSerial, known != n.channelSerial {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
+                                  reason: "callback names channel refund serial \(n.channelSerial), refund \(refund.serial) has \(known)")
+        }
         let before = refund.status
         var after = before
         var changed = false

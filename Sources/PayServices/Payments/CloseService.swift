@@ -48,6 +48,11 @@ public struct CloseService {
             guard current.status == .created || current.status == .paying else {
                 throw PayError.conflict("order '\(order.orderNo)' is \(current.status.rawValue); only an unpaid order can be closed")
             }
+            // why: the attempts were read (and revoked) in earlier transactions; another process may
+            // have started a payment since. Closing under it would leave the charge to be refunded.
+            if let busy = try store.attempts.forOrder(current.id).first(where: { $0.status.isInFlight }) {
+                throw PayError.conflict("order '\(order.orderNo)' has payment \(busy.serial) in progress (\(busy.status.rawValue)); close it once the channel has answered")
+            }
             guard try store.orders.transition(current.id, from: current.status, to: .closed, at: now),
                   let closed = try store.orders.find(id: order.id) else {
                 throw PayError.conflict("order '\(order.orderNo)' changed while closing; try again")

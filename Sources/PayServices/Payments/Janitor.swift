@@ -62,10 +62,17 @@ public struct Janitor: WorkerJob {
         let age = now.milliseconds - attempt.createdAt.milliseconds
         var reply = plugin.query(serial: attempt.serial.rawValue, amount: attempt.amount)
         if barcode, attempt.status == .pending, case .pending = reply.result, age >= Settlement.barcodePollWindowMs {
-            reply = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
-            if case .succeeded = reply.result {} else if case .declined = reply.result {} else {
+            let revoke = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
+            switch revoke.result {
+            case .succeeded, .declined: reply = revoke
+            case .pending:
                 reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked after 45 s unconfirmed"),
-                                     channelStatus: reply.channelStatus)
+                                     channelStatus: revoke.channelStatus)
+            case .unknown, .systemError:
+                // why: the channel did not confirm the revoke, so the customer may still confirm
+                // and pay: the attempt stays PENDING (the query's answer) and the revoke is tried
+                // again at the next look, as a close does.
+                break
             }
         }
         let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
@@ -123,7 +130,15 @@ extension Janitor {
         // why: a query the channel could not answer says nothing about the refund; only a refund
         // *call* that fails with a system error is known not to have happened.
         if case .systemError(let message) = result { result = .unknown(message: "query failed: \(message)") }
-        try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        let settled = try RefundSettlement(context).apply(result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+        let age = context.now.milliseconds - refund.createdAt.milliseconds
+        if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
+            try store.write {
+                try store.alerts.fire(rule: "refund.unresolved", key: "refund:\(refund.id)", severity: "critical",
+                                      message: "refund \(refund.serial) is still \(settled.status.rawValue) after 24 h of queries; its amount stays held",
+                                      at: context.now)
+            }
+        }
     }
 }
 

@@ -221,6 +221,11 @@ public struct PaymentService {
         }
         return try store.write {
             guard let order = try store.orders.find(id: validated.order.id) else { throw PayError.notFound("order vanished") }
+            // why: validate read the clock in an earlier transaction; the expiry job may have found
+            // this order due (no attempt in flight) since, and must not close it under a new attempt.
+            if now >= order.expiresAt {
+                throw PayError.conflict("order '\(order.orderNo)' expired at \(order.expiresAt.iso8601); create a new order")
+            }
             if order.status == .created {
                 guard try store.orders.transition(order.id, from: .created, to: .paying, channel: account.channel, at: now) else {
                     throw PayError.conflict("order '\(order.orderNo)' changed while paying; try again")

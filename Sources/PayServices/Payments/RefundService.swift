@@ -126,7 +126,16 @@ struct RefundSettlement {
     private func applyInTransaction(_ result: ChannelResult, current: Refund, channelRefundSerial: String?) throws -> Refund {
         let store = context.store
         let now = context.now
-        if current.status.isFinal { return current }
+        if current.status.isFinal {
+            // why: a refund failed by a query ("no such refund") while its call was still on the way
+            // may then be answered "refunded": the amount was freed for another refund meanwhile.
+            if case .succeeded(let serial) = result, current.status == .failed {
+                try store.alerts.fire(rule: "refund.late-success", key: "refund:\(current.id)", severity: "critical",
+                                      message: "the channel says refund \(current.serial) succeeded (\(channelRefundSerial ?? serial)), but it is FAILED: the money may have gone back twice; check by hand",
+                                      at: now)
+            }
+            return current
+        }
         switch result {
         case .succeeded(let serial):
             guard try store.refunds.transition(current.id, from: current.status, to: .succeeded,
@@ -162,20 +171,26 @@ struct RefundSettlement {
                                                  nextCheckAt: now.adding(milliseconds: Settlement.queryScheduleMs[0]), at: now)
             } else {
                 // why: still unknown after a query: the next look follows the schedule, not every round.
-                let age = now.milliseconds - current.createdAt.milliseconds
-                let next = Settlement.queryScheduleMs.first { $0 > age }.map { current.createdAt.adding(milliseconds: $0) }
-                    ?? now.adding(milliseconds: Settlement.queryScheduleMs.last!)
                 try store.db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE id = ? AND status = ?",
-                                     [next.milliseconds, now.milliseconds, current.id, current.status.rawValue])
+                                     [Self.nextCheck(current, now: now).milliseconds, now.milliseconds, current.id, current.status.rawValue])
             }
         case .pending:
-            try store.db.execute("UPDATE refunds SET next_check_at = ? WHERE id = ? AND status = ?",
-                                 [now.adding(milliseconds: Settlement.queryScheduleMs[0]).milliseconds, current.id, current.status.rawValue])
+            // why: accepted and still processing at the channel: looked at again on the same schedule
+            // as an unknown one (the janitor alerts after 24 h), not every minute forever.
+            try store.db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1 WHERE id = ? AND status = ?",
+                                 [Self.nextCheck(current, now: now).milliseconds, current.id, current.status.rawValue])
             if let channelRefundSerial {
                 try store.db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL",
                                      [channelRefundSerial, current.id])
             }
         }
         return try store.refunds.find(id: current.id) ?? current
+    }
+
+    /// The next janitor look at an open refund, by its age on the payments' query schedule.
+    static func nextCheck(_ refund: Refund, now: Timestamp) -> Timestamp {
+        let age = now.milliseconds - refund.createdAt.milliseconds
+        return Settlement.queryScheduleMs.first { $0 > age }.map { refund.createdAt.adding(milliseconds: $0) }
+            ?? now.adding(milliseconds: Settlement.queryScheduleMs.last!)
     }
 }

@@ -40,7 +40,17 @@ struct Settlement {
     private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, barcode: Bool) throws -> PaymentAttempt {
         let store = context.store
         let now = context.now
-        if current.status.isFinal { return current }
+        if current.status.isFinal {
+            // why: the channel says it took the money for a payment already settled as not paid (a
+            // pay answer that outlived the janitor's "abandoned" minute, a query racing a revoke).
+            // Final stays final, but the customer may have been charged: a person must look.
+            if case .succeeded(let channelSerial) = result, current.status == .failed || current.status == .closed {
+                try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "critical",
+                                      message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)), but it is \(current.status.rawValue): the customer may have been charged; check and refund by hand",
+                                      at: now)
+            }
+            return current
+        }
         let from = current.status
         switch result {
         case .succeeded(let channelSerial):

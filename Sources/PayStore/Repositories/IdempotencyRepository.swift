@@ -18,15 +18,27 @@ public struct IdempotencyRepository {
 
     public static let retention: Int64 = 24 * 3_600_000
 
-    public func claim(scope: String, key: IdempotencyKey, request: String, owner: String, at now: Timestamp) throws -> IdempotencyClaim {
+    /// `takeOver` is asked, inside the claim's transaction, about a key of the same request still
+    /// IN_FLIGHT under another owner: true hands the key to `owner` (the first holder died and
+    /// running the request again cannot move money twice) and the caller proceeds.
+    public func claim(scope: String, key: IdempotencyKey, request: String, owner: String, at now: Timestamp,
+                      takeOver: (_ holder: String?) throws -> Bool = { _ in false }) throws -> IdempotencyClaim {
         try db.execute("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND expires_at < ?",
                        [scope, key.rawValue, now.milliseconds])
-        if let row = try db.row("SELECT request_hash, state, response, exit_code FROM idempotency_keys WHERE scope = ? AND key = ?",
+        if let row = try db.row("SELECT request_hash, state, response, exit_code, owner FROM idempotency_keys WHERE scope = ? AND key = ?",
                                 [scope, key.rawValue]) {
             guard row.string("request_hash") == request else {
                 throw PayError.conflict("idempotency key '\(key)' was used for a different \(scope) request; nothing was done")
             }
             guard row.string("state") == "DONE" else {
+                let holder = row.optionalString("owner")
+                if try takeOver(holder),
+                   try db.execute("""
+                       UPDATE idempotency_keys SET owner = ?, created_at = ?, expires_at = ?
+                       WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND owner IS ?
+                       """, [owner, now.milliseconds, now.milliseconds + Self.retention, scope, key.rawValue, holder]) == 1 {
+                    return .proceed
+                }
                 throw PayError.conflict("idempotency key '\(key)': the first \(scope) request is still in flight; nothing was done")
             }
             return .replay(response: row.string("response"), exitCode: Int32(row.int64("exit_code")))
@@ -39,17 +51,20 @@ public struct IdempotencyRepository {
     }
 
     /// Stores the answer to replay. Only the owner's IN_FLIGHT row moves to DONE.
-    public func complete(scope: String, key: IdempotencyKey, response: String, exitCode: Int32, at now: Timestamp) throws {
+    /// With `owner`, only while that owner still holds it (a key taken over is not completed twice).
+    public func complete(scope: String, key: IdempotencyKey, response: String, exitCode: Int32, owner: String? = nil,
+                         at now: Timestamp) throws {
         try db.execute("""
             UPDATE idempotency_keys SET state = 'DONE', response = ?, exit_code = ?, expires_at = ?
-            WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT'
-            """, [response, exitCode, now.milliseconds + Self.retention, scope, key.rawValue])
+            WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND (?6 IS NULL OR owner = ?6)
+            """, [response, exitCode, now.milliseconds + Self.retention, scope, key.rawValue, owner])
     }
 
     /// Forgets an IN_FLIGHT key whose request failed before it could change anything (invalid
     /// input found after the claim), so a corrected retry is not refused.
-    public func release(scope: String, key: IdempotencyKey) throws {
-        try db.execute("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT'", [scope, key.rawValue])
+    public func release(scope: String, key: IdempotencyKey, owner: String? = nil) throws {
+        try db.execute("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND (?3 IS NULL OR owner = ?3)",
+                       [scope, key.rawValue, owner])
     }
 }
 

@@ -47,6 +47,17 @@ public struct OutboxRepository {
         try db.row("SELECT * FROM outbox WHERE id = ?", [id]).map(Self.decode)
     }
 
+    /// Takes a due message for one delivery by moving its next attempt to `until`, guarded on the
+    /// attempt count and due time it was read with: of several deliverers that read it, one wins;
+    /// the others find it no longer due. A deliverer that dies after claiming leaves it due again
+    /// at `until`.
+    public func claim(_ message: OutboxMessage, until: Timestamp) throws -> Bool {
+        try db.execute("""
+            UPDATE outbox SET next_attempt_at = ?
+            WHERE id = ? AND status = ? AND attempts = ? AND next_attempt_at = ?
+            """, [until.milliseconds, message.id, Status.pending, message.attempts, message.nextAttemptAt.milliseconds]) == 1
+    }
+
     /// Records one delivery attempt and moves the message on: delivered, rescheduled, or failed.
     /// Guarded on the attempt count it was read with, so two deliverers cannot both record it.
     @discardableResult

@@ -25,6 +25,10 @@ public struct RefundRepository {
             throw PayError.invalidInput("refund amount in \(amount.currency), payment in \(attempt.amount.currency)")
         }
         guard amount.isPositive else { throw PayError.invalidInput("refund amount: must be above zero") }
+        if let refundNo, let existing = try db.row("SELECT serial, status FROM refunds WHERE order_id = ? AND refund_no = ?",
+                                                   [attempt.orderId, refundNo]) {
+            throw PayError.conflict("refund no '\(refundNo)' is already refund \(existing.string("serial")) (\(existing.string("status"))) of this order; nothing was done")
+        }
         let committed = try committedMinor(attemptId: attempt.id)
         let refundable = attempt.amount.minorUnits - committed
         guard amount.minorUnits <= refundable else {

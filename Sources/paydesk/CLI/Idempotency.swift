@@ -12,18 +12,29 @@ import PayServices
 /// why: claiming the key is its own `BEGIN IMMEDIATE` transaction before any money moves, so two
 /// processes with one key cannot both charge. Input refused before anything was written (exit 2,
 /// 3, 6, or a conflict with the order) releases the key, as Stripe does, so a corrected retry works.
+///
+/// A key left IN_FLIGHT by a process that died (kill -9, a crash, a power cut) is taken over by
+/// a retry of the same request only when the holder is provably gone (`ProcessIdentity`: same
+/// host, boot and pid namespace, no process with that pid and start time) *and* `recoverable`
+/// says that running the request again cannot move money twice; else it stays a conflict.
 struct IdempotentRun {
     let scope: String
     let key: IdempotencyKey?
     /// The request as canonical text; hashed, so a card's details never reach the store.
     let request: String
+    /// Asked inside the claim's transaction when the key's holder died mid-request.
+    var recoverable: (ServiceContext) throws -> Bool = { _ in false }
 
     func run(_ context: ServiceContext, io: inout CommandIO, _ body: (inout CommandIO) throws -> Int32) throws -> Int32 {
         guard let key else { return try body(&io) }
         let store = context.store
         let hash = Crypto.sha256Hex(Array(request.utf8))
+        let owner = ProcessIdentity.current
+        let recoverable = self.recoverable
         let claim = try store.write {
-            try store.idempotency.claim(scope: scope, key: key, request: hash, owner: "pid:\(getpid())", at: context.now)
+            try store.idempotency.claim(scope: scope, key: key, request: hash, owner: owner, at: context.now) { holder in
+                try ProcessIdentity.isProvablyGone(holder) && recoverable(context)
+            }
         }
         if case .replay(let response, let exitCode) = claim {
             let parts = response.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
@@ -40,19 +51,19 @@ struct IdempotentRun {
         do {
             code = try body(&recording)
         } catch let error as PayError where [.usage, .invalidInput, .notFound, .notPermitted].contains(error.kind) {
-            _ = try? store.write { try store.idempotency.release(scope: scope, key: key) }
+            _ = try? store.write { try store.idempotency.release(scope: scope, key: key, owner: owner) }
             throw error
         } catch let error as PayError {
             let message = "paydesk \(scope): \(error.message)\n"
             try store.write {
                 try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err + message,
-                                               exitCode: error.exitCode, at: context.now)
+                                               exitCode: error.exitCode, owner: owner, at: context.now)
             }
             throw error
         }
         try store.write {
             try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err,
-                                           exitCode: code, at: context.now)
+                                           exitCode: code, owner: owner, at: context.now)
         }
         return code
     }

@@ -102,7 +102,16 @@ enum PaymentCommands {
                                      authCode: args.value("auth-code"), card: card, customerId: args.value("customer"),
                                      otp: args.value("otp"), idempotencyKey: key)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
-        return try IdempotentRun(scope: "pay", key: key, request: request.canonical).run(context, io: &io) { io in
+        var run = IdempotentRun(scope: "pay", key: key, request: request.canonical)
+        // why: a dead holder's payment may still be open (PROCESSING, UNKNOWN, PENDING); paying
+        // again then could charge twice. Once every attempt of the order is final, paying again
+        // either is refused (the order is paid or closed) or charges once.
+        run.recoverable = { context in
+            let store = context.store
+            guard let order = try store.orders.find(line, orderNo) else { return true }
+            return try store.attempts.forOrder(order.id).allSatisfy { $0.status.isFinal }
+        }
+        return try run.run(context, io: &io) { io in
             var outcome = try PaymentService(context, gateway: gateway).pay(request)
             if wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal {
                 outcome = try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
@@ -207,7 +216,11 @@ enum PaymentCommands {
         input.approver = try OperatorLogin.approver(args, context: context, io: io)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
         let request = input
-        return try IdempotentRun(scope: "refund", key: key, request: input.canonical).run(context, io: &io) { io in
+        var run = IdempotentRun(scope: "refund", key: key, request: input.canonical)
+        // why: only a refund number makes running it again safe: the store refuses a second refund
+        // with the same number for the order, so a refund the dead holder made is never repeated.
+        run.recoverable = { _ in request.refundNo != nil }
+        return try run.run(context, io: &io) { io in
             let (refund, attempt, order) = try RefundService(context, gateway: gateway).refund(request)
             if args.has("json") {
                 struct Result: Encodable { let refund: RefundJSON; let order: OrderJSON }
