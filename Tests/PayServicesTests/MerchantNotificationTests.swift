@@ -123,3 +123,36 @@ struct IdempotencyAndLeaseTests {
         #expect(try f.store.write { try leases.acquire("worker", holder: "a", ttlMilliseconds: 30_000, at: now.adding(milliseconds: 50_002)) })
     }
 }
+
+@Suite("Expiry")
+struct ExpiryJobTests {
+    @Test("an expired order whose revoke the channel does not confirm is tried once a minute, not every round")
+    func unconfirmedCloseBacksOff() throws {
+        let f = try ServiceFixture()
+        let order = try f.order("X1")
+        try f.store.write {
+            let attempt = try f.store.attempts.insert(NewPaymentAttempt(serial: f.context.serials.next(.payment), orderId: order.id,
+                                                                        method: .wechat, mode: "pay-code", channel: "wechat",
+                                                                        account: "wechat-direct", amount: order.amount), at: f.context.now)
+            _ = try f.store.attempts.transition(attempt.id, from: .processing, to: .pending, at: f.context.now)
+            _ = try f.store.orders.transition(order.id, from: .created, to: .paying, at: f.context.now)
+        }
+        let tries = Counter()
+        let job = ExpiryJob(closeInFlight: { _, _ throws(PayError) in
+            tries.count += 1
+            throw PayError.pending("the channel did not confirm the revoke")
+        })
+        try f.advance("31m")
+        #expect(try job.runDue(f.context) == 0)
+        #expect(try job.runDue(f.context) == 0)
+        try f.advance("30s")
+        #expect(try job.runDue(f.context) == 0)
+        #expect(tries.count == 1, "tried once in the first minute")
+        try f.advance("31s")
+        _ = try job.runDue(f.context)
+        #expect(tries.count == 2)
+        #expect(try f.store.orders.find(id: order.id)?.status == .paying, "never closed without the channel's word")
+    }
+
+    final class Counter { var count = 0 }
+}

@@ -3,8 +3,12 @@ import PayStore
 
 /// Closes unpaid orders whose expiry has passed. An order with no attempt in flight is closed at
 /// once; one with an attempt in flight is left to `closeOrder` (which revokes at the channel first).
-public struct ExpiryJob: WorkerJob {
+public final class ExpiryJob: WorkerJob {
     public let name = "expiry"
+    /// How long after a close the channel did not confirm the next one is tried.
+    static let retryCloseAfterMs: Int64 = 60_000
+    /// When this worker last tried to close each order it could not close (revoke not confirmed).
+    private var lastTry: [Int64: Timestamp] = [:]
     /// Closes an order that still has attempts in flight (revoking them at the channel). Nil: skip those.
     let closeInFlight: ((ServiceContext, Order) throws(PayError) -> Void)?
 
@@ -25,9 +29,17 @@ public struct ExpiryJob: WorkerJob {
             let inFlight = try store.read { try store.attempts.forOrder(order.id).contains { $0.status.isInFlight } }
             if inFlight {
                 guard let closeInFlight else { continue }
+                if let last = lastTry[order.id], now.milliseconds - last.milliseconds < Self.retryCloseAfterMs { continue }
                 // why: the channel may not confirm the revoke, or the customer paid first; either way
-                // the order is not closed now, and the next round looks again.
-                do { try closeInFlight(context, order); closed += 1 } catch {}
+                // the order is not closed now. It is tried again a minute later, not every round, so
+                // a channel that keeps not answering is not asked five times a second.
+                do {
+                    try closeInFlight(context, order)
+                    closed += 1
+                    lastTry[order.id] = nil
+                } catch {
+                    lastTry[order.id] = now
+                }
                 continue
             }
             let done = try store.write { () throws -> Bool in
