@@ -82,8 +82,7 @@ public final class ConsoleApp {
             worker = started
             started.start()
         }
-        storeLabel = URL(fileURLWithPath: options.storePath).lastPathComponent
-        if try isDemoStore() { storeLabel += " (sandbox demo)" }
+        try refreshStoreLabel()
     }
 
     /// Forgets the store (a first-run setup that failed half way).
@@ -93,6 +92,12 @@ public final class ConsoleApp {
         authenticator = nil
         gateway = nil
         storeLabel = "no store"
+    }
+
+    /// The title bar's store name, marked when it is a sandbox demo (after first-run seeding too).
+    func refreshStoreLabel() throws(PayError) {
+        storeLabel = URL(fileURLWithPath: options.storePath).lastPathComponent
+        if try isDemoStore() { storeLabel += " (sandbox demo)" }
     }
 
     public func isDemoStore() throws(PayError) -> Bool {

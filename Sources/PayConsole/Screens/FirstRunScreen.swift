@@ -103,6 +103,7 @@ final class FirstRunScreen: ConsoleScreen {
             guard let store = app.store else { return }
             let context = try ServiceContext(store: store, actor: Actor(name: "first-run", role: .admin, origin: app.options.origin))
             try DemoSeeder(context).seed()
+            try app.refreshStoreLabel()
             app.showMessage("Sandbox demo store created at \(app.options.storePath)")
             app.screens = [LoginScreen()]
         } catch {
