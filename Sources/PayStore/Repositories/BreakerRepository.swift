@@ -66,13 +66,17 @@ public struct BreakerRepository {
     /// A success (or a decline: the channel answered): a closed breaker forgets its failures and a
     /// half-open one closes. An open breaker ignores a late answer. Returns the state after.
     @discardableResult
+    /// why: a healthy closed breaker is left untouched, so the common case writes nothing and a
+    /// payment pays no extra durable commit for it.
     public func recordSuccess(_ accountId: String, at now: Timestamp) throws -> BreakerRecord {
         try ensure(accountId, at: now)
         try db.execute("""
             UPDATE circuit_breakers SET state = ?, consecutive_failures = 0, opened_at = NULL, probe_until = NULL, updated_at = ?
             WHERE account_id = ? AND (state = ? OR state = ?)
+              AND NOT (state = ? AND consecutive_failures = 0 AND probe_until IS NULL)
             """, [BreakerRecord.State.closed.rawValue, now.milliseconds, accountId,
-                  BreakerRecord.State.closed.rawValue, BreakerRecord.State.halfOpen.rawValue])
+                  BreakerRecord.State.closed.rawValue, BreakerRecord.State.halfOpen.rawValue,
+                  BreakerRecord.State.closed.rawValue])
         return try state(accountId)
     }
 

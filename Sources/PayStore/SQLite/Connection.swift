@@ -9,6 +9,9 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// Transactions committed on this connection that changed at least one row: the durable
+    /// commits (`bench pay` reports them per payment). A transaction that wrote nothing costs no fsync.
+    public private(set) var committedWrites = 0
 
     /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
@@ -30,17 +33,12 @@ public final class Connection {
         self.path = path
         sqlite3_extended_result_codes(db, 1)
         Connection.installBusyHandler(db, timeoutMilliseconds: busyTimeoutMilliseconds)
-        do {
-            // why: reading the schema first makes a file that is not a database fail here, clearly.
-            _ = try scalarInt("PRAGMA schema_version")
-            try execute("PRAGMA journal_mode = WAL")
-            try execute("PRAGMA synchronous = \(synchronous.rawValue)")
-            try execute("PRAGMA foreign_keys = ON")
-        } catch {
-            cache.removeAll()
-            sqlite3_close_v2(db)
-            throw error
-        }
+        // why: reading the schema first makes a file that is not a database fail here, clearly.
+        // A throw from here on runs deinit (the object is fully initialised), which closes the handle.
+        _ = try scalarInt("PRAGMA schema_version")
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = \(synchronous.rawValue)")
+        try execute("PRAGMA foreign_keys = ON")
     }
 
     deinit {
@@ -151,9 +149,11 @@ extension Connection {
             }
         }
         try execute("BEGIN \(kind.rawValue)")
+        let changesBefore = sqlite3_total_changes64(handle)
         do {
             let result = try body()
             try execute("COMMIT")
+            if sqlite3_total_changes64(handle) != changesBefore { committedWrites += 1 }
             return result
         } catch {
             if isInTransaction { try? execute("ROLLBACK") }

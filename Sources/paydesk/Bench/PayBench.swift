@@ -28,6 +28,10 @@ enum PayBench {
         /// Payments per raw durable commit: 1.0 would be one payment per fsync'd commit.
         let ratio: Double
         let succeeded: Int
+        /// Durable commits of the center's store per payment (the disk-independent cost).
+        let storeCommitsPerPayment: Double
+        /// Commits of the simulated channels' own file per payment (not the center's).
+        let sandboxCommitsPerPayment: Double
     }
 
     static func run(_ settings: Settings, log: (String) -> Void) throws -> Report {
@@ -59,6 +63,7 @@ enum PayBench {
         log("paying with \(settings.clients) client(s) …")
         let latencies = Mutex<[Double]>([])
         let succeeded = Mutex(0)
+        let commits = Mutex((store: 0, sandbox: 0))
         let failures = Mutex<[String]>([])
         let clock = ContinuousClock()
         let start = clock.now
@@ -71,6 +76,7 @@ enum PayBench {
                 let service = PaymentService(context, gateway: gateway)
                 var mine: [Double] = []
                 var paid = 0
+                let storeBefore = store.db.committedWrites, sandboxBefore = gateway.sandbox.db.committedWrites
                 for index in stride(from: client, to: orderNos.count, by: clients) {
                     let began = clock.now
                     let outcome = try service.pay(request(orderNos[index], method: settings.method))
@@ -79,6 +85,10 @@ enum PayBench {
                     if outcome.exitCode == 0 { paid += 1 }
                 }
                 latencies.withLock { $0 += mine }
+                commits.withLock {
+                    $0.store += store.db.committedWrites - storeBefore
+                    $0.sandbox += gateway.sandbox.db.committedWrites - sandboxBefore
+                }
                 succeeded.withLock { $0 += paid }
             } catch {
                 failures.withLock { $0.append("\(error)") }
@@ -90,7 +100,9 @@ enum PayBench {
         let rate = Double(settings.payments) / seconds
         return Report(payments: settings.payments, clients: clients, seconds: seconds, paymentsPerSecond: rate,
                       latency: BenchStats("latency per payment", micros: latencies.withLock { $0 }),
-                      rawCommitsPerSecond: raw, ratio: rate / raw, succeeded: succeeded.withLock { $0 })
+                      rawCommitsPerSecond: raw, ratio: rate / raw, succeeded: succeeded.withLock { $0 },
+                      storeCommitsPerPayment: Double(commits.withLock { $0.store }) / Double(settings.payments),
+                      sandboxCommitsPerPayment: Double(commits.withLock { $0.sandbox }) / Double(settings.payments))
     }
 
     static let authCodes: [PaymentMethod: String] = [.wechat: "134567890123456789", .alipay: "2812345678901234",

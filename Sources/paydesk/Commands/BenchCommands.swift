@@ -71,6 +71,7 @@ enum BenchCommands {
             io.out("  " + report.latency.line)
             io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
             io.out("  ratio: \((report.ratio * 100).oneDecimal) % of one payment per raw commit")
+            io.out("  durable commits per payment: \(report.storeCommitsPerPayment.oneDecimal) in the store (+ \(report.sandboxCommitsPerPayment.oneDecimal) in the simulated channel's file)")
         }
         return 0
     }
