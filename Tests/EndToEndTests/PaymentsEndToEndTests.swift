@@ -206,3 +206,34 @@ struct PaymentsEndToEndTests {
         #expect(settled.exitCode == 0, "\(settled)")
     }
 }
+
+/// Several worker processes on one store: the lease lets one work at a time, so every merchant
+/// notification is delivered exactly once.
+@Suite("Workers in several processes")
+struct WorkersEndToEndTests {
+    @Test("three workers started at once deliver each notification exactly once")
+    func oneDeliveryEach() throws {
+        let dir = TemporaryDirectory("e2e-workers")
+        let db = dir.path("store.db")
+        let listener = try HTTPListener(statuses: [200])
+        #expect(try Paydesk.run(["init", "--demo", "--db", db]).exitCode == 0)
+        #expect(try Paydesk.run(["business", "set", "ticket", "--notify-url", listener.url, "--db", db]).exitCode == 0)
+        for n in 0..<8 {
+            #expect(try Paydesk.run(["order", "create", "--business", "ticket", "--order", "W\(n)", "--amount", "60.00", "--db", db]).exitCode == 0)
+            let paid = try Paydesk.run(["pay", "--business", "ticket", "--order", "W\(n)", "--method", "wechat",
+                                        "--auth-code", "134567890123456789", "--customer", "WK\(n)", "--db", db])
+            #expect(paid.exitCode == 0, "\(paid)")
+        }
+        let results = concurrently(3) { _ in
+            (try? Paydesk.run(["worker", "--for", "3", "--db", db]))?.exitCode ?? -1
+        }
+        #expect(results == [0, 0, 0])
+        let requests = listener.waitForRequests(8, seconds: 5)
+        let orderNos = requests.compactMap { request in
+            (try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])?["orderNo"] as? String
+        }
+        #expect(orderNos.sorted() == (0..<8).map { "W\($0)" }, "each paid order notified once: \(orderNos.sorted())")
+        let check = try Paydesk.run(["check", "--db", db])
+        #expect(check.exitCode == 0, "\(check)")
+    }
+}

@@ -22,7 +22,7 @@ public struct BusinessLineService {
         let store = context.store
         try store.write {
             _ = try store.businessLines.require(code)
-            try store.businessLines.updateNotify(code, url: url, secret: secret)
+            try store.businessLines.updateNotify(code, url: url, secret: secret, at: context.now)
             var changes: [String] = []
             if let url { changes.append("notify URL \(url.isEmpty ? "off" : url)") }
             if secret != nil { changes.append("secret changed") }

@@ -64,7 +64,7 @@ public struct InvariantChecker {
                 """) { "order \($0.string("no")) refunded amount disagrees with its succeeded refunds" }
             try check("paid orders notified or queued", """
                 SELECT o.order_no AS no FROM orders o JOIN business_lines b ON b.code = o.business_line
-                WHERE b.notify_url <> '' AND o.status = 'PAID'
+                WHERE b.notify_url <> '' AND o.status = 'PAID' AND o.updated_at >= coalesce(b.notify_since, 0)
                   AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.topic = 'order.paid')
                 """) { "paid order \($0.string("no")) has no order.paid notification" }
             return report

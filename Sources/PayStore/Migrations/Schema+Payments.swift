@@ -24,5 +24,9 @@ extension Schema {
     ALTER TABLE payment_attempts ADD COLUMN duplicate_next_at INTEGER;
     ALTER TABLE payment_attempts ADD COLUMN duplicate_hold INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX payment_attempts_duplicate ON payment_attempts (duplicate, status);
+
+    -- why: notifications are not back-filled for orders paid before a line had a notify URL;
+    -- `paydesk check` asks only about orders paid since.
+    ALTER TABLE business_lines ADD COLUMN notify_since INTEGER;
     """)
 }

@@ -11,6 +11,9 @@ public struct BusinessLineRepository {
             """, [line.code.rawValue, line.name, line.layout, line.defaultCurrency.code,
                   line.allowedMethods.map(\.rawValue).joined(separator: ","), line.notifyURL, line.notifySecret,
                   now.milliseconds])
+        if !line.notifyURL.isEmpty {
+            try db.execute("UPDATE business_lines SET notify_since = ? WHERE code = ?", [now.milliseconds, line.code.rawValue])
+        }
     }
 
     public func all() throws -> [BusinessLine] {
@@ -28,13 +31,18 @@ public struct BusinessLineRepository {
         throw PayError.invalidInput("business line '\(code)': unknown (known: \(known.isEmpty ? "none; run `paydesk init --demo`" : known))")
     }
 
-    /// Sets where notifications go; nil leaves a value unchanged. Returns whether the line exists.
+    /// Sets where notifications go; nil leaves a value unchanged. A new URL starts `notify_since`
+    /// (orders paid before it are not notified after the fact). Returns whether the line exists.
     @discardableResult
-    public func updateNotify(_ code: BusinessLineCode, url: String?, secret: String?) throws -> Bool {
+    public func updateNotify(_ code: BusinessLineCode, url: String?, secret: String?, at now: Timestamp) throws -> Bool {
         try db.execute("""
-            UPDATE business_lines SET notify_url = coalesce(?, notify_url), notify_secret = coalesce(?, notify_secret)
-            WHERE code = ?
-            """, [url, secret, code.rawValue]) == 1
+            UPDATE business_lines
+            SET notify_since = CASE WHEN coalesce(?1, notify_url) <> notify_url THEN
+                                   CASE WHEN coalesce(?1, notify_url) = '' THEN NULL ELSE ?3 END
+                               ELSE notify_since END,
+                notify_url = coalesce(?1, notify_url), notify_secret = coalesce(?2, notify_secret)
+            WHERE code = ?4
+            """, [url, secret, now.milliseconds, code.rawValue]) == 1
     }
 
     static func decode(_ row: Row) throws -> BusinessLine {
