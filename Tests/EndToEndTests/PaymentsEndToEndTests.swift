@@ -236,4 +236,30 @@ struct WorkersEndToEndTests {
         let check = try Paydesk.run(["check", "--db", db])
         #expect(check.exitCode == 0, "\(check)")
     }
+
+    @Test("a worker stopped by SIGTERM gives its lease back at once")
+    func sigtermReleasesTheLease() throws {
+        let dir = TemporaryDirectory("e2e-worker-stop")
+        let db = dir.path("store.db")
+        #expect(try Paydesk.run(["init", "--db", db]).exitCode == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paydesk.binary)
+        process.arguments = ["worker", "--for", "60", "--db", db]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        func other() throws -> Bool? { try Paydesk.run(["worker", "--once", "--json", "--db", db]).json()["ran"] as? Bool }
+        var held = false
+        for _ in 0..<50 where !held {
+            usleep(100_000)
+            held = try other() == false
+        }
+        #expect(held, "the long-running worker took the lease")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("stopped by a signal; the lease is given back"), "it stopped on the signal, not at the end of --for")
+        #expect(try other() == true, "the lease was given back, not left to expire")
+    }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 import PayCore
 import PayStore
 import PayServices
@@ -84,8 +88,29 @@ enum WorkerCommand {
             }
             return 0
         }
-        try worker.run(forSeconds: seconds == .infinity ? 1e12 : seconds)
+        WorkerStop.install()
+        try worker.run(forSeconds: seconds == .infinity ? 1e12 : seconds) { WorkerStop.requested.load(ordering: .relaxed) }
+        if WorkerStop.requested.load(ordering: .relaxed) { io.err("paydesk worker: stopped by a signal; the lease is given back") }
         return 0
+    }
+}
+
+/// SIGINT and SIGTERM ask a running `paydesk worker` to finish its round and give the lease back,
+/// so another process can take over at once instead of after the lease runs out.
+enum WorkerStop {
+    static let requested = Atomic<Bool>(false)
+
+    static func install() {
+        let handler: @convention(c) (Int32) -> Void = { _ in WorkerStop.requested.store(true, ordering: .relaxed) }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        // why: a parent may have started us with these signals blocked (test runners, some
+        // supervisors); a worker that cannot hear them would hold its lease to the end.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 }
 
