@@ -54,8 +54,8 @@ enum CommandLineApp {
         var text = """
         paydesk — a payment center with a terminal face
 
-        Usage: paydesk [--db PATH] [--theme NAME]      open the console
-               paydesk COMMAND [OPTIONS]              run one command (--help on any command)
+        Usage: paydesk [--db PATH] [--theme NAME] [--mouse]  open the console
+               paydesk COMMAND [OPTIONS]                    run one command (--help on any command)
 
         Commands:
 

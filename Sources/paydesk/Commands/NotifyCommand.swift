@@ -10,11 +10,13 @@ enum NotifyCommand {
     static let specs: [CommandSpec] = [
         CommandSpec(
             path: ["notify"],
-            summary: "feed one raw channel callback: verify, parse, record; print the channel's ack",
+            summary: "feed one raw channel callback: verify, apply to its payment or refund, record; print the ack",
             details: """
-            The body file is read as raw bytes and verified on those bytes. Exit 0 prints the ack the
-            channel expects; exit 3 means the callback was rejected (it is recorded as rejected and
-            nothing else changes).
+            The body file is read as raw bytes and verified on those bytes, then matched to its payment
+            or refund (serial, amount, currency) and applied. Exit 0 prints the ack the channel expects
+            (a duplicate or stale callback is acknowledged and changes nothing; one that verifies but does
+            not match is kept as suspicious and alerted); exit 3 means the callback was rejected (it is
+            recorded as rejected and nothing else changes).
             """,
             options: [
                 .value("channel", "C", "alipay, wechat, unionpay, card or paypal"),
