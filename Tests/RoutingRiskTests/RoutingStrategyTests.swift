@@ -1,5 +1,6 @@
 import Testing
 import PayCore
+import PayChannels
 import PayStore
 @testable import PayServices
 
@@ -140,11 +141,11 @@ import PayStore
     }
 
     @Test func aPaymentCodesPrefixNamesItsChannel() {
-        #expect(BarcodePrefix.channel(of: "134567890123456789") == "wechat")
-        #expect(BarcodePrefix.channel(of: "284567890123456789") == "alipay")
-        #expect(BarcodePrefix.channel(of: "6212345678901234567") == "unionpay")
-        #expect(BarcodePrefix.channel(of: "994567890123456789") == nil)
-        #expect(BarcodePrefix.channel(of: "13456789012345678a") == nil)
-        #expect(BarcodePrefix.channel(of: "1345") == nil)
+        #expect(AuthCode.recognise( "134567890123456789") == "wechat")
+        #expect(AuthCode.recognise( "284567890123456789") == "alipay")
+        #expect(AuthCode.recognise( "6212345678901234567") == "unionpay")
+        #expect(AuthCode.recognise( "994567890123456789") == nil)
+        #expect(AuthCode.recognise( "13456789012345678a") == nil)
+        #expect(AuthCode.recognise( "1345") == nil)
     }
 }

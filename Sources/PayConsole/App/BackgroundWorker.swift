@@ -46,9 +46,7 @@ public final class BackgroundWorker: Sendable {
         while !state.withLock({ $0.stop }) {
             do {
                 let round = try worker.runOnce()
-                let firing = try context.store.read {
-                    try context.store.alerts.list(state: AlertRepository.State.firing, limit: 1000).count
-                }
+                let firing = try context.store.read { try context.store.alerts.count(state: AlertRepository.State.firing) }
                 state.withLock {
                     $0.status.worker = round.ranJobs ? (round.errors.isEmpty ? "running" : "job failed") : "standby"
                     $0.status.firingAlerts = firing

@@ -1,8 +1,9 @@
 import PayCore
+import PayChannels
 
 /// Recognises which channel a scanned payment code belongs to, from its length and prefix
-/// (DESIGN §5), so the cashier sees it before pressing Enter. Display only: the payment core
-/// checks the code again.
+/// (DESIGN §5, the table of `AuthCode`), so the cashier sees it before pressing Enter. Display
+/// only: the payment core checks the code again.
 public enum ScanCode {
     /// The barcode channels.
     public enum Channel: String, Hashable, Sendable, CaseIterable {
@@ -33,33 +34,15 @@ public enum ScanCode {
             }
         }
 
-        /// Allowed lengths and two-digit prefixes.
-        var lengths: ClosedRange<Int> {
-            switch self {
-            case .alipay: return 16...24
-            case .wechat: return 18...18
-            case .unionpay: return 19...19
-            }
-        }
-
-        var prefixes: ClosedRange<Int> {
-            switch self {
-            case .alipay: return 25...30
-            case .wechat: return 10...15
-            case .unionpay: return 62...62
-            }
-        }
     }
 
     /// The channel of a complete code, or nil when it matches none.
     public static func recognise(_ code: String) -> Channel? {
-        guard code.allSatisfy({ $0.isASCII && $0.isNumber }), code.count >= 2, let prefix = Int(code.prefix(2)) else { return nil }
-        return Channel.allCases.first { $0.lengths.contains(code.count) && $0.prefixes.contains(prefix) }
+        AuthCode.recognise(code).flatMap(Channel.init(rawValue:))
     }
 
     /// The channel a partly typed code is heading for (by prefix only), for a live hint.
     public static func likely(_ partial: String) -> Channel? {
-        guard partial.count >= 2, let prefix = Int(partial.prefix(2)) else { return nil }
-        return Channel.allCases.first { $0.prefixes.contains(prefix) && partial.count <= $0.lengths.upperBound }
+        AuthCode.likely(partial).flatMap(Channel.init(rawValue:))
     }
 }

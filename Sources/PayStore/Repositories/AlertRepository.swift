@@ -51,6 +51,11 @@ public struct AlertRepository {
                        [State.acknowledged, actor, now.milliseconds, id, State.firing]) == 1
     }
 
+    /// How many alerts are in `state` (the status bar's count).
+    public func count(state: String) throws -> Int {
+        Int(try db.scalarInt("SELECT count(*) FROM alerts WHERE state = ?", [state]) ?? 0)
+    }
+
     public func list(state: String?, limit: Int = 200) throws -> [AlertRecord] {
         let rows = try state.map { try db.rows("SELECT * FROM alerts WHERE state = ? ORDER BY last_at DESC LIMIT ?", [$0, limit]) }
             ?? db.rows("SELECT * FROM alerts ORDER BY last_at DESC LIMIT ?", [limit])

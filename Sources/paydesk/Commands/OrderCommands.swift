@@ -52,9 +52,7 @@ enum OrderCommands {
     ]
 
     static func create(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        _ = try BusinessLineCode(try args.required("business"), field: "--business")
         let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
-        _ = try args.required("amount")
         let context = try CommandLineApp.openContext(args, io: io)
         let (businessLine, amount) = try args.businessAndAmount(context)
         let line = businessLine.code

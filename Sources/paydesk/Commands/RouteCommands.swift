@@ -1,4 +1,5 @@
 import PayCore
+import PayChannels
 import PayStore
 import PayServices
 
@@ -97,7 +98,7 @@ enum RouteCommands {
         let currency = amount.currency
         var hint = args.value("channel")
         if let code = args.value("auth-code") {
-            guard let channel = BarcodePrefix.channel(of: code) else {
+            guard let channel = AuthCode.recognise(code) else {
                 throw PayError.invalidInput("--auth-code '\(code)': no channel's payment code (WeChat 18 digits from 10–15, Alipay 16–24 digits from 25–30, UnionPay 19 digits from 62)")
             }
             if let hint, hint != channel { throw PayError.invalidInput("--auth-code '\(code)' is a \(channel) code, not \(hint)") }
