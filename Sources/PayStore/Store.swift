@@ -14,13 +14,25 @@ public final class Store {
     /// Opens the store at `path`, creating it when `create` is set, and migrates it.
     ///
     /// Throws `notFound` when the file is missing and `create` is off, and `invalidInput` for a
-    /// file that is not a PayDesk store or was written by a newer PayDesk.
+    /// file that is not a PayDesk store or was written by a newer PayDesk. Without `create` an
+    /// empty file (zero bytes, or an SQLite file without a PayDesk schema) is refused too and
+    /// nothing is written to it: only `paydesk init` and the console's first run make a store.
     public static func open(path: String, create: Bool = false) throws(PayError) -> Store {
-        if !create && !FileSystem.exists(path) {
-            throw PayError.notFound("store '\(path)' does not exist; create it with `paydesk init --db \(path)`")
+        if !create {
+            guard FileSystem.exists(path) else {
+                throw PayError.notFound("store '\(path)' does not exist; create it with `paydesk init --db \(path)`")
+            }
+            // why: SQLite takes a zero-byte file for an empty database, and opening it in WAL mode
+            // would write a header into it (also when a WAL file lies beside it).
+            guard FileSystem.size(path) > 0 else {
+                throw PayError.invalidInput("store '\(path)': not a PayDesk store (the file is empty); create a store with `paydesk init --db \(path)`")
+            }
         }
         do {
             let db = try Connection(path: path, create: create, synchronous: .full)
+            if !create, try Migrator.currentVersion(db) == 0 {
+                throw PayError.invalidInput("store '\(path)': not a PayDesk store (no PayDesk schema in it); create a store with `paydesk init --db \(path)`")
+            }
             try Schema.migrator.migrate(db, label: "store")
             return Store(db: db, path: path)
         } catch let error as PayError {

@@ -51,6 +51,30 @@ struct MigrationTests {
         }
         #expect { try Store.open(path: dir.path("missing.db")) } throws: { error in (error as? PayError)?.kind == .notFound }
     }
+
+    @Test("an empty file is not a store: refused without create, and nothing is written into it")
+    func refusesEmptyFiles() throws {
+        let dir = TemporaryDirectory()
+        let empty = dir.path("empty.db")
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+        #expect { try Store.open(path: empty) } throws: { error in
+            (error as? PayError)?.kind == .invalidInput
+                && (error as? PayError)?.message == "store '\(empty)': not a PayDesk store (the file is empty); create a store with `paydesk init --db \(empty)`"
+        }
+        #expect(FileSystem.size(empty) == 0)
+        #expect(!FileSystem.exists(empty + "-wal"))
+
+        // An SQLite file without a PayDesk schema (say a store whose init never ran) likewise.
+        let blank = dir.path("blank.db")
+        do { let db = try Connection(path: blank); try db.execute("PRAGMA user_version = 0") }
+        #expect { try Store.open(path: blank) } throws: { error in
+            (error as? PayError)?.message.contains("not a PayDesk store (no PayDesk schema in it)") == true
+        }
+        #expect(try Migrator.currentVersion(Connection(path: blank)) == 0)
+        // Creating is still what `create` is for.
+        _ = try Store.open(path: empty, create: true)
+        #expect(try Migrator.currentVersion(Connection(path: empty)) == Schema.migrator.latestVersion)
+    }
 }
 
 @Suite("Transactions")
