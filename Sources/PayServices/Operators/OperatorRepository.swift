@@ -58,29 +58,37 @@ struct OperatorRepository {
                        [limit?.minorUnits, limit?.currency.code, now.milliseconds, name]) == 1
     }
 
-    /// Counts one failed login; at `threshold` failures locks until `lockUntil` and starts the count
-    /// again. Returns the failures counted so far and the lock set, if any. An account already
-    /// locked out or disabled is not counted.
-    func recordFailure(_ name: String, at now: Timestamp, threshold: Int, lockUntil: Timestamp) throws -> (failures: Int, lockedUntil: Timestamp?) {
+    /// Reserves one password guess before the password is checked, counting it as a failure until
+    /// a good login clears the count: one guarded update that tests and increments at once, so
+    /// processes racing on one account never check more than `threshold` guesses per lock period.
+    /// The guess that reaches `threshold` also locks the account until `lockUntil` (it is still
+    /// checked). A lockout that has run out starts a new count. Returns the guesses counted with
+    /// this one and the lock it set, or nil when the account is locked or disabled (nothing
+    /// changed, no guess may be checked).
+    func reserveGuess(_ name: String, at now: Timestamp, threshold: Int, lockUntil: Timestamp) throws -> (guesses: Int, lockedUntil: Timestamp?)? {
+        // why: every SET expression reads the row as it was; the WHERE clause leaves only an
+        // account without a lock in force, so a lock still recorded here has run out.
         let changed = try db.execute("""
-            UPDATE operators SET failed_logins = failed_logins + 1, updated_at = ?
+            UPDATE operators SET
+                failed_logins = CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END,
+                locked_until = CASE WHEN (CASE WHEN locked_until IS NULL THEN failed_logins + 1 ELSE 1 END) >= ?
+                                    THEN ? ELSE NULL END,
+                updated_at = ?
             WHERE name = ? AND disabled = 0 AND (locked_until IS NULL OR locked_until <= ?)
-            """, [now.milliseconds, name, now.milliseconds])
-        guard changed == 1 else { return (0, nil) }
-        let failures = Int(try db.scalarInt("SELECT failed_logins FROM operators WHERE name = ?", [name]) ?? 0)
-        guard failures >= threshold else { return (failures, nil) }
-        try db.execute("UPDATE operators SET failed_logins = 0, locked_until = ?, updated_at = ? WHERE name = ? AND failed_logins >= ?",
-                       [lockUntil.milliseconds, now.milliseconds, name, Int64(threshold)])
-        return (failures, lockUntil)
+            """, [Int64(threshold), lockUntil.milliseconds, now.milliseconds, name, now.milliseconds])
+        guard changed == 1 else { return nil }
+        let guesses = Int(try db.scalarInt("SELECT failed_logins FROM operators WHERE name = ?", [name]) ?? 0)
+        return (guesses, guesses >= threshold ? lockUntil : nil)
     }
 
-    /// Records a good login: clears failures and an expired lockout. False when, since the password
-    /// was checked, the account was locked or its password changed (the login then fails).
+    /// Records a good login made with a reserved guess: clears the count and the lock that guess
+    /// may have set. False when, since the guess was reserved, an administrator locked the account
+    /// or its password changed (the login then fails).
     func recordSuccess(_ name: String, passwordHash: [UInt8], at now: Timestamp) throws -> Bool {
         try db.execute("""
             UPDATE operators SET failed_logins = 0, locked_until = NULL, updated_at = ?
-            WHERE name = ? AND password_hash = ? AND disabled = 0 AND (locked_until IS NULL OR locked_until <= ?)
-            """, [now.milliseconds, name, passwordHash, now.milliseconds]) == 1
+            WHERE name = ? AND password_hash = ? AND disabled = 0
+            """, [now.milliseconds, name, passwordHash]) == 1
     }
 
     static func decode(_ row: Row) throws -> (account: OperatorAccount, password: PasswordHash?) {

@@ -129,14 +129,17 @@ public struct OperatorService {
 
     /// Checks `name` and `password` and returns the operator as an actor acting from `origin`.
     ///
-    /// Throws `notPermitted` for an unknown name or a wrong password (the same message for both),
-    /// and for a locked account (saying until when). `SessionPolicy.maxFailedLogins` failures in a
-    /// row lock the account for `SessionPolicy.lockoutDuration`; a good login clears the count.
-    /// Every attempt is audited.
+    /// Throws `notPermitted` with one message for an unknown name, a wrong password and a locked
+    /// or disabled account, after a PBKDF2 of the same cost in each case, so neither the answer
+    /// nor its timing tells them apart (nor which guess was right while the account is locked).
+    /// Each guess is reserved in the store before the password is checked
+    /// (`OperatorRepository.reserveGuess`): at most `SessionPolicy.maxFailedLogins` guesses are
+    /// checked per `SessionPolicy.lockoutDuration`, however many processes try at once; a good
+    /// login clears the count. Every attempt is audited, with the real reason.
     public func login(name: String, password: String, origin: String) throws(PayError) -> Actor {
         let now = context.now
         let found = try store.read { try repository.find(name) }
-        let failedMessage = "login failed for operator '\(name)': wrong name or password"
+        let failedMessage = "login failed for operator '\(name)': wrong name or password, or the account is locked"
         guard let found, let hash = found.password else {
             let iterations = try store.read { try OperatorSettings(store).passwordIterations() }
             PasswordHash.burn(password: password, iterations: iterations)
@@ -149,43 +152,45 @@ public struct OperatorService {
             throw PayError.notPermitted(failedMessage)
         }
         let account = found.account
-        switch account.state(at: now) {
-        case .disabled:
-            try audit.append(actorName: name, role: account.role, origin: origin, action: "login", target: target(name),
-                             outcome: .failed, detail: "locked by an administrator")
-            throw PayError.notPermitted("operator '\(name)' is locked by an administrator; an admin can `paydesk operator unlock \(name)`")
-        case .lockedOut(let until):
-            try audit.append(actorName: name, role: account.role, origin: origin, action: "login", target: target(name),
-                             outcome: .failed, detail: "locked until \(until.iso8601)")
-            throw PayError.notPermitted("operator '\(name)' is locked until \(until.displayString) UTC after \(SessionPolicy.maxFailedLogins) failed logins")
-        case .active:
-            break
+        let lockUntil = now.adding(milliseconds: SessionPolicy.lockoutDuration)
+        let reserved = try store.write {
+            let reserved = try repository.reserveGuess(name, at: now, threshold: SessionPolicy.maxFailedLogins, lockUntil: lockUntil)
+            if reserved == nil {
+                let state = try repository.find(name)?.account.state(at: now)
+                let why: String
+                switch state {
+                case .disabled?: why = "locked by an administrator"
+                case .lockedOut(let until)?: why = "locked until \(until.iso8601)"
+                default: why = "locked"
+                }
+                try audit.append(actorName: name, role: account.role, origin: origin, action: "login", target: target(name),
+                                 outcome: .failed, detail: "\(why); password not checked")
+            }
+            return reserved
         }
-        // why: the slow PBKDF2 runs outside the write transaction; the updates below are guarded.
+        // why: the slow PBKDF2 runs outside the write transaction; a locked account gets one of
+        // the same cost whose answer is thrown away, so its timing tells nothing either.
         let good = try hash.matches(password)
+        guard let reserved else { throw PayError.notPermitted(failedMessage) }
         let actor = Actor(name: name, role: account.role, origin: origin)
         if good {
             let recorded = try store.write {
-                guard try repository.recordSuccess(name, passwordHash: hash.hash, at: now) else { return false }
+                guard try repository.recordSuccess(name, passwordHash: hash.hash, at: now) else {
+                    try audit.append(actorName: name, role: account.role, origin: origin, action: "login", target: target(name),
+                                     outcome: .failed, detail: "locked by an administrator or given a new password while logging in")
+                    return false
+                }
                 try audit.append(actor: actor, action: "login", target: target(name))
                 return true
             }
-            guard recorded else {
-                throw PayError.conflict("operator '\(name)' was locked or given a new password while logging in; try again")
-            }
+            guard recorded else { throw PayError.notPermitted(failedMessage) }
             return actor
         }
-        let lockUntil = now.adding(milliseconds: SessionPolicy.lockoutDuration)
-        let result = try store.write {
-            let result = try repository.recordFailure(name, at: now, threshold: SessionPolicy.maxFailedLogins, lockUntil: lockUntil)
-            var detail = "wrong password (\(result.failures) of \(SessionPolicy.maxFailedLogins))"
-            if let until = result.lockedUntil { detail += "; locked until \(until.iso8601)" }
+        try store.write {
+            var detail = "wrong password (\(reserved.guesses) of \(SessionPolicy.maxFailedLogins))"
+            if let until = reserved.lockedUntil { detail += "; locked until \(until.iso8601)" }
             try audit.append(actorName: name, role: account.role, origin: origin, action: "login", target: target(name),
                              outcome: .failed, detail: detail)
-            return result
-        }
-        if let until = result.lockedUntil {
-            throw PayError.notPermitted("\(failedMessage); after \(SessionPolicy.maxFailedLogins) failed logins the account is locked until \(until.displayString) UTC")
         }
         throw PayError.notPermitted(failedMessage)
     }
