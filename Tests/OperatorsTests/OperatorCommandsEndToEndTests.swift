@@ -88,7 +88,7 @@ struct OperatorCommandsEndToEndTests {
         let locked = try run(["order", "create", "--business", "retail", "--order", "C-3", "--amount", "1.00", "--operator", "carol"],
                              password: "carol-secret-2")
         #expect(locked.exitCode == 8)
-        #expect(locked.stderr.contains("locked by an administrator"))
+        #expect(locked.stderr.contains("wrong name or password, or the account is locked"))
         #expect(try run(["operator", "unlock", "carol"]).exitCode == 0)
 
         let audit = try run(["audit", "--json", "--limit", "100", "--operator", "supervisor"], password: "demo")
@@ -113,10 +113,37 @@ struct OperatorCommandsEndToEndTests {
         }
         let locked = try run(["audit", "--operator", "alice"], password: "alice-secret-1")
         #expect(locked.exitCode == 8)
-        #expect(locked.stderr.contains("operator 'alice' is locked until"))
+        #expect(locked.stderr.contains("login failed for operator 'alice': wrong name or password, or the account is locked"))
         let list = try run(["operator", "list", "--json"])
         let state = try #require(list.json()["operators"] as? [[String: Any]]).first?["state"] as? String
         #expect(state == "locked-out")
+    }
+
+    @Test("forty processes guessing at once: at most ten guesses are checked, and the right one answers like the rest")
+    func lockoutRace() throws {
+        try makeStore()
+        #expect(try run(["operator", "add", "alice", "--role", "supervisor"], password: "alice-secret-1").exitCode == 0)
+        // Five wrong guesses first: five slots are left in this lock period.
+        for _ in 1...5 { #expect(try run(["audit", "--operator", "alice"], password: "guess-guess").exitCode == 8) }
+        let right = 23
+        let db = db
+        let results = concurrently(40) { index in
+            (try? Paydesk.run(["audit", "--operator", "alice", "--db", db],
+                              environment: ["PAYDESK_PASSWORD": index == right ? "alice-secret-1" : "guess-\(index)"]))
+                ?? RunResult(exitCode: -1, stdout: "", stderr: "did not run")
+        }
+        let wrongAnswers = Set(results.enumerated().filter { $0.offset != right }.map { "\($0.element.exitCode) \($0.element.stderr)" })
+        #expect(wrongAnswers == ["8 paydesk audit: login failed for operator 'alice': wrong name or password, or the account is locked\n"])
+        let answer = results[right]
+        #expect(answer.exitCode == 0 || wrongAnswers == ["\(answer.exitCode) \(answer.stderr)"], "\(answer)")
+
+        // The log says which guesses had their password checked: never more than ten.
+        let store = try Store.open(path: db)
+        let checked = try store.db.rows("""
+            SELECT outcome, detail FROM audit_log WHERE action = 'login' AND target = 'operator:alice'
+            """).filter { $0.string("outcome") == "ok" || ($0.optionalString("detail") ?? "").hasPrefix("wrong password") }
+        #expect(checked.count <= 10, "\(checked.count) guesses were checked")
+        #expect(checked.count >= 6, "the free slots were used")
     }
 
     @Test("audit verify: exit 0 while intact, exit 7 naming the first bad entry after a plain SQL edit")
@@ -140,5 +167,34 @@ struct OperatorCommandsEndToEndTests {
         let problem = try #require(removed.json()["problem"] as? [String: Any])
         #expect(problem["entry"] as? Int == 2)
         #expect(problem["kind"] as? String == "removed")
+    }
+
+    @Test("init keys the audit log beside the store; a forged, re-chained entry is found; a missing key is named")
+    func keyedAudit() throws {
+        try makeStore(demo: true)
+        let key = db + ".audit-key"
+        #expect((try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? Int) == 0o600)
+        #expect(FileManager.default.fileExists(atPath: db + ".audit-anchor"))
+        // Someone who can write the store: an admin slipped in, chained with SHA-256 like the old log, head moved on.
+        let store = try Store.open(path: db)
+        let last = try #require(try store.db.row("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"))
+        let at = Timestamp(milliseconds: 1_800_000_000_000)
+        let hash = try AuditEntry.chainHash(prevHash: last.string("hash"), at: at, actor: "cli:root", actorRole: .admin, action: "operator.add",
+                                            target: "operator:ghost", outcome: .ok, origin: "cli:root", detail: "role admin")
+        let id = last.int64("id") + 1
+        try store.db.execute("""
+            INSERT INTO audit_log (id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash)
+            VALUES (?, ?, 'cli:root', 'admin', 'operator.add', 'operator:ghost', 'ok', 'cli:root', 'role admin', ?, ?)
+            """, [id, at.milliseconds, last.string("hash"), hash])
+        try store.db.execute("UPDATE meta SET value = ? WHERE key = 'audit.head'", ["\(id) \(hash)"])
+        let forged = try run(["audit", "verify"])
+        #expect(forged.exitCode == 7)
+        #expect(forged.stderr.contains("entry #\(id) was edited, or written by someone else than PayDesk"), "\(forged)")
+
+        try FileManager.default.removeItem(atPath: key)
+        let missing = try run(["order", "create", "--business", "retail", "--order", "K-1", "--amount", "1.00"])
+        #expect(missing.exitCode == 6)
+        #expect(missing.stderr.contains("audit key '\(key)' is missing"), "\(missing)")
+        #expect(try store.db.scalarInt("SELECT count(*) FROM orders WHERE order_no = 'K-1'") == 0)
     }
 }

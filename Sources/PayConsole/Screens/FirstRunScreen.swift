@@ -115,7 +115,7 @@ final class FirstRunScreen: ConsoleScreen {
     /// Takes back a store this screen created when the setup failed half way.
     func removeStore(_ app: ConsoleApp) {
         app.closeStore()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: app.options.storePath + suffix) }
+        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-anchor"] { try? FileManager.default.removeItem(atPath: app.options.storePath + suffix) }
     }
 
     func render(into buffer: inout ScreenBuffer, area: Rect, app: ConsoleApp) -> (x: Int, y: Int)? {

@@ -32,18 +32,33 @@ public struct AuditEntry: Sendable, Hashable {
 
     /// SHA-256 (hex) over the previous hash and this entry's fields, each written as
     /// `<byte length>:<value>;` (absent fields as `-;`) so no two different entries share an input.
+    ///
+    /// The unkeyed chain of entries written before the store had an audit key (`AuditSeal`).
     static func chainHash(prevHash: String, at: Timestamp, actor: String, actorRole: Role?, action: String,
                           target: String?, outcome: AuditOutcome, origin: String, detail: String?) throws(PayError) -> String {
+        let text = encodedFields(prevHash: prevHash, at: at, actor: actor, actorRole: actorRole, action: action,
+                                 target: target, outcome: outcome, origin: origin, detail: detail)
+        return Crypto.sha256Hex(Array(text.utf8))
+    }
+
+    /// The previous hash and the fields, each as `<byte length>:<value>;` (absent as `-;`).
+    static func encodedFields(prevHash: String, at: Timestamp, actor: String, actorRole: Role?, action: String,
+                              target: String?, outcome: AuditOutcome, origin: String, detail: String?) -> String {
         var text = prevHash
         for field in [String(at.milliseconds), actor, actorRole?.rawValue, action, target, outcome.rawValue, origin, detail] {
             if let field { text += "\(field.utf8.count):\(field);" } else { text += "-;" }
         }
-        return Crypto.sha256Hex(Array(text.utf8))
+        return text
     }
 
-    /// The hash this entry's fields give; differs from `hash` when the row was edited.
-    func recomputedHash() throws(PayError) -> String {
-        try Self.chainHash(prevHash: prevHash, at: at, actor: actor, actorRole: actorRole, action: action,
-                           target: target, outcome: outcome, origin: origin, detail: detail)
+    /// The hash this entry's fields give (its MAC under `seal` from the seal's first keyed entry
+    /// on); differs from `hash` when the row was edited or written without the key.
+    func recomputedHash(seal: AuditSeal?) throws(PayError) -> String {
+        if let seal, id >= seal.keyedFrom {
+            return seal.mac(id: id, prevHash: prevHash, at: at, actor: actor, actorRole: actorRole, action: action,
+                            target: target, outcome: outcome, origin: origin, detail: detail)
+        }
+        return try Self.chainHash(prevHash: prevHash, at: at, actor: actor, actorRole: actorRole, action: action,
+                                  target: target, outcome: outcome, origin: origin, detail: detail)
     }
 }

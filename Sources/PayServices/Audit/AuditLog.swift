@@ -2,12 +2,18 @@ import PayCore
 import PayStore
 
 /// The append-only audit log: every change of state with who, when, what, target, outcome and
-/// origin. Each entry carries `hash = SHA-256(prev_hash + fields)`, the first one chained to 64
-/// zeros, and the store's `meta` keeps the head (last id and hash) so that removing the newest
-/// entries is found too.
+/// origin. Each entry carries `hash`: HMAC-SHA256, under the key kept beside the store
+/// (`AuditSeal`), of its id, the previous entry's hash and its fields, the first one chained to
+/// 64 zeros. The store's `meta` keeps the head (last id and hash), and the anchor file beside the
+/// store keeps every entry's id and MAC once committed, so removing the newest entries, emptying
+/// the log or moving the head back are found too, even by someone who can write the store file.
+///
+/// A store made by an older PayDesk has a log without a key: `paydesk init` keys it (`seal()`),
+/// its old entries keep their plain SHA-256 chain, verified as such, and the first keyed entry
+/// (`audit.keyed`) covers them. Until then nothing can be written to its log.
 ///
 /// `append` joins the caller's transaction when there is one, so an entry is committed with the
-/// change it records or not at all.
+/// change it records or not at all; its anchor line is written after the commit.
 public struct AuditLog {
     let context: ServiceContext
 
@@ -33,21 +39,61 @@ public struct AuditLog {
         return try store.write {
             let head = try Self.head(store)
             let maxId = try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0
+            let seal = try Self.seal(store, head: head, maxId: maxId)
             // why: chain to the recorded head, not to the last row, so a removed newest entry shows;
             // and never reuse an id, so a row slipped in past the head shows too.
             let id = max(head.id, maxId) + 1
-            let hash = try AuditEntry.chainHash(prevHash: head.hash, at: at, actor: actorName, actorRole: role,
-                                                action: action, target: target, outcome: outcome, origin: origin,
-                                                detail: detail)
+            let hash = seal.mac(id: id, prevHash: head.hash, at: at, actor: actorName, actorRole: role, action: action,
+                                target: target, outcome: outcome, origin: origin, detail: detail)
             try store.db.execute("""
                 INSERT INTO audit_log (id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [id, at.milliseconds, actorName, role?.rawValue, action, target, outcome.rawValue, origin,
                       detail, head.hash, hash])
             try store.meta.set(Self.headKey, "\(id) \(hash)")
+            // why: an anchor line must never claim an entry that was rolled back; one lost to a
+            // crash after the commit leaves an entry whose MAC still proves it.
+            store.db.afterCommit { try? seal.anchor(id: id, mac: hash) }
             return AuditEntry(id: id, at: at, actor: actorName, actorRole: role, action: action, target: target,
                               outcome: outcome, origin: origin, detail: detail, prevHash: head.hash, hash: hash)
         }
+    }
+
+    /// The store's seal; a store that never had an audit entry gets one now. A log written
+    /// before keys existed is refused until `paydesk init` keys it.
+    static func seal(_ store: Store, head: (id: Int64, hash: String), maxId: Int64) throws(PayError) -> AuditSeal {
+        if let seal = try AuditSeal.load(store: store.path) { return seal }
+        guard head.id == 0 && maxId == 0 else {
+            throw PayError.notFound("audit key '\(AuditSeal.keyPath(store: store.path))' is missing: store '\(store.path)' was made by an older PayDesk or lost its key; `paydesk init --db \(store.path)` keys its audit log (restore the key file instead if it had one)")
+        }
+        if let seal = try AuditSeal.create(store: store.path, keyedFrom: 1) { return seal }
+        // why: another process made them first.
+        guard let seal = try AuditSeal.load(store: store.path) else {
+            throw PayError.internal("audit key of store '\(store.path)': made by another process, then gone")
+        }
+        return seal
+    }
+
+    /// Gives the store's audit log its key and anchor when it has none (`paydesk init`): a new
+    /// store's log is keyed from its first entry; an older store's entries so far stay a plain
+    /// SHA-256 chain and an `audit.keyed` entry, the first keyed one, seals them. Returns whether
+    /// the store was keyed now.
+    @discardableResult
+    public func seal() throws(PayError) -> Bool {
+        let store = context.store
+        let keyed: Bool = try store.write {
+            guard try AuditSeal.load(store: store.path) == nil else { return false }
+            let head = try Self.head(store)
+            let maxId = try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0
+            let from = max(head.id, maxId) + 1
+            guard try AuditSeal.create(store: store.path, keyedFrom: from) != nil else { return false }
+            return from > 1
+        }
+        if keyed {
+            try append(actor: context.actor, action: "audit.keyed", target: nil,
+                       detail: "entries before this one were written without a key (plain SHA-256 chain)")
+        }
+        return keyed
     }
 
     /// The newest `limit` entries, newest first. Needs `viewAudit`.
@@ -79,7 +125,17 @@ public struct AuditLog {
         return try store.read { try Self.walk(store) }
     }
 
+    /// Walks the chain, checking each entry's MAC (its SHA-256 below the seal's `keyedFrom`), its
+    /// link to the one before, the recorded head, and every id and MAC the anchor file holds.
+    /// Throws `notFound` naming the key or anchor file when one is missing.
     static func walk(_ store: Store) throws -> AuditVerification {
+        let seal = try AuditSeal.load(store: store.path)
+        let anchored = try seal?.anchored() ?? [:]
+        if seal == nil, try head(store).id > 0 || (try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0) > 0 {
+            throw PayError.notFound("audit key '\(AuditSeal.keyPath(store: store.path))' is missing: the log of store '\(store.path)' cannot be verified; restore the key and anchor files, or if the store was made by an older PayDesk, key it with `paydesk init --db \(store.path)`")
+        }
+        let recordedHead = try head(store)
+        let anchoredIds = Dictionary(anchored.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         var expectedPrev = AuditEntry.genesisHash
         var previousId: Int64 = 0
         var count = 0
@@ -92,8 +148,20 @@ public struct AuditLog {
             for row in batch {
                 let entry = try decode(row)
                 count += 1
-                if try entry.recomputedHash() != entry.hash {
+                if try entry.recomputedHash(seal: seal) != entry.hash {
+                    if let seal, entry.id >= seal.keyedFrom {
+                        if let written = anchoredIds[entry.hash], written != entry.id {
+                            return problem(entry.id, .reordered, "entry #\(entry.id) is out of order: it was written as entry #\(written)")
+                        }
+                        if entry.id > recordedHead.id {
+                            return problem(entry.id, .inserted, "entry #\(entry.id) was not written by PayDesk: it does not carry the audit key's MAC")
+                        }
+                        return problem(entry.id, .edited, "entry #\(entry.id) was edited, or written by someone else than PayDesk: it does not carry the audit key's MAC")
+                    }
                     return problem(entry.id, .edited, "entry #\(entry.id) was edited: its fields no longer give its hash")
+                }
+                if let mac = anchored[entry.id], mac != entry.hash {
+                    return problem(entry.id, .edited, "entry #\(entry.id) differs from the one PayDesk anchored when it was written (\(seal?.anchorPath ?? "the anchor"))")
                 }
                 if entry.prevHash != expectedPrev {
                     if let later = try store.db.scalarInt("SELECT id FROM audit_log WHERE hash = ? ORDER BY id LIMIT 1", [entry.prevHash]),
@@ -112,6 +180,11 @@ public struct AuditLog {
                 expectedPrev = entry.hash
                 previousId = entry.id
             }
+        }
+        if let anchoredMax = anchored.keys.max(), anchoredMax > previousId {
+            let what = previousId == 0 ? "the log is empty" : "the log ends at #\(previousId)"
+            let lost = anchoredMax > previousId + 1 ? "entries #\(previousId + 1)–#\(anchoredMax) were" : "entry #\(anchoredMax) was"
+            return problem(previousId + 1, .removed, "\(lost) removed: \(what) but the anchor '\(seal?.anchorPath ?? "")' holds entries up to #\(anchoredMax)")
         }
         let head = try head(store)
         if head.id > previousId {

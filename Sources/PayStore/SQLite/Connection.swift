@@ -12,6 +12,8 @@ public final class Connection {
     /// Transactions committed on this connection that changed at least one row: the durable
     /// commits (`bench pay` reports them per payment). A transaction that wrote nothing costs no fsync.
     public private(set) var committedWrites = 0
+    /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
+    private var commitHooks: [() -> Void] = []
 
     /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
@@ -137,6 +139,7 @@ extension Connection {
     /// Nested calls join the outer transaction through a savepoint.
     public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction {
+            let hooksBefore = commitHooks.count
             try execute("SAVEPOINT nested")
             do {
                 let result = try body()
@@ -145,19 +148,33 @@ extension Connection {
             } catch {
                 try? execute("ROLLBACK TO nested")
                 try? execute("RELEASE nested")
+                commitHooks.removeSubrange(min(hooksBefore, commitHooks.count)...)
                 throw error
             }
         }
         try execute("BEGIN \(kind.rawValue)")
+        commitHooks = []
         let changesBefore = sqlite3_total_changes64(handle)
         do {
             let result = try body()
             try execute("COMMIT")
             if sqlite3_total_changes64(handle) != changesBefore { committedWrites += 1 }
+            let hooks = commitHooks
+            commitHooks = []
+            for hook in hooks { hook() }
             return result
         } catch {
             if isInTransaction { try? execute("ROLLBACK") }
+            commitHooks = []
             throw error
         }
+    }
+
+    /// Runs `body` once the transaction open on this connection has committed, in the order
+    /// registered; drops it when the transaction (or the savepoint it was registered in) rolls
+    /// back. Outside a transaction it runs at once. For records kept outside the database that
+    /// must never claim a write that did not happen (the audit log's anchor file).
+    public func afterCommit(_ body: @escaping () -> Void) {
+        if isInTransaction { commitHooks.append(body) } else { body() }
     }
 }

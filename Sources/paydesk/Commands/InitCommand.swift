@@ -38,6 +38,11 @@ enum InitCommand {
             }
         }
         let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: io.unixUser))
+        // why: the audit key and anchor beside the store are made here (an older store's log is
+        // keyed from now on); every other command refuses to write a log without them.
+        if try AuditLog(context).seal() {
+            io.err("Keyed the audit log: \(path).audit-key (keep it private) and \(path).audit-anchor; earlier entries stay a plain hash chain.")
+        }
         if args.has("demo") {
             try DemoSeeder(context).seed()
         }
