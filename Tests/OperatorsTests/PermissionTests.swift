@@ -6,10 +6,12 @@ import PayCore
 struct PermissionTests {
     /// §8 written out once more by hand: what each role may do.
     static let expected: [Role: Set<Permission>] = [
-        .cashier: [.checkout, .queryOwnOrders, .refundOwnSale],
-        .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts],
+        .cashier: [.checkout, .queryOwnOrders, .refundOwnSale, .changeOwnPassword, .viewStatus],
+        .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
+                   .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund, .closeOrder,
-                      .resendNotification, .manageAlerts, .viewAudit],
+                      .resendNotification, .manageAlerts, .viewAudit, .changeOwnPassword, .viewStatus,
+                      .viewConfiguration, .viewMetrics],
         .admin: Set(Permission.allCases),
     ]
 
@@ -30,7 +32,8 @@ struct PermissionTests {
 
     @Test("only an admin changes routing, risk, operators and business lines")
     func adminOnly() {
-        for permission in [Permission.manageRouting, .manageRisk, .manageOperators, .manageBusinessLines] {
+        for permission in [Permission.manageRouting, .manageRisk, .manageOperators, .manageBusinessLines,
+                           .manageStore, .advanceClock, .runWorker, .controlSandbox, .feedCallbacks] {
             #expect(RolePermissions.roles(holding: permission) == [.admin])
         }
     }

@@ -22,6 +22,24 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageOperators
     case manageBusinessLines
     case viewAudit
+    /// Change one's own password.
+    case changeOwnPassword
+    /// See the store's clock.
+    case viewStatus
+    /// Read the store's configuration: business lines, routes, risk rules (and try them).
+    case viewConfiguration
+    /// Read the store's health: alerts, invariant checks.
+    case viewMetrics
+    /// Create or migrate a store, run benchmarks against one.
+    case manageStore
+    /// Move a simulated store's clock.
+    case advanceClock
+    /// Run the background jobs (as the center itself).
+    case runWorker
+    /// Control the sandbox channels (outages, latency) and read the text messages they sent.
+    case controlSandbox
+    /// Feed a raw channel callback to the center.
+    case feedCallbacks
 
     /// What the permission lets one do, to finish "may not …".
     public var phrase: String {
@@ -40,6 +58,15 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageOperators: "manage operators"
         case .manageBusinessLines: "change business lines"
         case .viewAudit: "read the audit log"
+        case .changeOwnPassword: "change their own password"
+        case .viewStatus: "see the store's clock"
+        case .viewConfiguration: "read business lines, routes and risk rules"
+        case .viewMetrics: "read alerts and invariant checks"
+        case .manageStore: "create, migrate or benchmark a store"
+        case .advanceClock: "move the store's clock"
+        case .runWorker: "run the background jobs"
+        case .controlSandbox: "control the sandbox channels"
+        case .feedCallbacks: "feed channel callbacks"
         }
     }
 }
@@ -47,10 +74,12 @@ public enum Permission: String, Sendable, CaseIterable {
 /// Which role holds which permission (§8), as data: the one source of truth the services check.
 public enum RolePermissions {
     public static let table: [Role: Set<Permission>] = [
-        .cashier: [.checkout, .queryOwnOrders, .refundOwnSale],
-        .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts],
+        .cashier: [.checkout, .queryOwnOrders, .refundOwnSale, .changeOwnPassword, .viewStatus],
+        .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
+                   .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund,
-                      .closeOrder, .resendNotification, .manageAlerts, .viewAudit],
+                      .closeOrder, .resendNotification, .manageAlerts, .viewAudit,
+                      .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .admin: Set(Permission.allCases),
     ]
 

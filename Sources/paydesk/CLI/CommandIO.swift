@@ -3,12 +3,15 @@ import Glibc
 #endif
 import Foundation
 import PayCore
+import PayServices
 
 /// Where a command writes, and the environment it reads: injectable for tests, real in `main`.
 struct CommandIO {
     var environment: [String: String]
     var stdout: (String) -> Void
     var stderr: (String) -> Void
+    /// The store and logged-in `--operator` of this run, once `CommandPermissions.authorize` checked them.
+    var authenticated: ServiceContext? = nil
 
     static var live: CommandIO {
         CommandIO(environment: ProcessInfo.processInfo.environment,

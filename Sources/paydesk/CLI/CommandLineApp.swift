@@ -35,11 +35,12 @@ enum CommandLineApp {
         }
         let rest = Array(args.dropFirst(spec.path.count))
         if rest.contains("--help") || rest.contains("-h") {
-            io.out(spec.help)
+            io.out(spec.help + CommandPermissions.helpLine(for: spec.name))
             return 0
         }
         do {
             let parsed = try ParsedArguments.parse(rest, for: spec, common: commonOptions)
+            try CommandPermissions.authorize(spec.name, parsed, io: &io)
             return try spec.run(parsed, &io)
         } catch let error as PayError {
             io.err("paydesk \(spec.name): \(error.message)")
@@ -78,6 +79,8 @@ enum CommandLineApp {
     /// Opens the store named by the arguments and a service context acting as the CLI's actor: the
     /// local administrator `cli:<unix user>`, or the operator of `--operator NAME` once logged in.
     static func openContext(_ args: ParsedArguments, io: CommandIO, create: Bool = false) throws(PayError) -> ServiceContext {
+        // why: `CommandPermissions.authorize` already logged `--operator` in and checked the command.
+        if let context = io.authenticated { return context }
         let store = try Store.open(path: io.storePath(args), create: create)
         let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: io.unixUser))
         try OperatorLogin.authenticate(args, context: context, io: io)
