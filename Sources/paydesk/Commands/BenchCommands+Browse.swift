@@ -20,7 +20,11 @@ extension BenchCommands {
         let temporary = args.value("keep") == nil
         let path = args.value("keep") ?? NSTemporaryDirectory() + "/paydesk-bench-browse-\(getpid()).db"
         defer {
-            if temporary { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            if temporary {
+                for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-anchor", ".sandbox.db", ".sandbox.db-wal", ".sandbox.db-shm"] {
+                    try? FileManager.default.removeItem(atPath: path + suffix)
+                }
+            }
         }
         let json = args.has("json")
         let log: (String) -> Void = { line in if !json { io.err(line) } }
