@@ -37,7 +37,7 @@ enum InitCommand {
                 }
             }
         }
-        let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: io.unixUser))
+        let context = try ServiceContext(store: store, actor: io.authenticated?.actor ?? .localAdministrator(unixUser: io.unixUser))
         // why: the audit key and anchor beside the store are made here (an older store's log is
         // keyed from now on); every other command refuses to write a log without them.
         if try AuditLog(context).seal() {
