@@ -119,6 +119,34 @@ struct TransactionTests {
         #expect(try t.store.meta.value("inner") == nil)
     }
 
+    @Test("work registered for after the commit runs once it committed, and never for what was rolled back")
+    func afterCommitHooks() throws {
+        let t = try TestStore()
+        struct Boom: Error {}
+        nonisolated(unsafe) var ran: [String] = []
+        // why nonisolated(unsafe): the hooks run synchronously on this thread, inside inTransaction.
+        try t.store.db.inTransaction {
+            try t.store.meta.set("a", "1")
+            t.store.db.afterCommit { ran.append("outer") }
+            try? t.store.db.inTransaction {
+                t.store.db.afterCommit { ran.append("failed savepoint") }
+                throw Boom()
+            }
+            try t.store.db.inTransaction { t.store.db.afterCommit { ran.append("savepoint") } }
+            #expect(ran.isEmpty, "nothing runs before the commit")
+        }
+        #expect(ran == ["outer", "savepoint"])
+        ran = []
+        _ = try? t.store.db.inTransaction {
+            t.store.db.afterCommit { ran.append("rolled back") }
+            throw Boom()
+        }
+        try t.store.db.inTransaction { try t.store.meta.set("b", "2") }
+        #expect(ran.isEmpty)
+        t.store.db.afterCommit { ran.append("no transaction") }
+        #expect(ran == ["no transaction"])
+    }
+
     @Test("a constraint failure carries the extended code, the SQL and the arguments")
     func errorsCarryContext() throws {
         let t = try TestStore()
