@@ -11,7 +11,8 @@ public struct InvariantReport: Sendable {
 /// The money invariants of the store, checked with plain SQL — after a crash, a `kill -9`, or
 /// whenever support wants to be sure: the file is intact, no payment is half-written, refunds stay
 /// within their payments, every order's amounts agree with its payments and refunds, and every paid
-/// order of a line with a notify URL has its notification delivered or queued.
+/// order of a line with a notify URL has its notification delivered or queued, and no payment or
+/// refund was settled by a callback that verified under another channel account than the payment's.
 public struct InvariantChecker {
     let context: ServiceContext
 
@@ -67,6 +68,11 @@ public struct InvariantChecker {
                 WHERE b.notify_url <> '' AND o.status = 'PAID' AND o.updated_at >= coalesce(b.notify_since, 0)
                   AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.topic = 'order.paid')
                 """) { "paid order \($0.string("no")) has no order.paid notification" }
+            report.checked.append("callbacks from the payment's own account")
+            for foreign in try context.store.callbacks.acceptedFromAnotherAccount() {
+                let what = foreign.refundSerial.map { "refund \($0) of payment \(foreign.paymentSerial)" } ?? "payment \(foreign.paymentSerial)"
+                report.problems.append("callbacks from the payment's own account: callback #\(foreign.callbackId), verified with account \(foreign.callbackAccount)'s credentials, settled \(what), which went through \(foreign.paymentAccount)")
+            }
             return report
         }
     }
