@@ -2,7 +2,7 @@ import Testing
 import Foundation
 import PayCore
 import PayStore
-import PayChannels
+@testable import PayChannels
 @testable import PayServices
 
 /// A callback counts only when it verifies under the channel account the payment went through
@@ -121,6 +121,30 @@ struct CallbackAccountTests {
         #expect(try receive(f, own).verdict == .accepted)
         #expect(try f.store.refunds.find(id: refund.id)?.status == .failed)
         #expect(try checkProblems(f).isEmpty)
+    }
+
+    @Test("a callback the channel signed but naming another merchant id is suspicious, kept, alerted, and changes nothing")
+    func verifiedButAnotherMerchant() throws {
+        let f = try PaymentFixture()
+        let attempt = try centerPay(f, "A4", "unionpay", 1_053)
+        #expect(attempt.status == .unknown)
+        let callback = try #require(try f.sentCallbacks(attempt.serial).first { $0.kind == "payment" })
+        var params = try FormCodec.dictionary(callback.body)
+        params["merId"] = "898000000000001"
+        params["signature"] = nil
+        let pem = try #require(try f.sandbox.key(attempt.account, "channel_private_key"))
+        params["signature"] = try RSAPrivateKey(pem: pem).signBase64(UnionPayPlugin.digestText(params))
+        let body = FormCodec.body(params.map { ($0.key, $0.value) })
+        let outcome = try CallbackService(f.context, gateway: f.gateway).receive(channel: "unionpay", headers: callback.headers, body: body)
+        #expect(outcome.verdict == .suspicious && outcome.reason?.contains("merId") == true, "\(outcome)")
+        #expect(outcome.ack != nil)
+        #expect(try f.attempt(attempt.id).status == .unknown)
+        #expect(try f.firingAlerts(rule: "callback.suspicious").count == 1)
+        let row = try #require(try f.store.db.row("SELECT verdict, body FROM channel_callbacks WHERE id = ?", [outcome.callbackId]))
+        #expect(row.string("verdict") == "suspicious" && row.blob("body") == body)
+        // The genuine one settles it.
+        #expect(try receive(f, callback).verdict == .accepted)
+        #expect(try f.order("A4").status == .paid)
     }
 
     @Test("check finds a payment settled by a callback that verified under another account (a store written before the fix)")
