@@ -64,7 +64,7 @@ enum NotifyCommand {
             }
             try io.json(Result(callbackId: receipt.id, verdict: verdict, reason: outcome.reason,
                                ack: Ack(status: receipt.ack.status, body: receipt.ack.body), notification: note))
-        } else if receipt.notification != nil {
+        } else if outcome.verdict != .rejected {
             io.out(receipt.ack.body)
             if outcome.verdict == .suspicious {
                 io.err("paydesk notify: the callback verified but does not match the payment: \(outcome.reason ?? "") (kept, alerted, nothing changed)")
