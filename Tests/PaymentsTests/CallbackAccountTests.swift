@@ -123,6 +123,29 @@ struct CallbackAccountTests {
         #expect(try checkProblems(f).isEmpty)
     }
 
+    @Test("check verifies again, under the payment's account, a callback kept before callbacks recorded their account", arguments: channels)
+    func checkVerifiesUnattributedCallbacks(channel: String) throws {
+        let f = try PaymentFixture()
+        let attempt = try centerPay(f, "A5", channel, 1_053)
+        let other = try otherAccount(f, channel, than: attempt.account)
+        _ = try payThrough(f, other, serial: attempt.serial, amount: attempt.amount)
+        let callbacks = try f.sentCallbacks(attempt.serial).filter { $0.kind == "payment" }
+        let foreign = try receive(f, try #require(callbacks.first { $0.account == other.id }))
+        #expect(foreign.verdict == .suspicious)
+        #expect(try receive(f, try #require(callbacks.first { $0.account == attempt.account })).verdict == .accepted)
+        try f.advance("1h")
+        // As an earlier paydesk kept them: no account; the genuine one verifies again as received.
+        try f.store.write { try f.store.db.execute("UPDATE channel_callbacks SET account = NULL") }
+        #expect(try checkProblems(f).isEmpty)
+        // As an earlier paydesk would have taken the other account's callback: accepted.
+        try f.store.write {
+            try f.store.db.execute("UPDATE channel_callbacks SET verdict = 'accepted', attempt_id = ? WHERE id = ?", [attempt.id, foreign.callbackId])
+        }
+        let problems = try checkProblems(f)
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("callback #\(foreign.callbackId) settled payment \(attempt.serial)") == true, "\(problems)")
+    }
+
     @Test("a callback the channel signed but naming another merchant id is suspicious, kept, alerted, and changes nothing")
     func verifiedButAnotherMerchant() throws {
         let f = try PaymentFixture()

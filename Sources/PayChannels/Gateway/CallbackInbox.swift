@@ -217,3 +217,31 @@ public struct CallbackInbox {
         return truncated(out, bytes: 120)
     }
 }
+
+extension CallbackInbox {
+    /// Verifies a kept callback again as it was received: under `account`'s credentials, on a
+    /// clock stopped at `receivedAt` (so its time window is judged as it was then). Nil when it
+    /// verifies and parses; else why not. For `paydesk check` on callbacks recorded before the
+    /// account they verified under was kept.
+    public static func reverify(under account: ChannelAccount, headersText: String, body: [UInt8],
+                                receivedAt: Timestamp) -> NotificationRejection? {
+        let headers = (try? JSONSerialization.jsonObject(with: Data(headersText.utf8))) as? [String: String] ?? [:]
+        let registry = ChannelRegistry(transport: OfflineTransport(), clock: FixedClock(receivedAt))
+        do {
+            let plugin = try registry.plugin(for: account)
+            _ = try plugin.receiveNotification(headers: headers, body: body)
+            return nil
+        } catch let rejection as NotificationRejection {
+            return rejection
+        } catch {
+            return NotificationRejection("\(error)")
+        }
+    }
+}
+
+/// A transport for verifying only: nothing is sent.
+private final class OfflineTransport: ChannelTransport {
+    func send(_ request: HTTPMessage, channel: String, account: String) throws(TransportError) -> HTTPMessage {
+        throw TransportError.unreachable("verifying only: nothing is sent")
+    }
+}

@@ -1,5 +1,6 @@
 import PayCore
 import PayStore
+import PayChannels
 
 /// What `paydesk check` found: each broken invariant in words, with the rows it names.
 public struct InvariantReport: Sendable {
@@ -72,6 +73,19 @@ public struct InvariantChecker {
             for foreign in try context.store.callbacks.acceptedFromAnotherAccount() {
                 let what = foreign.refundSerial.map { "refund \($0) of payment \(foreign.paymentSerial)" } ?? "payment \(foreign.paymentSerial)"
                 report.problems.append("callbacks from the payment's own account: callback #\(foreign.callbackId), verified with account \(foreign.callbackAccount)'s credentials, settled \(what), which went through \(foreign.paymentAccount)")
+            }
+            // why: callbacks kept before schema 7 do not say which account they verified under;
+            // verified again under the payment's account, as received, they tell.
+            for kept in try context.store.callbacks.acceptedWithoutAccount() {
+                let what = kept.refundSerial.map { "refund \($0) of payment \(kept.paymentSerial)" } ?? "payment \(kept.paymentSerial)"
+                let reason: String? = if let account = try context.store.channelAccounts.find(kept.paymentAccount) {
+                    CallbackInbox.reverify(under: account, headersText: kept.headers, body: kept.body, receivedAt: kept.receivedAt)?.reason
+                } else {
+                    "account \(kept.paymentAccount) is gone"
+                }
+                if let reason {
+                    report.problems.append("callbacks from the payment's own account: callback #\(kept.callbackId) settled \(what), but does not verify under \(kept.paymentAccount)'s credentials (\(reason))")
+                }
             }
             return report
         }

@@ -103,6 +103,36 @@ public struct ChannelCallbackRepository {
         return Int(try db.scalarInt("SELECT count(*) FROM channel_callbacks WHERE verdict = ?", [verdict.rawValue]) ?? 0)
     }
 
+    /// An accepted callback kept before the account it verified under was (schema 7), with the
+    /// payment it settled: `paydesk check` verifies it again under that payment's account.
+    public struct Unattributed: Sendable {
+        public let callbackId: Int64
+        public let channel: String
+        public let headers: String
+        public let body: [UInt8]
+        public let receivedAt: Timestamp
+        public let paymentSerial: String
+        public let paymentAccount: String
+        public let refundSerial: String?
+    }
+
+    /// Accepted callbacks linked to a payment that do not say which account they verified under.
+    public func acceptedWithoutAccount() throws -> [Unattributed] {
+        try db.rows("""
+            SELECT c.id AS id, c.channel AS channel, c.headers AS headers, c.body AS body, c.received_at AS received_at,
+                   a.serial AS serial, a.account_id AS payment_account, r.serial AS refund_serial
+            FROM channel_callbacks c
+            JOIN payment_attempts a ON a.id = c.attempt_id
+            LEFT JOIN refunds r ON r.id = c.refund_id
+            WHERE c.verdict = ? AND c.account IS NULL
+            ORDER BY c.id
+            """, [Verdict.accepted.rawValue]).map {
+            Unattributed(callbackId: $0.int64("id"), channel: $0.string("channel"), headers: $0.string("headers"), body: $0.blob("body"),
+                         receivedAt: Timestamp(milliseconds: $0.int64("received_at")), paymentSerial: $0.string("serial"),
+                         paymentAccount: $0.string("payment_account"), refundSerial: $0.optionalString("refund_serial"))
+        }
+    }
+
     /// Accepted callbacks (they changed a payment or refund) that verified under another account
     /// than the one the payment went through. Callbacks recorded before the account was kept
     /// (schema 7) have none and are not judged.
