@@ -62,18 +62,24 @@ struct CallbackLimitTests {
     func rejectedRowsAreBounded() throws {
         let f = try PaymentFixture()
         let keep = CallbackInbox.Limits.keptRejectedPerChannel
+        // As big as a callback may be: 60 KiB of body, 60 headers of 250 bytes.
+        var headers: [String: String] = [:]
+        for index in 0..<60 { headers["X-Junk-\(index)"] = String(repeating: "h", count: 240) }
+        let padding = "&pad=" + String(repeating: "p", count: 60 * 1024)
         for index in 0..<(keep + 50) {
             // Each junk callback says something else, and names an app id of its own.
-            let body = "app_id=junk\(index)&sign_type=RSA2&sign=x&out_trade_no=\(index)"
-            #expect(try receive(f, "alipay", body: Array(body.utf8)).verdict == .rejected)
+            let body = "app_id=junk\(index)&sign_type=RSA2&sign=x&out_trade_no=\(index)" + padding
+            #expect(try receive(f, "alipay", headers: headers, body: Array(body.utf8)).verdict == .rejected)
         }
         #expect(try f.store.callbacks.count(verdict: .rejected, channel: "alipay") == keep)
+        let kept = try f.store.db.scalarInt("SELECT sum(length(body) + length(headers) + length(reason)) FROM channel_callbacks WHERE channel = 'alipay'") ?? 0
+        #expect(kept <= Int64(keep) * 13 * 1024, "\(kept) bytes kept for \(keep) rejected callbacks")
         #expect(try rejectionTotal(f, "alipay") == Int64(keep + 50))
         let reasons = try f.store.callbacks.rejectionCounts(channel: "alipay")
         #expect(reasons.count == 1, "junk values do not make a counter each: \(reasons.map(\.reason))")
         // The newest are the ones kept.
         let newest = try f.store.db.row("SELECT body FROM channel_callbacks WHERE channel = 'alipay' ORDER BY id DESC LIMIT 1")
-        #expect(newest.map { String(decoding: $0.blob("body"), as: UTF8.self).contains("junk\(keep + 49)") } == true)
+        #expect(newest.map { String(decoding: $0.blob("body"), as: UTF8.self).hasPrefix("app_id=junk\(keep + 49)&") } == true)
     }
 
     @Test("a genuine callback is not affected: kept whole and applied")

@@ -39,12 +39,13 @@ public struct CallbackInbox {
         /// Of a rejected callback: the first bytes of its body …
         public static let keptBodyBytes = 4096
         /// … its first header fields, each name and value cut to this many bytes …
-        public static let keptHeaders = 32
-        public static let keptHeaderBytes = 512
+        public static let keptHeaders = 16
+        public static let keptHeaderBytes = 256
         /// … and of the reason.
         public static let keptReasonBytes = 512
         /// The newest rejected callbacks kept per channel; older ones are deleted (they stay counted).
-        public static let keptRejectedPerChannel = 1000
+        /// At most about 12 KiB each: a few MiB per channel whatever is sent.
+        public static let keptRejectedPerChannel = 200
     }
 
     public let store: Store
