@@ -3,6 +3,7 @@ import PayCore
 import PayStore
 import PayChannels
 @testable import PayServices
+import TestSupport
 
 /// A customer who pays one order twice (DESIGN §4 "Duplicates"): the later payment is marked,
 /// alerted and refunded automatically, with back-off when the refund fails; a held one waits.
@@ -171,5 +172,26 @@ struct DuplicateTests {
         #expect(alerts.first?.message.contains(late.serial.rawValue) == true)
         let order = try f.order("DU5")
         #expect(order.status == .paid && order.refundedAmount.minorUnits == 0)
+    }
+
+    @Test("four processes scanning at once refund a duplicate once, and none counts the others' refund as a failure")
+    func scannersAtOnce() throws {
+        let f = try PaymentFixture()
+        let (_, late) = try paidTwice(f, "DU6", 10_058)
+        try f.sandbox.setLatency(channel: "alipay", milliseconds: 30_000)
+        let path = f.store.path
+        let outcomes = concurrently(4) { _ -> String in
+            do {
+                let process = try ConcurrencyTests.Process(path: path)
+                return String(try DuplicateScanner(gateway: process.gateway).runDue(process.context))
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(outcomes.allSatisfy { $0 == "0" || $0 == "1" }, "\(outcomes)")
+        let refunds = try f.refunds("DU6").filter { $0.attemptId == late.id }
+        #expect(refunds.count == 1 && refunds.first?.status == .processing, "\(refunds.map(\.status))")
+        #expect(try f.store.attempts.duplicateRefundState(late.id)?.failures == 0)
+        #expect(try f.firingAlerts(rule: "duplicate.refund-failing").isEmpty)
     }
 }

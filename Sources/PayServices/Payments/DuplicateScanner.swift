@@ -51,6 +51,9 @@ public struct DuplicateScanner: WorkerJob {
             do {
                 refund = try RefundService(context, gateway: gateway).refund(automatic).0
             } catch {
+                // why: another process may have started this refund since the read above (its
+                // insert then refuses ours as above the refundable amount): that is no failure.
+                if try store.read({ try store.refunds.committedMinor(attemptId: attempt.id) }) > 0 { continue }
                 _ = try countFailure(state, refundId: nil, at: now, context)
                 continue
             }
