@@ -12,12 +12,13 @@ enum NotifyCommand {
             path: ["notify"],
             summary: "feed one raw channel callback: verify, apply to its payment or refund, record; print the ack",
             details: """
-            The body file is read as raw bytes (at most 65536: a bigger one is refused unread, exit 3)
-            and verified on those bytes, then matched to its payment
-            or refund (serial, amount, currency) and applied. Exit 0 prints the ack the channel expects
-            (a duplicate or stale callback is acknowledged and changes nothing; one that verifies but does
-            not match is kept as suspicious and alerted); exit 3 means the callback was rejected (it is
-            recorded as rejected and nothing else changes).
+            The body file is read as raw bytes (at most \(CallbackInbox.Limits.bodyBytes); a bigger one is refused
+            unread, exit 3) and verified on those bytes, then matched to its payment or refund (the
+            channel account it went through, serial, amount, currency) and applied. Exit 0 prints the
+            ack the channel expects (a duplicate or stale callback is acknowledged and changes nothing;
+            one that verifies but does not match, or verifies under another account, is kept as
+            suspicious and alerted); exit 3 means the callback was rejected (a truncated record of it
+            is kept and counted, and nothing else changes).
             """,
             options: [
                 .value("channel", "C", "alipay, wechat, unionpay, card or paypal"),
