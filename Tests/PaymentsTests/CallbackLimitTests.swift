@@ -96,4 +96,22 @@ struct CallbackLimitTests {
         #expect(row.string("account") == pending.account)
         #expect(try f.order("L1").status == .paid)
     }
+
+    @Test("a genuine callback replayed over and over (Alipay's has no time window) is kept a few times, then only counted")
+    func replayedCallbackIsCounted() throws {
+        let f = try PaymentFixture()
+        try f.order("L2", 3_000)
+        let pending = try #require(try f.pay("L2", .alipay).attempt)
+        try f.advance("1s")
+        let callback = try #require(try f.sentCallbacks(pending.serial).first)
+        let verdicts = try (0..<30).map { _ in try receive(f, callback.channel, headers: callback.headers, body: callback.body).verdict }
+        #expect(verdicts.first == .accepted && verdicts.dropFirst().allSatisfy { $0 == .duplicate })
+        let rows = try f.store.db.rows("SELECT verdict, repeats FROM channel_callbacks WHERE channel = 'alipay' ORDER BY id")
+        #expect(rows.count == CallbackInbox.Limits.keptRepeats)
+        #expect(rows.first?.string("verdict") == "accepted", "the first delivery keeps its verdict")
+        #expect(rows.reduce(0) { $0 + $1.int64("repeats") } == Int64(30 - CallbackInbox.Limits.keptRepeats))
+        let order = try f.order("L2")
+        #expect(order.status == .paid && order.paidAmount == cny(3_000))
+        #expect(try f.outboxTopics("L2") == ["order.paid"])
+    }
 }

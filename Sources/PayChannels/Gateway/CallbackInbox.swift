@@ -11,7 +11,8 @@ import PayStore
 ///
 /// What is kept is bounded: a callback over the size limits is refused before it is verified, and
 /// a rejected callback (anyone can send one) is kept truncated, only the newest ones per channel,
-/// and counted per channel and reason in `callback_rejections`.
+/// and counted per channel and reason in `callback_rejections`; the same verified bytes again (a
+/// channel's retries, a replay) are kept a few times, then counted.
 public struct CallbackInbox {
     /// What became of one callback.
     public struct Receipt: Sendable {
@@ -43,6 +44,9 @@ public struct CallbackInbox {
         public static let keptHeaderBytes = 256
         /// … and of the reason.
         public static let keptReasonBytes = 512
+        /// Times the same verified bytes are kept (a channel's retries, a replay); later arrivals
+        /// are counted on the newest of them.
+        public static let keptRepeats = 10
         /// The newest rejected callbacks kept per channel; older ones are deleted (they stay counted).
         /// At most about 12 KiB each: a few MiB per channel whatever is sent.
         public static let keptRejectedPerChannel = 200
@@ -79,29 +83,37 @@ public struct CallbackInbox {
         }
         switch result {
         case .failure(let rejection) where rejection.verified:
-            let now = registry.clock.now()
-            let headerText = String(decoding: SafeJSON.encode(headers), as: UTF8.self)
-            let ack = try ChannelRegistry.acknowledgement(channel: channel)
-            return try store.write {
-                let id = try store.callbacks.insert(channel: channel, account: nil, headers: headerText, body: body, bodySize: body.count,
-                                                    verdict: .suspicious, reason: rejection.reason, orderId: nil, attemptId: nil,
-                                                    refundId: nil, at: now)
-                var receipt = Receipt(id: id, notification: nil, rejection: rejection.reason, ack: ack)
-                receipt.suspicious = true
-                return receipt
-            }
+            let id = try keep(channel: channel, account: nil, headers: headers, body: body, verdict: .suspicious, reason: rejection.reason,
+                              target: Target())
+            var receipt = Receipt(id: id, notification: nil, rejection: rejection.reason, ack: try ChannelRegistry.acknowledgement(channel: channel))
+            receipt.suspicious = true
+            return receipt
         case .failure(let rejection):
             return try reject(channel: channel, headers: headers, body: body, reason: rejection.reason)
         case .success(let note):
-            let now = registry.clock.now()
-            let headerText = String(decoding: SafeJSON.encode(headers), as: UTF8.self)
-            let ack = try ChannelRegistry.acknowledgement(channel: channel)
-            return try store.write {
-                let id = try store.callbacks.insert(channel: channel, account: note.account, headers: headerText, body: body, bodySize: body.count,
-                                                    verdict: .accepted, reason: nil, orderId: target.orderId, attemptId: target.attemptId,
-                                                    refundId: target.refundId, at: now)
-                return Receipt(id: id, notification: note, rejection: nil, ack: ack)
+            let id = try keep(channel: channel, account: note.account, headers: headers, body: body, verdict: .accepted, reason: nil,
+                              target: target)
+            return Receipt(id: id, notification: note, rejection: nil, ack: try ChannelRegistry.acknowledgement(channel: channel))
+        }
+    }
+
+    /// Keeps a callback that verified, whole; the same bytes again (a channel's retries, or a
+    /// replay of a captured callback, which no time window stops on channels without one) only
+    /// `Limits.keptRepeats` times, then counted on the newest copy. Returns the row.
+    private func keep(channel: String, account: String?, headers: [String: String], body: [UInt8],
+                      verdict: ChannelCallbackRepository.Verdict, reason: String?, target: Target) throws(PayError) -> Int64 {
+        let now = registry.clock.now()
+        let headerText = String(decoding: SafeJSON.encode(headers), as: UTF8.self)
+        let digest = Crypto.sha256Hex(body)
+        return try store.write {
+            let kept = try store.callbacks.kept(channel: channel, bodySHA256: digest)
+            if kept.count >= Limits.keptRepeats, let newest = kept.newest {
+                try store.callbacks.countRepeat(newest)
+                return newest
             }
+            return try store.callbacks.insert(channel: channel, account: account, headers: headerText, body: body, bodySize: body.count,
+                                              bodySHA256: digest, verdict: verdict, reason: reason, orderId: target.orderId,
+                                              attemptId: target.attemptId, refundId: target.refundId, at: now)
         }
     }
 

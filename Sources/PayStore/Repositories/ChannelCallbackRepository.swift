@@ -38,14 +38,28 @@ public struct ChannelCallbackRepository {
 
     /// Records one callback. `body` is what is kept (all of it, or its first bytes for a rejection);
     /// `bodySize` the size received.
-    public func insert(channel: String, account: String?, headers: String, body: [UInt8], bodySize: Int, verdict: Verdict,
-                       reason: String?, orderId: Int64?, attemptId: Int64?, refundId: Int64?, at now: Timestamp) throws -> Int64 {
+    public func insert(channel: String, account: String?, headers: String, body: [UInt8], bodySize: Int, bodySHA256: String? = nil,
+                       verdict: Verdict, reason: String?, orderId: Int64?, attemptId: Int64?, refundId: Int64?,
+                       at now: Timestamp) throws -> Int64 {
         try db.execute("""
-            INSERT INTO channel_callbacks (channel, account, received_at, headers, body, body_size, verdict, reason,
+            INSERT INTO channel_callbacks (channel, account, received_at, headers, body, body_size, body_sha256, verdict, reason,
                                            order_id, attempt_id, refund_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [channel, account, now.milliseconds, headers, body, Int64(bodySize), verdict.rawValue, reason, orderId, attemptId, refundId])
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [channel, account, now.milliseconds, headers, body, Int64(bodySize), bodySHA256, verdict.rawValue, reason,
+                  orderId, attemptId, refundId])
         return db.lastInsertRowID
+    }
+
+    /// How many callbacks of `channel` with exactly these bytes are kept, and the newest of them.
+    public func kept(channel: String, bodySHA256: String) throws -> (count: Int, newest: Int64?) {
+        let count = try db.scalarInt("SELECT count(*) FROM channel_callbacks WHERE channel = ? AND body_sha256 = ?", [channel, bodySHA256]) ?? 0
+        let newest = try db.scalarInt("SELECT max(id) FROM channel_callbacks WHERE channel = ? AND body_sha256 = ?", [channel, bodySHA256])
+        return (Int(count), newest)
+    }
+
+    /// Counts one more arrival of the callback kept as `id` instead of keeping it again.
+    public func countRepeat(_ id: Int64) throws {
+        try db.execute("UPDATE channel_callbacks SET repeats = repeats + 1 WHERE id = ?", [id])
     }
 
     /// Sets a recorded callback's verdict and what it was about (links already set are kept).
