@@ -77,6 +77,7 @@ public final class Store {
     public var leases: LeaseRepository { LeaseRepository(db: db) }
     public var outbox: OutboxRepository { OutboxRepository(db: db) }
     public var alerts: AlertRepository { AlertRepository(db: db) }
+    public var callbacks: ChannelCallbackRepository { ChannelCallbackRepository(db: db) }
 
     /// The clock this store runs on: the stored one for a `--simulated-clock` store, else the
     /// system clock. Read again whenever a long-running process starts a new round of work.

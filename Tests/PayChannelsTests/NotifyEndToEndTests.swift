@@ -84,6 +84,57 @@ import TestSupport
         #expect(!rows[2].string("reason").isEmpty)
     }
 
+    /// ISSUE 10 item 1, as reported: a card payment through one acquirer times out uncharged; a
+    /// `charge.succeeded` naming it, signed with the other acquirer's webhook secret, is fed to
+    /// `notify --channel card`.
+    @Test func callbackSignedByAnotherAcquirerIsSuspiciousAndChangesNothing() throws {
+        #expect(try paydesk(["init", "--demo"]).exitCode == 0)
+        let created = try paydesk(["order", "create", "--business", "retail", "--order", "N1", "--amount", "10.54"])
+        #expect(created.exitCode == 0, "\(created)")
+        let pay = try paydesk(["pay", "--business", "retail", "--order", "N1", "--method", "card", "--card", "4242424242424242",
+                               "--expiry", "12/30", "--cvc", "123", "--json"])
+        #expect(pay.exitCode == 5, "\(pay)")
+        let payment = try #require(try pay.json()["payment"] as? [String: Any])
+        let serial = try #require(payment["serial"] as? String)
+        let account = try #require(payment["account"] as? String)
+        let store = try Store.open(path: db)
+        let other = try #require(try store.channelAccounts.forChannel("card").first { $0.id != account })
+        let secret = try #require(other.config["webhook_secret"])
+        let event: [String: Any] = ["id": "evt_forged", "type": "charge.succeeded", "created": SystemClock().now().seconds,
+                                    "data": ["object": ["id": "ch_forged", "amount": 1054, "currency": "cny", "status": "succeeded",
+                                                        "reference": serial]]]
+        let body = SafeJSON.encode(event)
+        let header = SignatureHeader.make(secret: secret, body: body, at: SystemClock().now())
+
+        let run = try notify("card", body: String(decoding: body, as: UTF8.self), headers: ["Acquirer-Signature": header], json: true)
+        #expect(run.exitCode == 0, "\(run)")
+        let json = try run.json()
+        #expect(json["verdict"] as? String == "suspicious", "\(json)")
+        #expect((json["reason"] as? String)?.contains(other.id) == true)
+        let query = try paydesk(["query", "--order", "N1", "--business", "retail", "--json"]).json()
+        #expect((query["order"] as? [String: Any])?["status"] as? String != "PAID")
+        #expect((query["payments"] as? [[String: Any]])?.first?["status"] as? String == "UNKNOWN")
+        let alerts = try paydesk(["alerts", "--json"])
+        #expect(alerts.stdout.contains("callback.suspicious"), "\(alerts)")
+        let check = try paydesk(["check", "--settled"])
+        #expect(!check.stdout.contains("own account:") && !check.stderr.contains("own account:"), "\(check)")
+    }
+
+    /// ISSUE 10 item 13: `notify --body-file` reads no more than a callback may be.
+    @Test func hugeBodyFileIsRefusedUnreadAndNothingIsRecorded() throws {
+        #expect(try paydesk(["init"]).exitCode == 0)
+        let file = directory.path("huge.json")
+        try Data(repeating: UInt8(ascii: "x"), count: 10 * 1024 * 1024).write(to: URL(fileURLWithPath: file))
+        let run = try paydesk(["notify", "--channel", "card", "--body-file", file, "--header", "Acquirer-Signature: t=1,v1=00"])
+        #expect(run.exitCode == 3, "\(run)")
+        #expect(run.stderr.contains("65536"), "\(run)")
+        // A device that never ends is read no further than the limit either.
+        let endless = try paydesk(["notify", "--channel", "card", "--body-file", "/dev/zero"])
+        #expect(endless.exitCode == 3 && endless.stderr.contains("65536"), "\(endless)")
+        let store = try Store.open(path: db)
+        #expect(try store.callbacks.count(verdict: .rejected) == 0)
+    }
+
     @Test func badInvocationsSayWhatIsWrong() throws {
         _ = try paydesk(["init"])
         let missing = try paydesk(["notify", "--channel", "wechat", "--body-file", directory.path("nope")])

@@ -102,6 +102,64 @@ import PayCore
         rejected(receive(h, "wechat", headers: try wechatHeaders(h, "wechat-direct", body: body2, at: h.clock.now()), body: body2), containing: "does not decrypt")
     }
 
+    /// The callback's resource with `change` applied to its decrypted fields, sealed again under
+    /// the account's APIv3 key and signed by its platform key: genuine but for what it names.
+    func wechatResigned(_ h: SandboxHarness, _ cb: SandboxCallback, account: String,
+                        _ change: (inout [String: Any]) -> Void) throws -> (headers: [String: String], body: [UInt8]) {
+        var envelope = try #require(try JSONSerialization.jsonObject(with: Data(cb.body)) as? [String: Any])
+        var resource = try #require(envelope["resource"] as? [String: Any])
+        let apiV3Key = try #require(h.accounts[account]?.config["api_v3_key"])
+        let key = Array(apiV3Key.utf8)
+        let ciphertext = try #require(resource["ciphertext"] as? String)
+        let combined = try #require(Base64.decode(ciphertext))
+        let nonceText = try #require(resource["nonce"] as? String)
+        let nonce = Array(nonceText.utf8)
+        let aad = Array((resource["associated_data"] as? String ?? "").utf8)
+        let plain = try Crypto.aes256GCMOpen(key: key, nonce: nonce, sealed: .init(ciphertext: Array(combined.dropLast(16)), tag: Array(combined.suffix(16))), aad: aad)
+        var inner = try #require(try JSONSerialization.jsonObject(with: Data(plain)) as? [String: Any])
+        change(&inner)
+        resource["ciphertext"] = Base64.encode(try Crypto.aes256GCMSeal(key: key, nonce: nonce, plaintext: SafeJSON.encode(inner), aad: aad).combined)
+        envelope["resource"] = resource
+        let body = SafeJSON.encode(envelope)
+        return (try wechatHeaders(h, account, body: body, at: h.clock.now()), body)
+    }
+
+    /// ISSUE 10 item 1: what a verified callback names must be the verifying account's own
+    /// merchant and app; anything else is the channel's word about someone else: flagged as
+    /// verified (suspicious, alerted by the payment core), never applied.
+    @Test func wechatCallbackNamingAnotherMerchantOrAppIsRefusedAsVerified() throws {
+        let h = try SandboxHarness(only: ["wechat"])
+        let cb = try callback(h, "wechat-direct")
+        let other = try #require(h.accounts["wechat-sp"]?.config)
+        for (field, value) in [("mchid", other["mchid"]), ("appid", other["appid"])] {
+            let forged = try wechatResigned(h, cb, account: "wechat-direct") { $0[field] = value }
+            switch receive(h, "wechat", headers: forged.headers, body: forged.body) {
+            case .success(let note): Issue.record("accepted with another \(field): \(note)")
+            case .failure(let rejection):
+                #expect(rejection.verified && rejection.reason.contains(field), "\(rejection)")
+            }
+        }
+        // Re-sealed unchanged, it is still genuine: the check is on what it names, not the re-sealing.
+        let same = try wechatResigned(h, cb, account: "wechat-direct") { _ in }
+        guard case .success(let note) = receive(h, "wechat", headers: same.headers, body: same.body) else { Issue.record("re-sealed genuine callback rejected"); return }
+        #expect(note.account == "wechat-direct")
+    }
+
+    @Test func unionpayCallbackNamingAnotherMerchantIsRefusedAsVerified() throws {
+        let h = try SandboxHarness(only: ["unionpay"])
+        let cb = try callback(h, "unionpay-main")
+        var params = try FormCodec.dictionary(cb.body)
+        params["merId"] = "898000000000001"
+        params["signature"] = nil
+        let pem = try #require(try h.sandbox.key("unionpay-main", "channel_private_key"))
+        let key = try RSAPrivateKey(pem: pem)
+        params["signature"] = key.signBase64(UnionPayPlugin.digestText(params))
+        switch receive(h, "unionpay", headers: cb.headers, body: FormCodec.body(params.map { ($0.key, $0.value) })) {
+        case .success(let note): Issue.record("accepted with another merId: \(note)")
+        case .failure(let rejection): #expect(rejection.verified && rejection.reason.contains("merId"), "\(rejection)")
+        }
+    }
+
     @Test func deeplyNestedJSONIsRefusedBeforeJSONSerialization() throws {
         let h = try SandboxHarness(only: ["wechat", "card"])
         let deep = Array((String(repeating: "[", count: 1000) + String(repeating: "]", count: 1000)).utf8)

@@ -3,6 +3,7 @@ import PayCore
 import PayStore
 import PayChannels
 @testable import PayServices
+import TestSupport
 
 /// A customer who pays one order twice (DESIGN §4 "Duplicates"): the later payment is marked,
 /// alerted and refunded automatically, with back-off when the refund fails; a held one waits.
@@ -10,9 +11,9 @@ import PayChannels
 struct DuplicateTests {
     /// Order `no` paid twice: an Alipay pay code the customer scans two minutes late, after they
     /// paid by WeChat barcode. Returns (the WeChat payment, the late Alipay one).
-    func paidTwice(_ f: PaymentFixture, _ no: String) throws -> (first: PaymentAttempt, late: PaymentAttempt) {
+    func paidTwice(_ f: PaymentFixture, _ no: String, _ minor: Int64 = 10_000) throws -> (first: PaymentAttempt, late: PaymentAttempt) {
         try f.sandbox.setLatency(channel: "alipay", milliseconds: 120_000)
-        try f.order(no, 10_000)
+        try f.order(no, minor)
         let code = try #require(try f.pay(no, .alipay).attempt)
         #expect(code.status == .pending)
         let wechat = try f.pay(no, .wechat, authCode: Barcode.wechat)
@@ -125,5 +126,72 @@ struct DuplicateTests {
         #expect(try f.store.write { try f.store.attempts.holdDuplicateRefund(late.id, hold: false) })
         #expect(try f.scanDuplicates() == 1)
         #expect(try f.refunds("DU4").map(\.status) == [.succeeded])
+    }
+
+    @Test("an automatic refund the channel accepts and fails later (by callback, or found by the janitor's query) is counted, retried after 1, 2, 4 … minutes, and alerted after the third failure",
+          arguments: [(true, 4), (false, 3)])
+    func asynchronousFailureBacksOff(callbacksArrive: Bool, expectedTries: Int) throws {
+        let f = try PaymentFixture()
+        // 58: the late payment succeeds; its refunds are accepted, then fail in a later callback.
+        let (_, late) = try paidTwice(f, "DU5", 10_058)
+        #expect(try duplicateState(f, late).duplicate)
+        try f.sandbox.setLatency(channel: "alipay", milliseconds: 30_000)
+        // Ten minutes of worker rounds, one every 30 s, in the worker's order.
+        for _ in 0..<20 {
+            if callbacksArrive {
+                try f.deliverCallbacks()
+            } else {
+                // why: the callbacks are lost on the way; only the janitor's queries learn the refunds failed.
+                for callback in try f.sandbox.undeliveredCallbacks() { try f.sandbox.markDelivered(callback.id) }
+            }
+            try f.janitor()
+            try f.scanDuplicates()
+            try f.advance("30s")
+        }
+        let refunds = try f.refunds("DU5").filter { $0.attemptId == late.id }
+        // Tries at about 0, 1½, 4 and 8½ minutes (by callback) or 0, 2, 5 minutes (by the janitor's
+        // query a minute after each refund), not one every round.
+        #expect(refunds.count == expectedTries, "\(refunds.map(\.createdAt))")
+        let failed = refunds.filter { $0.status == .failed }
+        #expect(failed.count >= 3)
+        let state = try #require(try f.store.attempts.duplicateRefundState(late.id))
+        #expect(state.failures == Int64(failed.count), "every failure counted once")
+        // Each try waits 1, 2, 4 … minutes after the previous refund failed (at most one round more).
+        for (index, pair) in zip(refunds, refunds.dropFirst()).enumerated() {
+            let (previous, next) = pair
+            #expect(previous.status == .failed)
+            let wait = next.createdAt.milliseconds - previous.updatedAt.milliseconds
+            let backoff = Int64(60_000) << index
+            #expect(wait >= backoff && wait <= backoff + 30_000, "try \(index + 2) came \(wait) ms after the failure before it; back-off is \(backoff)")
+        }
+        if let last = failed.last {
+            #expect(state.nextAt == last.updatedAt.adding(milliseconds: Int64(60_000) << (failed.count - 1)))
+        }
+        let alerts = try f.firingAlerts(rule: "duplicate.refund-failing")
+        #expect(alerts.count == 1)
+        #expect(alerts.first?.message.contains(late.serial.rawValue) == true)
+        let order = try f.order("DU5")
+        #expect(order.status == .paid && order.refundedAmount.minorUnits == 0)
+    }
+
+    @Test("four processes scanning at once refund a duplicate once, and none counts the others' refund as a failure")
+    func scannersAtOnce() throws {
+        let f = try PaymentFixture()
+        let (_, late) = try paidTwice(f, "DU6", 10_058)
+        try f.sandbox.setLatency(channel: "alipay", milliseconds: 30_000)
+        let path = f.store.path
+        let outcomes = concurrently(4) { _ -> String in
+            do {
+                let process = try ConcurrencyTests.Process(path: path)
+                return String(try DuplicateScanner(gateway: process.gateway).runDue(process.context))
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(outcomes.allSatisfy { $0 == "0" || $0 == "1" }, "\(outcomes)")
+        let refunds = try f.refunds("DU6").filter { $0.attemptId == late.id }
+        #expect(refunds.count == 1 && refunds.first?.status == .processing, "\(refunds.map(\.status))")
+        #expect(try f.store.attempts.duplicateRefundState(late.id)?.failures == 0)
+        #expect(try f.firingAlerts(rule: "duplicate.refund-failing").isEmpty)
     }
 }

@@ -146,7 +146,10 @@ public final class UnionPayPlugin: ChannelPlugin {
             guard let value = params[key], !value.isEmpty else { throw NotificationRejection("field '\(key)' missing") }
             return value
         }
-        guard try field("merId") == account.config["mer_id"] else { throw NotificationRejection("merId is not this account's") }
+        let merId = try field("merId")
+        guard merId == account.config["mer_id"] else {
+            throw NotificationRejection("merId '\(merId)' is not account \(account.id)'s", verified: true)
+        }
         let amountText = try field("txnAmt")
         guard let minor = Int64(amountText), minor > 0, amountText.allSatisfy(\.isNumber) else {
             throw NotificationRejection("txnAmt '\(amountText)' is not a positive whole number of fen")

@@ -182,7 +182,15 @@ public final class WeChatPayPlugin: ChannelPlugin {
             throw NotificationRejection("resource does not decrypt")
         }
         let inner = JSONFields(try SafeJSON.object(plain, what: "resource"))
-        guard try inner.string("mchid") == account.config["mchid"] else { throw NotificationRejection("resource.mchid is not this account's") }
+        // why: the platform key verified it, so a merchant or app id of another account is the
+        // channel's word about someone else's money: suspicious, never applied to this account.
+        let mchid = try inner.string("mchid")
+        guard mchid == account.config["mchid"] else {
+            throw NotificationRejection("resource.mchid '\(mchid)' is not account \(account.id)'s", verified: true)
+        }
+        if let appid = inner.optionalString("appid"), appid != account.config["appid"] {
+            throw NotificationRejection("resource.appid '\(appid)' is not account \(account.id)'s", verified: true)
+        }
         let amount = try inner.nested("amount")
         let currency = Currency(code: amount.optionalString("currency") ?? "CNY") ?? .CNY
         let id = envelope.optionalString("id")

@@ -1,5 +1,6 @@
 import PayCore
 import PayStore
+import PayChannels
 
 /// What `paydesk check` found: each broken invariant in words, with the rows it names.
 public struct InvariantReport: Sendable {
@@ -11,7 +12,8 @@ public struct InvariantReport: Sendable {
 /// The money invariants of the store, checked with plain SQL — after a crash, a `kill -9`, or
 /// whenever support wants to be sure: the file is intact, no payment is half-written, refunds stay
 /// within their payments, every order's amounts agree with its payments and refunds, and every paid
-/// order of a line with a notify URL has its notification delivered or queued.
+/// order of a line with a notify URL has its notification delivered or queued, and no payment or
+/// refund was settled by a callback that verified under another channel account than the payment's.
 public struct InvariantChecker {
     let context: ServiceContext
 
@@ -67,6 +69,24 @@ public struct InvariantChecker {
                 WHERE b.notify_url <> '' AND o.status = 'PAID' AND o.updated_at >= coalesce(b.notify_since, 0)
                   AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.topic = 'order.paid')
                 """) { "paid order \($0.string("no")) has no order.paid notification" }
+            report.checked.append("callbacks from the payment's own account")
+            for foreign in try context.store.callbacks.acceptedFromAnotherAccount() {
+                let what = foreign.refundSerial.map { "refund \($0) of payment \(foreign.paymentSerial)" } ?? "payment \(foreign.paymentSerial)"
+                report.problems.append("callbacks from the payment's own account: callback #\(foreign.callbackId), verified with account \(foreign.callbackAccount)'s credentials, settled \(what), which went through \(foreign.paymentAccount)")
+            }
+            // why: callbacks kept before schema 7 do not say which account they verified under;
+            // verified again under the payment's account, as received, they tell.
+            for kept in try context.store.callbacks.acceptedWithoutAccount() {
+                let what = kept.refundSerial.map { "refund \($0) of payment \(kept.paymentSerial)" } ?? "payment \(kept.paymentSerial)"
+                let reason: String? = if let account = try context.store.channelAccounts.find(kept.paymentAccount) {
+                    CallbackInbox.reverify(under: account, headersText: kept.headers, body: kept.body, receivedAt: kept.receivedAt)?.reason
+                } else {
+                    "account \(kept.paymentAccount) is gone"
+                }
+                if let reason {
+                    report.problems.append("callbacks from the payment's own account: callback #\(kept.callbackId) settled \(what), but does not verify under \(kept.paymentAccount)'s credentials (\(reason))")
+                }
+            }
             return report
         }
     }

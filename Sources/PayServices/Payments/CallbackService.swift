@@ -41,6 +41,12 @@ public struct CallbackService {
     public func receive(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
         let receipt = try gateway.inbox(context.store).receive(channel: channel, headers: headers, body: body)
         guard let notification = receipt.notification else {
+            if receipt.suspicious {
+                let reason = receipt.rejection ?? "names another merchant"
+                try fireSuspicious(channel: channel, key: "\(channel):another merchant",
+                                   message: "a \(channel) callback verified but names another merchant or app: \(reason)")
+                return CallbackOutcome(verdict: .suspicious, reason: reason, ack: receipt.ack, orderId: nil, callbackId: receipt.id)
+            }
             return CallbackOutcome(verdict: .rejected, reason: receipt.rejection, ack: receipt.ack, orderId: nil, callbackId: receipt.id)
         }
         var outcome = try apply(notification, ack: receipt.ack, callbackId: receipt.id)
@@ -63,6 +69,9 @@ public struct CallbackService {
         guard let attempt else {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: nil,
                                   reason: "no payment has serial '\(n.centerSerial)'")
+        }
+        if let foreign = foreignAccount(n, attempt: attempt) {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId, reason: foreign)
         }
         if attempt.channel != n.channel || attempt.amount != n.amount {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: attempt.orderId,
@@ -113,6 +122,9 @@ public struct CallbackService {
         // why: as for payments, a callback must come from the channel the refunded payment went
         // through and agree with what is already known of it, or it changes nothing.
         let attempt: PaymentAttempt? = try store.read { try store.attempts.find(id: refund.attemptId) }
+        if let attempt, let foreign = foreignAccount(n, attempt: attempt) {
+            return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId, reason: "refund \(refund.serial): \(foreign)")
+        }
         if let attempt, attempt.channel != n.channel {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
                                   reason: "callback on \(n.channel) for refund \(refund.serial) of payment \(attempt.serial) on \(attempt.channel)")
@@ -142,27 +154,40 @@ public struct CallbackService {
         return CallbackOutcome(verdict: verdict, reason: nil, ack: ack, orderId: refund.orderId, callbackId: callbackId)
     }
 
+    /// Why a callback may not touch `attempt` because it verified under another channel account
+    /// than the one the payment went through; nil when it is that account's.
+    private func foreignAccount(_ n: ChannelNotification, attempt: PaymentAttempt) -> String? {
+        guard n.account != attempt.account else { return nil }
+        return "callback verified with account \(n.account)'s credentials, but payment \(attempt.serial) went through \(attempt.account): only that account's callbacks count"
+    }
+
     private func suspicious(_ n: ChannelNotification, ack: ChannelAck, callbackId: Int64, orderId: Int64?,
                             reason: String) throws(PayError) -> CallbackOutcome {
-        let store = context.store
         try record(callbackId, verdict: .suspicious, reason: reason, orderId: orderId)
-        _ = try store.write {
-            try store.alerts.fire(rule: "callback.suspicious", key: "\(n.channel):\(n.centerSerial)", severity: "critical",
-                                  message: "a \(n.channel) callback verified but does not match: \(reason)", at: context.now)
-        }
+        try fireSuspicious(channel: n.channel, key: "\(n.channel):\(n.centerSerial)",
+                           message: "a \(n.channel) callback verified but does not match: \(reason)")
         return CallbackOutcome(verdict: .suspicious, reason: reason, ack: ack, orderId: orderId, callbackId: callbackId)
+    }
+
+    private func fireSuspicious(channel: String, key: String, message: String) throws(PayError) {
+        let store = context.store
+        _ = try store.write {
+            try store.alerts.fire(rule: "callback.suspicious", key: key, severity: "critical", message: message, at: context.now)
+        }
     }
 
     /// Sets the verdict of the callback the inbox recorded raw, with what it did.
     func record(_ callbackId: Int64, verdict: CallbackOutcome.Verdict, reason: String?, orderId: Int64? = nil,
                 attemptId: Int64? = nil, refundId: Int64? = nil) throws(PayError) {
         let store = context.store
+        let stored: ChannelCallbackRepository.Verdict = switch verdict {
+        case .accepted: .accepted
+        case .duplicate: .duplicate
+        case .suspicious: .suspicious
+        case .rejected: .rejected
+        }
         _ = try store.write {
-            try store.db.execute("""
-                UPDATE channel_callbacks SET verdict = ?, reason = ?, order_id = coalesce(?, order_id),
-                                             attempt_id = coalesce(?, attempt_id), refund_id = coalesce(?, refund_id)
-                WHERE id = ?
-                """, [verdict.rawValue.lowercased(), reason, orderId, attemptId, refundId, callbackId])
+            try store.callbacks.setVerdict(callbackId, stored, reason: reason, orderId: orderId, attemptId: attemptId, refundId: refundId)
         }
     }
 }

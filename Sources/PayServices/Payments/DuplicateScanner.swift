@@ -6,6 +6,11 @@ import PayChannels
 /// a late success after close) and refunds the extra attempts automatically, retrying failed
 /// refunds with exponential back-off (1, 2, 4, 8 … minutes, at most an hour) and alerting when
 /// they keep failing. An operator can hold an automatic refund.
+///
+/// A refund fails at once (declined, channel down) or later: accepted, then failed by the
+/// channel's callback or the janitor's query. Either way it is one failure, counted once: at the
+/// next round the scanner counts an automatic refund that failed since it last looked, and the
+/// back-off runs from when it failed.
 public struct DuplicateScanner: WorkerJob {
     public let name = "duplicates"
     let gateway: ChannelGateway
@@ -16,41 +21,66 @@ public struct DuplicateScanner: WorkerJob {
     /// Failed tries after which an alert is raised.
     static let alertAfterFailures = 3
 
+    /// The wait after the `failures`-th failure: 1, 2, 4 … minutes, at most `maxBackoffMs`.
+    static func backoffMs(afterFailures failures: Int64) -> Int64 {
+        min(maxBackoffMs, 60_000 << min(max(failures - 1, 0), 20))
+    }
+
+    /// Tries the due automatic refunds; returns how many were tried.
     public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
         let store = context.store
         let now = context.now
-        // Attempts marked duplicate, not held, with no refund in flight or done, and due.
-        let due: [(PaymentAttempt, Int64, Int64)] = try store.read {
-            try store.db.rows("""
-                SELECT a.id AS id, a.duplicate_failures AS failures, coalesce(a.duplicate_next_at, 0) AS next_at
-                FROM payment_attempts a
-                WHERE a.duplicate = 1 AND a.status = 'SUCCEEDED' AND a.duplicate_hold = 0 AND coalesce(a.duplicate_next_at, 0) <= ?
-                  AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.attempt_id = a.id AND r.status <> 'FAILED')
-                LIMIT 50
-                """, [now.milliseconds]).compactMap { row in
-                try store.attempts.find(id: row.int64("id")).map { ($0, row.int64("failures"), row.int64("next_at")) }
+        let due = try store.read { try store.attempts.duplicatesDue(at: now, limit: 50) }
+        var tried = 0
+        for candidate in due {
+            var state = candidate
+            // why: a refund accepted by the channel and failed later (callback or query) failed all
+            // the same; it is counted here, once, with the back-off from when it failed.
+            if let failed = try store.read({ try store.refunds.latestFailedAutomatic(attemptId: state.attemptId) }),
+               failed.id > (state.countedRefundId ?? 0) {
+                guard let counted = try countFailure(state, refundId: failed.id, at: failed.failedAt, context) else { continue }
+                state = counted
+                if (state.nextAt?.milliseconds ?? 0) > now.milliseconds { continue }
             }
-        }
-        for (attempt, failures, _) in due {
-            let input = RefundRequestInput(paymentSerial: attempt.serial, amountText: attempt.amount.decimalString,
-                                           reason: "automatic refund of a duplicate payment")
-            var automatic = input
+            guard let attempt = try store.read({ try store.attempts.find(id: state.attemptId) }) else { continue }
+            var automatic = RefundRequestInput(paymentSerial: attempt.serial, amountText: attempt.amount.decimalString,
+                                               reason: "automatic refund of a duplicate payment")
             automatic.automatic = true
-            let refund = try? RefundService(context, gateway: gateway).refund(automatic).0
-            if refund?.status == .failed || refund == nil {
-                let failed = failures + 1
-                let backoff = min(Self.maxBackoffMs, 60_000 << min(failed - 1, 20))
-                try store.write {
-                    try store.db.execute("UPDATE payment_attempts SET duplicate_failures = ?, duplicate_next_at = ? WHERE id = ?",
-                                         [failed, now.milliseconds + backoff, attempt.id])
-                    if failed >= Self.alertAfterFailures {
-                        try store.alerts.fire(rule: "duplicate.refund-failing", key: "attempt:\(attempt.id)", severity: "critical",
-                                              message: "the automatic refund of duplicate payment \(attempt.serial) failed \(failed) times", at: now)
-                    }
-                }
+            tried += 1
+            let refund: Refund
+            do {
+                refund = try RefundService(context, gateway: gateway).refund(automatic).0
+            } catch {
+                // why: another process may have started this refund since the read above (its
+                // insert then refuses ours as above the refundable amount): that is no failure.
+                if try store.read({ try store.refunds.committedMinor(attemptId: attempt.id) }) > 0 { continue }
+                _ = try countFailure(state, refundId: nil, at: now, context)
+                continue
+            }
+            if refund.status == .failed {
+                _ = try countFailure(state, refundId: refund.id, at: now, context)
             }
         }
-        return due.count
+        return tried
+    }
+
+    /// Counts one failure of the automatic refund, sets the next try after the back-off from
+    /// `failedAt`, and alerts from the `alertAfterFailures`-th. Nil when another process counted first.
+    private func countFailure(_ state: DuplicateRefundState, refundId: Int64?, at failedAt: Timestamp,
+                              _ context: ServiceContext) throws(PayError) -> DuplicateRefundState? {
+        let store = context.store
+        let failures = state.failures + 1
+        let nextAt = failedAt.adding(milliseconds: Self.backoffMs(afterFailures: failures))
+        return try store.write { () throws -> DuplicateRefundState? in
+            guard try store.attempts.countDuplicateRefundFailure(state, refundId: refundId, nextAt: nextAt) else { return nil }
+            if failures >= Int64(Self.alertAfterFailures), let attempt = try store.attempts.find(id: state.attemptId) {
+                try store.alerts.fire(rule: "duplicate.refund-failing", key: "attempt:\(attempt.id)", severity: "critical",
+                                      message: "the automatic refund of duplicate payment \(attempt.serial) failed \(failures) times; next try at \(nextAt.iso8601)",
+                                      at: context.now)
+            }
+            return DuplicateRefundState(attemptId: state.attemptId, failures: failures, nextAt: nextAt,
+                                        countedRefundId: refundId ?? state.countedRefundId)
+        }
     }
 
     /// An operator holds (or releases) the automatic refund of a duplicate payment. Audited.
