@@ -42,10 +42,10 @@ enum CommandLineApp {
             let parsed = try ParsedArguments.parse(rest, for: spec, common: commonOptions)
             return try spec.run(parsed, &io)
         } catch let error as PayError {
-            io.err("paydesk \(spec.name): \(error.message)")
+            io.err(ErrorLine.render("paydesk \(spec.name): \(error.message)"))
             return error.exitCode
         } catch {
-            io.err("paydesk \(spec.name): internal error: \(error)")
+            io.err(ErrorLine.render("paydesk \(spec.name): internal error: \(error)"))
             return 1
         }
     }
