@@ -8,8 +8,16 @@ enum ErrorLine {
     static let maxCharacters = 600
 
     static func render(_ message: String) -> String {
+        var scalars = Array(CardNumberMask.mask(message).unicodeScalars)
+        // why cut before escaping: a 100,000-character value costs nothing to drop and a lot to escape.
+        if scalars.count > maxCharacters {
+            let head = maxCharacters / 2, tail = maxCharacters / 2 - 100
+            let leftOut = scalars.count - head - tail
+            scalars = Array(scalars[..<head]) + Array(" …(\(leftOut) characters left out)… ".unicodeScalars)
+                + Array(scalars[(scalars.count - tail)...])
+        }
         var line = String.UnicodeScalarView()
-        for scalar in CardNumberMask.mask(message).unicodeScalars {
+        for scalar in scalars {
             switch scalar {
             case "\n": line.append(contentsOf: "\\n".unicodeScalars)
             case "\r": line.append(contentsOf: "\\r".unicodeScalars)
@@ -23,10 +31,6 @@ enum ErrorLine {
                 }
             }
         }
-        let text = String(line)
-        guard text.count > maxCharacters else { return text }
-        let head = text.prefix(maxCharacters / 2)
-        let tail = text.suffix(maxCharacters / 2 - 100)
-        return "\(head) …(\(text.count - head.count - tail.count) characters left out)… \(tail)"
+        return String(line)
     }
 }
