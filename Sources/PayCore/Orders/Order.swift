@@ -49,6 +49,10 @@ public struct OrderDraft: Hashable, Sendable {
     public var attributes: [String: String]
 
     public static let defaultExpiry: Int64 = 30 * 60 * 1000
+    /// The largest amount an order may hold, in minor units (1,000,000,000,000.00 CNY). why: every
+    /// sum the center and the channels make of amounts (fees in basis points, a customer's spend,
+    /// an order's refunds, the store's checks) then stays far inside `Int64`.
+    public static let maxAmountMinor: Int64 = 100_000_000_000_000
     /// How long an order may wait for payment: a second to a year.
     public static let expiryRange: ClosedRange<Int64> = 1000...(366 * 86_400_000)
 
@@ -91,6 +95,9 @@ public struct OrderDraft: Hashable, Sendable {
 
     private func checked() throws(PayError) -> OrderDraft {
         if !amount.isPositive { throw PayError.invalidInput("amount '\(amount.decimalString)': must be above zero") }
+        guard amount.minorUnits <= Self.maxAmountMinor else {
+            throw PayError.invalidInput("amount '\(amount.decimalString)': at most \(Money(minorUnits: Self.maxAmountMinor, currency: amount.currency))")
+        }
         if let customerId {
             try IdentifierRules.check(customerId, field: "customer", maxLength: 64)
         }
