@@ -122,14 +122,14 @@ struct CommandFuzzTests {
             // Each option with a value: a sample of the hostile values.
             for option in spec.options + CommandLineApp.commonOptions where option.valueName != nil && option.name != "operator" {
                 for text in option.name == "db" ? Array(hostile.shuffled(using: &random).prefix(6))
-                                                  : always + hostile.shuffled(using: &random).prefix(16) {
+                                                  : always + hostile.shuffled(using: &random).prefix(13) {
                     let args = setting(option.name, value(for: option.name, text), in: baseline)
                     cases.append(Case(command: spec.name, arguments: spec.path + args + (option.name == "db" ? [] : ["--db", store.path])))
                 }
             }
             // Each positional.
             for position in 0..<positionalCount {
-                for text in always + hostile.shuffled(using: &random).prefix(20) {
+                for text in always + hostile.shuffled(using: &random).prefix(16) {
                     var args = baseline
                     if position < args.count { args[position] = text } else { args.insert(text, at: min(position, args.count)) }
                     // why "--": a hostile positional that starts with "--" is data, not an option.
@@ -140,7 +140,7 @@ struct CommandFuzzTests {
             }
             // Several options hostile at once, flags on and off, and a word that is no option at all.
             let valueOptions = spec.options.filter { $0.valueName != nil }
-            for _ in 0..<12 {
+            for _ in 0..<10 {
                 var args = baseline
                 for option in valueOptions where Bool.random(using: &random) {
                     args = setting(option.name, value(for: option.name, hostile.randomElement(using: &random)!), in: args)
