@@ -48,12 +48,11 @@ final class DemoStore {
 
     init() throws {
         path = directory.path("store.db")
-        let template = Self.template.path
-        for suffix in ["", ".sandbox.db"] {
-            try FileManager.default.copyItem(atPath: template + suffix, toPath: path + suffix)
-        }
-        for suffix in ["-wal", ".sandbox.db-wal"] where FileManager.default.fileExists(atPath: template + suffix) {
-            try FileManager.default.copyItem(atPath: template + suffix, toPath: path + suffix)
+        // why every file named after the store: the sandbox, WALs and whatever else a store keeps
+        // beside itself (keys, checkpoints) belong to it.
+        let folder = Self.template.directory.url.path
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasPrefix("store.db") {
+            try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: directory.path(name))
         }
     }
 
