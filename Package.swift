@@ -37,6 +37,8 @@ let package = Package(
         .testTarget(name: "PayConsoleTests", dependencies: ["PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
                     exclude: ["__Snapshots__"]),
         .testTarget(name: "PaymentsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
+        // The command line in-process (CommandLineApp.run with a capturing CommandIO): fast enough to fuzz.
+        .testTarget(name: "CommandLineTests", dependencies: ["paydesk", "PayCore", "PayStore", "PayServices", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

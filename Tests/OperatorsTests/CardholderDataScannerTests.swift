@@ -99,7 +99,7 @@ struct CardholderDataScannerTests {
                 ["/x/s.db", "/x/s.db-wal", "/x/s.db-shm", "/x/s.db.sandbox.db", "/x/s.db.sandbox.db-wal", "/x/s.db.sandbox.db-shm", "/x/l"])
     }
 
-    @Test("a demo store and its WAL hold no card data; a card number typed into an order is found there")
+    @Test("a demo store and its WAL hold no card data; a card number typed into an order is masked, one written past the services is found")
     func realStoreFiles() throws {
         let fixture = try OperatorFixture(demo: true)
         let files = CardholderDataScanner.storeFiles(storePath: fixture.path)
@@ -107,18 +107,27 @@ struct CardholderDataScannerTests {
         let before = try CardholderDataScanner.scan(files: files, pans: pans, cvcs: ["737"])
         #expect(before.scanned.contains(fixture.path) && before.scanned.contains(fixture.path + "-wal"))
         #expect(before.findings.filter { $0.kind != .panLike }.isEmpty, "\(before.findings)")
-        // Card-like data through what exists today: an order whose customer id and item hold a
-        // card number. Storing it is allowed here (it is not a card payment); the scanner must see it.
+        // Card data typed into an order's customer id and item name is masked before it is stored
+        // (issue 10 item 17): the scanner finds nothing.
         let draft = OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo("PAN-1"),
                                amount: Money(minorUnits: 1_500, currency: .CNY), customerId: "5555555555554444",
                                items: [try LineItem(name: "gift card 4111 1111 1111 1111 cvc 737", quantity: 1,
                                                     unitPrice: Money(minorUnits: 1_500, currency: .CNY))])
-        _ = try OrderService(fixture.context).create(draft)
+        let order = try OrderService(fixture.context).create(draft).order
+        #expect(order.customerId == "555555…4444")
+        #expect(order.items.map(\.name) == ["gift card 411111…1111 cvc ***"])
         let after = try CardholderDataScanner.scan(files: files, pans: pans, cvcs: ["737"])
-        #expect(after.findings.contains { $0.kind == .pan && $0.masked == "555555…4444" })
-        #expect(after.findings.contains { $0.kind == .pan && $0.masked == "411111…1111" })
-        #expect(after.findings.contains { $0.kind == .cvc })
-        #expect(after.findings.allSatisfy { !$0.description.contains("5555555555554444") })
+        #expect(after.findings.filter { $0.kind != .panLike }.isEmpty, "\(after.findings)")
+        // Written past the services, the scanner sees the numbers in the store's own files.
+        try fixture.store.write {
+            try fixture.store.db.execute("UPDATE orders SET customer_id = ? WHERE id = ?", ["5555555555554444", order.id])
+            try fixture.store.db.execute("UPDATE order_items SET name = ? WHERE order_id = ?", ["gift card 4111 1111 1111 1111 cvc 737", order.id])
+        }
+        let planted = try CardholderDataScanner.scan(files: files, pans: pans, cvcs: ["737"])
+        #expect(planted.findings.contains { $0.kind == .pan && $0.masked == "555555…4444" })
+        #expect(planted.findings.contains { $0.kind == .pan && $0.masked == "411111…1111" })
+        #expect(planted.findings.contains { $0.kind == .cvc })
+        #expect(planted.findings.allSatisfy { !$0.description.contains("5555555555554444") })
         // Without being told, the scanner still sees both numbers as card-like.
         let unaided = try CardholderDataScanner.scan(files: files)
         #expect(unaided.findings.contains { $0.kind == .panLike && $0.masked == "555555…4444" })

@@ -105,7 +105,7 @@ enum SandboxBill {
 
     private static func feeRate(_ p: SandboxPayment) -> String {
         guard p.amount.minorUnits > 0 else { return "0.00%" }
-        let bps = p.fee.minorUnits * 10_000 / p.amount.minorUnits
+        let bps = Int64(clamping: Int128(p.fee.minorUnits) * 10_000 / Int128(p.amount.minorUnits))
         return "\(Double(bps) / 100)%"
     }
 

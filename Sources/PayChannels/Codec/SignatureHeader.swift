@@ -33,8 +33,9 @@ public enum SignatureHeader {
         }
         guard let timestamp else { throw NotificationRejection("signature header has no t=") }
         guard !signatures.isEmpty else { throw NotificationRejection("signature header has no v1=") }
-        let skew = now.seconds - timestamp
-        guard abs(skew) <= windowSeconds else {
+        // why subtractingReportingOverflow: t= is outside input; now − Int64.min would trap.
+        let (skew, overflow) = now.seconds.subtractingReportingOverflow(timestamp)
+        guard !overflow, skew >= -windowSeconds, skew <= windowSeconds else {
             throw NotificationRejection("signature timestamp \(timestamp) is \(skew) s from now, outside the \(windowSeconds) s window")
         }
         let expected = Crypto.hmacSHA256(key: Array(secret.utf8), data: Array("\(timestamp).".utf8) + body)

@@ -73,8 +73,9 @@ public final class WeChatPayPlugin: ChannelPlugin {
         guard let expected = account.config["platform_serial"], serial == expected else {
             throw NotificationRejection("Wechatpay-Serial '\(serial)' is not this account's platform key", notForThisAccount: true)
         }
-        let skew = clock.now().seconds - timestamp
-        guard abs(skew) <= Self.windowSeconds else {
+        // why subtractingReportingOverflow: the header is outside input; now − Int64.min would trap.
+        let (skew, overflow) = clock.now().seconds.subtractingReportingOverflow(timestamp)
+        guard !overflow, skew >= -Self.windowSeconds, skew <= Self.windowSeconds else {
             throw NotificationRejection("Wechatpay-Timestamp \(timestamp) is \(skew) s from now, outside the \(Self.windowSeconds) s window")
         }
         guard let body = String(validating: message.body, as: UTF8.self) else { throw NotificationRejection("body is not UTF-8") }

@@ -135,7 +135,8 @@ extension Sandbox {
                                         [payment.tradeNo]) ?? 0
             guard open + amount.minorUnits <= payment.amount.minorUnits else { return .refused(.refundTooLarge) }
             // The fee comes back in proportion to the amount refunded.
-            let feeBack = payment.fee.minorUnits * amount.minorUnits / payment.amount.minorUnits
+            // why Int128: fee × refund amount passes Int64 for large payments.
+            let feeBack = Int64(clamping: Int128(payment.fee.minorUnits) * Int128(amount.minorUnits) / Int128(max(payment.amount.minorUnits, 1)))
             let failsLater = payment.trigger == 58
             let refundId = psp.newRefundId(at: now)
             try db.execute("""

@@ -119,8 +119,9 @@ public final class Sandbox: ChannelTransport {
         guard let row = try db.row("SELECT fee_rate_bps, fee_fixed_minor FROM sandbox_accounts WHERE account = ?", [account]) else {
             return .zero(amount.currency)
         }
-        let rated = (amount.minorUnits * row.int64("fee_rate_bps") + 5_000) / 10_000
-        return Money(minorUnits: rated + row.int64("fee_fixed_minor"), currency: amount.currency)
+        // why Int128: amount × basis points passes Int64 for the largest amounts.
+        let rated = (Int128(amount.minorUnits) * Int128(row.int64("fee_rate_bps")) + 5_000) / 10_000 + Int128(row.int64("fee_fixed_minor"))
+        return Money(minorUnits: Int64(clamping: rated), currency: amount.currency)
     }
 
     // MARK: Switches

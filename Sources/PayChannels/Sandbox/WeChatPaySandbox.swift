@@ -46,7 +46,8 @@ final class WeChatPaySandbox: SandboxPSP {
         }
         guard let mchid = parts["mchid"], mchid == secret(account, "mchid") else { throw NotificationRejection("mchid does not match") }
         guard parts["serial_no"] == secret(account, "merchant_serial_no") else { throw NotificationRejection("serial_no is not the merchant certificate's") }
-        guard let ts = parts["timestamp"], let seconds = Int64(ts), abs(sandbox.now.seconds - seconds) <= 300 else {
+        guard let ts = parts["timestamp"], let seconds = Int64(ts),
+              case let (skew, overflow) = sandbox.now.seconds.subtractingReportingOverflow(seconds), !overflow, (-300...300).contains(skew) else {
             throw NotificationRejection("timestamp outside 5 minutes")
         }
         let message = "\(request.method)\n\(request.path)\n\(ts)\n\(parts["nonce_str"] ?? "")\n\(request.bodyText)\n"

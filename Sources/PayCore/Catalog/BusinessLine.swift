@@ -57,7 +57,8 @@ public struct ChannelAccount: Hashable, Sendable {
 
     /// The fee for a payment of `amount`: rate × amount rounded half up, plus the fixed part.
     public func fee(for amount: Money) -> Money {
-        let rated = (amount.minorUnits * feeRateBps + 5_000) / 10_000
-        return Money(minorUnits: rated + feeFixedMinor, currency: amount.currency)
+        // why Int128: amount × basis points passes Int64 for the largest amounts; never a trap.
+        let rated = (Int128(amount.minorUnits) * Int128(feeRateBps) + 5_000) / 10_000 + Int128(feeFixedMinor)
+        return Money(minorUnits: Int64(clamping: rated), currency: amount.currency)
     }
 }

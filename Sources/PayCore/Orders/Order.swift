@@ -4,7 +4,9 @@ public struct LineItem: Hashable, Sendable {
     public let quantity: Int64
     public let unitPrice: Money
 
+    /// A card number or code typed into the name is masked (`CardNumberMask`).
     public init(name: String, quantity: Int64, unitPrice: Money) throws(PayError) {
+        let name = CardNumberMask.mask(name)
         if name.trimmingSpaces.isEmpty { throw PayError.invalidInput("item name: empty") }
         if name.count > 128 { throw PayError.invalidInput("item name '\(name.prefix(20))…': at most 128 characters") }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
@@ -47,6 +49,12 @@ public struct OrderDraft: Hashable, Sendable {
     public var attributes: [String: String]
 
     public static let defaultExpiry: Int64 = 30 * 60 * 1000
+    /// The largest amount an order may hold, in minor units (1,000,000,000,000.00 CNY). why: every
+    /// sum the center and the channels make of amounts (fees in basis points, a customer's spend,
+    /// an order's refunds, the store's checks) then stays far inside `Int64`.
+    public static let maxAmountMinor: Int64 = 100_000_000_000_000
+    /// How long an order may wait for payment: a second to a year.
+    public static let expiryRange: ClosedRange<Int64> = 1000...(366 * 86_400_000)
 
     public init(businessLine: BusinessLineCode, orderNo: MerchantOrderNo, amount: Money,
                 customerId: String? = nil, items: [LineItem] = [], subOrders: [SubOrder] = [],
@@ -61,10 +69,35 @@ public struct OrderDraft: Hashable, Sendable {
         self.attributes = attributes
     }
 
+    /// The request as one canonical text (each field length-prefixed, so no value can pass for
+    /// another): what an idempotency key is bound to.
+    public var canonical: String {
+        func field(_ name: String, _ value: String) -> String { "\(name)=\(value.utf8.count):\(value)" }
+        var fields = [field("business", businessLine.rawValue), field("order", orderNo.rawValue),
+                      field("amount", "\(amount.minorUnits) \(amount.currency.code)"), field("customer", customerId ?? ""),
+                      field("expires", String(expiresInMilliseconds))]
+        fields += items.map { field("item", "\($0.quantity) \($0.unitPrice.minorUnits) \($0.name)") }
+        fields += subOrders.map { field("sub", "\($0.amount.minorUnits) \($0.merchantAccount)") }
+        fields += attributes.sorted { $0.key < $1.key }.map { field("attribute", "\($0.key.utf8.count):\($0.key)\($0.value)") }
+        return fields.joined(separator: "&")
+    }
+
     /// Checks the rules an order must keep: a positive amount; items, if any, in the order's
     /// currency and summing to the amount; sub-orders in the currency and not above the amount.
+    /// Returns the draft to store: card numbers typed into its free text (customer id, details)
+    /// masked (`CardNumberMask`).
     public func validated() throws(PayError) -> OrderDraft {
+        var draft = self
+        draft.customerId = customerId.map(CardNumberMask.mask)
+        draft.attributes = attributes.mapValues(CardNumberMask.mask)
+        return try draft.checked()
+    }
+
+    private func checked() throws(PayError) -> OrderDraft {
         if !amount.isPositive { throw PayError.invalidInput("amount '\(amount.decimalString)': must be above zero") }
+        guard amount.minorUnits <= Self.maxAmountMinor else {
+            throw PayError.invalidInput("amount '\(amount.decimalString)': at most \(Money(minorUnits: Self.maxAmountMinor, currency: amount.currency))")
+        }
         if let customerId {
             try IdentifierRules.check(customerId, field: "customer", maxLength: 64)
         }
@@ -74,7 +107,11 @@ public struct OrderDraft: Hashable, Sendable {
                 guard item.unitPrice.currency == amount.currency else {
                     throw PayError.invalidInput("item '\(item.name)': price in \(item.unitPrice.currency), order in \(amount.currency)")
                 }
-                sum = try sum.adding(item.total())
+                do {
+                    sum = try sum.adding(item.total())
+                } catch {
+                    throw PayError.invalidInput("item '\(item.name)': \(item.quantity) × \(item.unitPrice.decimalString) and the items before it pass the largest amount \(Money(minorUnits: .max, currency: amount.currency).decimalString)")
+                }
             }
             guard sum == amount else {
                 throw PayError.invalidInput("items sum to \(sum.decimalString) \(amount.currency) but the amount is \(amount.decimalString)")
@@ -86,13 +123,19 @@ public struct OrderDraft: Hashable, Sendable {
                 guard sub.amount.currency == amount.currency else {
                     throw PayError.invalidInput("sub-order '\(sub.merchantAccount)': amount in \(sub.amount.currency), order in \(amount.currency)")
                 }
-                sum = try sum.adding(sub.amount)
+                do {
+                    sum = try sum.adding(sub.amount)
+                } catch {
+                    throw PayError.invalidInput("sub-orders sum past the largest amount \(Money(minorUnits: .max, currency: amount.currency).decimalString) at '\(sub.merchantAccount)'")
+                }
             }
             guard sum <= amount else {
                 throw PayError.invalidInput("sub-orders sum to \(sum.decimalString) \(amount.currency), above the amount \(amount.decimalString)")
             }
         }
-        if expiresInMilliseconds <= 0 { throw PayError.invalidInput("expiry must be in the future") }
+        guard Self.expiryRange.contains(expiresInMilliseconds) else {
+            throw PayError.invalidInput("expiry \(expiresInMilliseconds) ms: out of range; give from \(DurationText.describe(Self.expiryRange.lowerBound)) to \(DurationText.describe(Self.expiryRange.upperBound))")
+        }
         return self
     }
 }

@@ -2,6 +2,11 @@
 public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let milliseconds: Int64
 
+    /// The last instant a time may take: 9999-12-31T23:59:59.999Z, the end of what `parse` and
+    /// `iso8601` write with four-digit years. A simulated clock stops there, so adding any
+    /// range-checked duration to "now" stays far inside `Int64`.
+    public static let latest = Timestamp(milliseconds: 253_402_300_799_999)
+
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     public init(seconds: Int64) { self.milliseconds = seconds * 1000 }
@@ -112,16 +117,43 @@ private func pad(_ value: Int, _ width: Int) -> String {
 public enum DurationText {
     /// Parses the text into milliseconds; a bad text names the field and what was expected.
     public static func milliseconds(_ text: String, field: String = "duration") throws(PayError) -> Int64 {
+        guard let value = try parse(text, field: field) else {
+            throw PayError.invalidInput("\(field) '\(text)': too large; expected a number with a unit, e.g. 90s, 10m, 2h, 1d")
+        }
+        return value
+    }
+
+    /// Parses the text and checks it lies in `range`; out of range (overflowing `Int64`
+    /// included) is refused naming the range ("from 1ms to 3650d").
+    public static func milliseconds(_ text: String, field: String, in range: ClosedRange<Int64>) throws(PayError) -> Int64 {
+        guard let value = try parse(text, field: field), range.contains(value) else {
+            throw PayError.invalidInput("\(field) '\(text)': out of range; give from \(describe(range.lowerBound)) to \(describe(range.upperBound))")
+        }
+        return value
+    }
+
+    /// "3650d", "90s", "1500ms": the largest whole unit.
+    public static func describe(_ milliseconds: Int64) -> String {
+        for (factor, unit) in [(Int64(86_400_000), "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
+        where milliseconds != 0 && milliseconds % factor == 0 {
+            return "\(milliseconds / factor)\(unit)"
+        }
+        return "\(milliseconds)ms"
+    }
+
+    /// The milliseconds, or nil when they do not fit `Int64`; a malformed text throws.
+    static func parse(_ text: String, field: String) throws(PayError) -> Int64? {
         func fail(_ why: String) -> PayError {
             PayError.invalidInput("\(field) '\(text)': \(why); expected a number with a unit, e.g. 90s, 10m, 2h, 1d")
         }
         if text.isEmpty { throw fail("empty") }
         var total: Int64 = 0
+        var overflowed = false
         var digits = ""
         var unit = ""
         func flush() throws(PayError) {
             guard !digits.isEmpty else { throw fail("a unit without a number") }
-            guard let n = Int64(digits) else { throw fail("number too large") }
+            let n = Int64(digits)
             let factor: Int64
             switch unit {
             case "ms": factor = 1
@@ -132,10 +164,13 @@ public enum DurationText {
             case "": throw fail("missing unit")
             default: throw fail("unknown unit '\(unit)'")
             }
-            let (product, o1) = n.multipliedReportingOverflow(by: factor)
-            let (sum, o2) = total.addingReportingOverflow(product)
-            if o1 || o2 { throw fail("too large") }
-            total = sum
+            if let n {
+                let (product, o1) = n.multipliedReportingOverflow(by: factor)
+                let (sum, o2) = total.addingReportingOverflow(product)
+                if o1 || o2 { overflowed = true } else { total = sum }
+            } else {
+                overflowed = true
+            }
             digits = ""; unit = ""
         }
         for character in text {
@@ -149,6 +184,6 @@ public enum DurationText {
             }
         }
         try flush()
-        return total
+        return overflowed ? nil : total
     }
 }

@@ -34,6 +34,8 @@ public struct AuditLog {
     @discardableResult
     public func append(actorName: String, role: Role?, origin: String, action: String, target: String?,
                        outcome: AuditOutcome, detail: String?) throws(PayError) -> AuditEntry {
+        // why: free text reaches the log from many places (a name typed at login, reasons); card data is never kept.
+        let (actorName, target, detail) = (CardNumberMask.mask(actorName), target.map(CardNumberMask.mask), detail.map(CardNumberMask.mask))
         let store = context.store
         let at = context.now
         return try store.write {

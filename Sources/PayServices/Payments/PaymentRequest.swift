@@ -26,7 +26,8 @@ public struct PaymentRequest: Sendable {
         self.method = method
         self.authCode = authCode
         self.card = card
-        self.customerId = customerId
+        // why mask: a card number typed as the customer is never kept (`CardNumberMask`).
+        self.customerId = customerId.map(CardNumberMask.mask)
         self.otp = otp
         self.idempotencyKey = idempotencyKey
     }

@@ -71,15 +71,23 @@ public struct RefundService {
         guard let text = input.amountText else { throw PayError.usage("missing --amount") }
         let amount = try Money.parse(text, currency: attempt.amount.currency, field: "--amount")
         guard amount.isPositive else { throw PayError.invalidInput("--amount '\(text)': must be above zero") }
-        if let reason = input.reason, reason.count > 256 { throw PayError.invalidInput("--reason: at most 256 characters") }
-        let approval: RefundApproval? = input.automatic ? nil
-            : try RefundAuthorization(context).check(actor: context.actor, approver: input.approver,
-                                                     saleOperator: order.operatorName, amount: amount)
+        // why mask: a card number typed into the reason must never be stored, logged or sent on.
+        let reason = input.reason.map(CardNumberMask.mask)
+        if let reason, reason.count > 256 { throw PayError.invalidInput("--reason: at most 256 characters") }
         let store = context.store
         let now = context.now
+        let actor = context.actor
         let refund = try store.write {
+            // why here: the limit covers the actor's refunds of the sale so far; reading them in the
+            // transaction that inserts this one keeps two processes from both slipping under it.
+            let earlier = Money(minorUnits: try store.refunds.committedMinor(orderId: order.id, operatorName: actor.name,
+                                                                             currency: amount.currency),
+                                currency: amount.currency)
+            let approval: RefundApproval? = input.automatic ? nil
+                : try RefundAuthorization(context).check(actor: actor, approver: input.approver,
+                                                         saleOperator: order.operatorName, amount: amount, earlier: earlier)
             let refund = try store.refunds.insert(serial: context.serials.next(.refund), attempt: attempt, refundNo: input.refundNo,
-                                                  amount: amount, reason: input.reason, automatic: input.automatic,
+                                                  amount: amount, reason: reason, automatic: input.automatic,
                                                   operatorName: context.actor.name, at: now)
             var detail = "\(amount.decimalString) \(amount.currency) of \(attempt.serial)"
             if case .approved(let by)? = approval { detail += ", approved by \(by)" }
@@ -93,7 +101,7 @@ public struct RefundService {
            let plugin = try? gateway.plugin(for: account) {
             reply = plugin.refund(RefundRequest(refundSerial: refund.serial.rawValue, paymentSerial: attempt.serial.rawValue,
                                                 channelSerial: attempt.channelSerial, amount: amount, paymentAmount: attempt.amount,
-                                                reason: input.reason ?? "refund"))
+                                                reason: reason ?? "refund"))
         } else {
             reply = ChannelReply(result: .systemError(message: "no channel account '\(attempt.account)'"), channelStatus: "")
         }

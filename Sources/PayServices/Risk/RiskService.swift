@@ -35,8 +35,12 @@ public struct RiskService {
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw PayError.invalidInput("rule name '\(name)': use 1–64 letters, digits, '-', '_' or '.'")
         }
+        // why mask: customer ids are masked where they enter (`CardNumberMask`), so a rule naming a
+        // card number keeps matching them, and the number itself is never stored.
+        let expression = CardNumberMask.mask(expression)
         if let error = RuleParser.check(expression) {
-            throw PayError.invalidInput("rule '\(name)' `\(expression)`: \(error)")
+            let shown = expression.count <= 80 ? expression : "\(expression.prefix(60))…"
+            throw PayError.invalidInput("rule '\(name)' `\(shown)`: \(error)")
         }
         let store = context.store
         let now = context.now

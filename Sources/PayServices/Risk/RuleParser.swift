@@ -18,9 +18,17 @@ import PayCore
 public struct RuleParser {
     /// The longest window a counter may look back: keeps each counter one bounded index range.
     public static let maxWindowMilliseconds: Int64 = 31 * 86_400_000
+    /// How deep parentheses and `not` may nest. why: the parser and the evaluator recurse once a
+    /// level, so an unbounded depth (12,000 parentheses) overflows the stack.
+    public static let maxDepth = 64
+    /// How many conditions one rule may hold. why: `a and b and …` builds one level of the tree
+    /// per operator, which the evaluator (and freeing the tree) walks recursively.
+    public static let maxConditions = 256
 
     var tokens: [RuleToken]
     var position = 0
+    var depth = 0
+    var conditions = 0
 
     /// Parses a rule's text, or throws the first syntax error.
     static func parse(_ text: String) throws(RuleSyntaxError) -> RuleExpression {
@@ -71,9 +79,19 @@ public struct RuleParser {
     mutating func parseUnary(after previous: RuleToken?) throws(RuleSyntaxError) -> RuleExpression {
         if peek.isKeyword("not") {
             let op = advance()
+            try enter(op)
+            defer { depth -= 1 }
             return .not(try parseUnary(after: op))
         }
         return try parsePrimary(after: previous)
+    }
+
+    /// One level deeper at `token` ('(' or 'not'), refused past `maxDepth`.
+    mutating func enter(_ token: RuleToken) throws(RuleSyntaxError) {
+        depth += 1
+        guard depth <= Self.maxDepth else {
+            throw fail(token, "parentheses and 'not' nested more than \(Self.maxDepth) deep; write the rule flatter")
+        }
     }
 
     static let expectedCondition = "a field (\(RuleField.allCases.map(\.rawValue).joined(separator: ", "))), a function (\(RuleFunction.allCases.map(\.rawValue).joined(separator: ", "))), 'not' or '('"
@@ -83,6 +101,8 @@ public struct RuleParser {
         let context = previous.map { " after \($0.quoted)" } ?? ""
         switch token.kind {
         case .leftParen:
+            try enter(token)
+            defer { depth -= 1 }
             let inner = try parseOr(after: token)
             let close = peek
             guard case .rightParen = close.kind else {
@@ -91,6 +111,10 @@ public struct RuleParser {
             _ = advance()
             return inner
         case .identifier(let name):
+            conditions += 1
+            guard conditions <= Self.maxConditions else {
+                throw fail(token, "more than \(Self.maxConditions) conditions in one rule; split it into several rules")
+            }
             if let field = RuleField(rawValue: name) {
                 if peek.isKeyword("in") {
                     let keyword = advance()

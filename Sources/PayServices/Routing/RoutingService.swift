@@ -156,8 +156,11 @@ public struct RoutingService {
             case .skipped(let why): skip(why); continue
             case .probe: probe = true
             }
-            let rated = (amount.minorUnits * (candidate.feeRateBps ?? account.feeRateBps) + 5_000) / 10_000
-            let fee = Money(minorUnits: rated + (candidate.feeFixedMinor ?? account.feeFixedMinor), currency: amount.currency)
+            // why Int128: amount × basis points passes Int64 for amounts near the largest; a fee
+            // that does not fit is the most expensive option, never a trap.
+            let rated = (Int128(amount.minorUnits) * Int128(candidate.feeRateBps ?? account.feeRateBps) + 5_000) / 10_000
+                + Int128(candidate.feeFixedMinor ?? account.feeFixedMinor)
+            let fee = Money(minorUnits: Int64(clamping: rated), currency: amount.currency)
             options.append(RouteDecision.Option(account: account, fee: fee, priority: candidate.priority, weight: candidate.weight, probe: probe))
         }
         return (options, skipped)

@@ -67,7 +67,9 @@ public final class Worker {
 
     /// Runs rounds every `intervalMs` until `seconds` have passed (wall time) or `stop` says so.
     public func run(forSeconds seconds: Double, intervalMs: Int = 200, stop: () -> Bool = { false }) throws(PayError) {
-        let deadline = SystemClock().now().adding(milliseconds: Int64(seconds * 1000))
+        // why clamped: `Int64(_:)` traps on NaN, infinity and anything past Int64; a thousand years is "forever" enough.
+        let milliseconds = seconds.isNaN ? 0 : Int64(min(max(seconds, 0), 3.2e10) * 1000)
+        let deadline = SystemClock().now().adding(milliseconds: milliseconds)
         while SystemClock().now() < deadline && !stop() {
             _ = try runOnce()
             if stop() { break }

@@ -28,6 +28,8 @@ public struct AlertRepository {
     /// Raises or counts the alert; returns its id and whether it was new.
     @discardableResult
     public func fire(rule: String, key: String, severity: String, message: String, at now: Timestamp) throws -> (id: Int64, new: Bool) {
+        // why: alert text quotes reasons and channel messages; card data in them is never kept.
+        let message = CardNumberMask.mask(message)
         if let row = try db.row("SELECT id FROM alerts WHERE rule = ? AND key = ? AND state <> ? ORDER BY id DESC LIMIT 1",
                                 [rule, key, State.resolved]) {
             let id = row.int64("id")

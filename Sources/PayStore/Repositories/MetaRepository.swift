@@ -33,7 +33,10 @@ public struct MetaRepository {
         }
         guard milliseconds > 0 else { throw PayError.invalidInput("duration: must be above zero") }
         let now = Int64(try value(Self.clockNowKey) ?? "") ?? 0
-        let next = now + milliseconds
+        let (next, overflow) = now.addingReportingOverflow(milliseconds)
+        guard !overflow, next <= Timestamp.latest.milliseconds else {
+            throw PayError.invalidInput("clock: \(Timestamp(milliseconds: now).iso8601) plus \(DurationText.describe(milliseconds)) is past \(Timestamp.latest.iso8601), the last time the clock can show")
+        }
         try set(Self.clockNowKey, String(next))
         return Timestamp(milliseconds: next)
     }

@@ -11,6 +11,16 @@ public struct RefundRepository {
                          [attemptId, RefundStatus.failed.rawValue]) ?? 0
     }
 
+    /// The sum of the refunds of an order that `operatorName` made and that have not failed, in
+    /// `currency`: what a refund limit is measured against. Read it in the write transaction that
+    /// inserts the next refund, so a concurrent refund cannot slip past the limit in between.
+    public func committedMinor(orderId: Int64, operatorName: String, currency: Currency) throws -> Int64 {
+        try db.scalarInt("""
+            SELECT coalesce(sum(amount_minor), 0) FROM refunds
+            WHERE order_id = ? AND operator = ? AND currency = ? AND status <> ?
+            """, [orderId, operatorName, currency.code, RefundStatus.failed.rawValue]) ?? 0
+    }
+
     /// Inserts a PROCESSING refund after checking, in the same write transaction, that the
     /// attempt's refunds not failed stay within its amount. Call inside `BEGIN IMMEDIATE`, so two
     /// processes cannot both pass the check.

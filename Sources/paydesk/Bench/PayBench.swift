@@ -41,8 +41,9 @@ enum PayBench {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = settings.storePath ?? folder + "/store.db"
 
-        log("preparing a demo store and \(settings.payments) orders …")
+        // why open first: a --store that does not exist is refused before any progress is printed.
         let store = try Store.open(path: path, create: settings.storePath == nil)
+        log("preparing a demo store and \(settings.payments) orders …")
         let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
         if try store.read({ try store.businessLines.all().isEmpty }) { try DemoSeeder(context).seed() }
         let gateway = try ChannelGateway(store: store, clock: context.clock)
@@ -64,7 +65,7 @@ enum PayBench {
         let latencies = Mutex<[Double]>([])
         let succeeded = Mutex(0)
         let commits = Mutex((store: 0, sandbox: 0))
-        let failures = Mutex<[String]>([])
+        let failures = Mutex<[PayError]>([])
         let clock = ContinuousClock()
         let start = clock.now
         let clients = settings.clients
@@ -90,12 +91,15 @@ enum PayBench {
                     $0.sandbox += gateway.sandbox.db.committedWrites - sandboxBefore
                 }
                 succeeded.withLock { $0 += paid }
+            } catch let error as PayError {
+                failures.withLock { $0.append(error) }
             } catch {
-                failures.withLock { $0.append("\(error)") }
+                failures.withLock { $0.append(PayError.internal("\(error)")) }
             }
         }
         let total = clock.now - start
-        if let failure = failures.withLock({ $0.first }) { throw PayError.internal("bench pay: a client failed: \(failure)") }
+        // why the kind kept: a store without the demo routes is the user's input (exit 6), not a crash of the bench.
+        if let failure = failures.withLock({ $0.first }) { throw PayError(failure.kind, "a client failed: \(failure.message)") }
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
         let rate = Double(settings.payments) / seconds
         return Report(payments: settings.payments, clients: clients, seconds: seconds, paymentsPerSecond: rate,

@@ -43,10 +43,10 @@ enum CommandLineApp {
             try CommandPermissions.authorize(spec.name, parsed, io: &io)
             return try spec.run(parsed, &io)
         } catch let error as PayError {
-            io.err("paydesk \(spec.name): \(error.message)")
+            io.err(ErrorLine.render("paydesk \(spec.name): \(error.message)"))
             return error.exitCode
         } catch {
-            io.err("paydesk \(spec.name): internal error: \(error)")
+            io.err(ErrorLine.render("paydesk \(spec.name): internal error: \(error)"))
             return 1
         }
     }

@@ -54,7 +54,7 @@ struct IdempotentRun {
             _ = try? store.write { try store.idempotency.release(scope: scope, key: key, owner: owner) }
             throw error
         } catch let error as PayError {
-            let message = "paydesk \(scope): \(error.message)\n"
+            let message = ErrorLine.render("paydesk \(scope): \(error.message)") + "\n"
             try store.write {
                 try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err + message,
                                                exitCode: error.exitCode, owner: owner, at: context.now)

@@ -9,14 +9,15 @@ extension BenchCommands {
             path: ["bench", "browse"],
             summary: "time the console's order queries on a store of N orders (figures, not pass/fail)",
             details: "Builds the store in a temporary file unless --keep names one (reused when it already holds N orders).",
-            options: [.value("orders", "N", "how many orders (default 100000)"),
-                      .value("repeats", "R", "how often each query runs (default 200)"),
+            options: [.value("orders", "N", "how many orders (default 100000, at most 10000000)"),
+                      .value("repeats", "R", "how often each query runs (default 200, at most 100000)"),
                       .value("keep", "PATH", "build the store at PATH and keep it")],
             run: browse)
 
     static func browse(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        let orders = try positiveInt(args.value("orders"), field: "--orders", default: 100_000)
-        let repeats = try positiveInt(args.value("repeats"), field: "--repeats", default: 200)
+        // why ranges: each repeat keeps a timing and each order a row; an unchecked count asks for exabytes.
+        let orders = try count(args, "orders", default: 100_000, range: 1...10_000_000)
+        let repeats = try count(args, "repeats", default: 200, range: 1...100_000)
         let temporary = args.value("keep") == nil
         let path = args.value("keep") ?? NSTemporaryDirectory() + "/paydesk-bench-browse-\(getpid()).db"
         defer {
@@ -37,11 +38,5 @@ extension BenchCommands {
             io.out("peak memory: \(report.peakMemoryMiB.oneDecimal) MiB")
         }
         return 0
-    }
-
-    static func positiveInt(_ text: String?, field: String, default value: Int) throws(PayError) -> Int {
-        guard let text else { return value }
-        guard let n = Int(text), n > 0 else { throw PayError.invalidInput("\(field) '\(text)': a whole number above zero") }
-        return n
     }
 }

@@ -58,15 +58,15 @@ enum WorkerCommand {
         CommandSpec(path: ["worker"], summary: "run background jobs (merchant notifications, janitor, expiry, callbacks)",
                     details: "Only the holder of the store's worker lease runs jobs, so any number may run.",
                     options: [.flag("once", "one pass over what is due, then exit"),
-                              .value("for", "SECONDS", "run for this long, then exit (default: until interrupted)")],
+                              .value("for", "SECONDS", "run for this long (at most 86400), then exit (default: until interrupted)")],
                     run: run),
     ]
 
     static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         var seconds = Double.infinity
         if let text = args.value("for") {
-            guard let value = Double(text), value > 0, value.isFinite else {
-                throw PayError.invalidInput("--for '\(text)': a number of seconds above zero")
+            guard let value = Double(text), value > 0, value <= 86_400 else {
+                throw PayError.invalidInput("--for '\(text)': a number of seconds above 0 and at most 86400 (a day; without --for the worker runs until stopped)")
             }
             seconds = value
         }

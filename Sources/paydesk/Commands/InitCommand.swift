@@ -74,9 +74,12 @@ enum ClockCommand {
             run: show),
     ]
 
+    /// How far one `clock advance` may move: a millisecond to ten years.
+    static let advanceRange: ClosedRange<Int64> = 1...(3650 * 86_400_000)
+
     static func advance(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         guard let text = args.positionals.first else { throw PayError.usage("missing DURATION (e.g. 10m)") }
-        let milliseconds = try DurationText.milliseconds(text, field: "DURATION")
+        let milliseconds = try DurationText.milliseconds(text, field: "DURATION", in: advanceRange)
         let context = try CommandLineApp.openContext(args, io: io)
         let store = context.store
         let now = try store.write { try store.meta.advanceClock(by: milliseconds) }

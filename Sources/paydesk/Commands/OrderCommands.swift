@@ -53,6 +53,7 @@ enum OrderCommands {
 
     static func create(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
+        let key = try args.value("idempotency-key").map { text throws(PayError) in try IdempotencyKey(text, field: "--idempotency-key") }
         let context = try CommandLineApp.openContext(args, io: io)
         let (businessLine, amount) = try args.businessAndAmount(context)
         let line = businessLine.code
@@ -71,17 +72,25 @@ enum OrderCommands {
                                                              field: "--sub '\(text)' amount")))
         }
         var expiry = OrderDraft.defaultExpiry
-        if let text = args.value("expires-in") { expiry = try DurationText.milliseconds(text, field: "--expires-in") }
+        if let text = args.value("expires-in") {
+            expiry = try DurationText.milliseconds(text, field: "--expires-in", in: OrderDraft.expiryRange)
+        }
         let draft = OrderDraft(businessLine: line, orderNo: orderNo, amount: amount, customerId: args.value("customer"),
                                items: items, subOrders: subs, expiresInMilliseconds: expiry)
-        let (order, created) = try OrderService(context).create(draft)
-        if args.has("json") {
-            struct Result: Encodable { let order: OrderJSON; let created: Bool }
-            try io.json(Result(order: OrderJSON(order), created: created))
-        } else {
-            io.out("\(created ? "Created" : "Already created:") order \(order.orderNo) (\(order.businessLine)) \(order.amount.decimalString) \(order.amount.currency) \(order.status.rawValue), serial \(order.serial)")
+        var run = IdempotentRun(scope: "order create", key: key, request: draft.canonical)
+        // why: creating an order is itself idempotent (the same order no and parameters give the
+        // same order, anything else under it is a conflict), so a dead holder's request may run again.
+        run.recoverable = { _ in true }
+        return try run.run(context, io: &io) { io in
+            let (order, created) = try OrderService(context).create(draft)
+            if args.has("json") {
+                struct Result: Encodable { let order: OrderJSON; let created: Bool }
+                try io.json(Result(order: OrderJSON(order), created: created))
+            } else {
+                io.out("\(created ? "Created" : "Already created:") order \(order.orderNo) (\(order.businessLine)) \(order.amount.decimalString) \(order.amount.currency) \(order.status.rawValue), serial \(order.serial)")
+            }
+            return 0
         }
-        return 0
     }
 
     /// `NAME:QTY:PRICE`, split from the right so a name may hold colons.

@@ -83,7 +83,9 @@ enum SandboxCommands {
     static func latency(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let channel = try channel(args)
         let text = try args.required("ms")
-        guard let ms = Int64(text) else { throw PayError.invalidInput("--ms '\(text)': a whole number of milliseconds") }
+        guard let ms = Int64(text), (0...3_600_000).contains(ms) else {
+            throw PayError.invalidInput("--ms '\(text)': a whole number of milliseconds from 0 to 3600000")
+        }
         let (_, sandbox) = try open(args, io: io)
         try sandbox.setLatency(channel: channel, milliseconds: ms)
         if args.has("json") {
