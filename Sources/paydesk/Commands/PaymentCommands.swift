@@ -113,10 +113,16 @@ enum PaymentCommands {
         }
         return try run.run(context, io: &io) { io in
             var outcome = try PaymentService(context, gateway: gateway).pay(request)
-            if wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal {
-                outcome = try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
+            do {
+                if wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal {
+                    outcome = try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
+                }
+                try report(outcome, args: args, io: io)
+            } catch {
+                // why: a channel was called when there is an attempt; a failure now must not read as "not paid".
+                guard let attempt = outcome.attempt else { throw error }
+                throw PaymentService.unsettled(attempt, error as? PayError ?? PayError.internal("\(error)"))
             }
-            try report(outcome, args: args, io: io)
             return outcome.exitCode
         }
     }

@@ -1,0 +1,211 @@
+import Testing
+import PayCore
+import PayStore
+import PayChannels
+@testable import PayServices
+
+/// The payment path of issue 10: permissions before any channel call, a stalled payer that must
+/// not charge after the center gave its attempt up, the order's status following its attempts,
+/// and a failure after the channel was called that says the payment may have gone through.
+@Suite("Payment path")
+struct PaymentPathTests {
+    static let alice = Actor(name: "alice", role: .cashier, origin: "till-1")
+    static let bob = Actor(name: "bob", role: .cashier, origin: "till-2")
+
+    static func request(_ no: String) throws -> PaymentRequest {
+        PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo(no), method: .alipay, authCode: Barcode.alipay)
+    }
+
+    /// What the sandbox's ledger holds for a payment serial (nil: the channel never saw it).
+    static func channelRecord(_ f: PaymentFixture, _ attempt: PaymentAttempt) throws -> SandboxPayment? {
+        try f.sandbox.payment(channel: attempt.channel, outTradeNo: attempt.serial.rawValue)
+    }
+
+    // MARK: Item 2: permissions before the channel
+
+    @Test("a cashier takes payment for an order another cashier rang up (the shared till) and then finds it")
+    func cashierPaysAnotherCashiersOrder() throws {
+        let f = try PaymentFixture()
+        f.context.actor = Self.alice
+        try f.order("T1", 1_000)
+        f.context.actor = Self.bob
+        let outcome = try f.pay("T1", .alipay, authCode: Barcode.alipay)
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.detail.order.status == .paid)
+        let found = try OrderService(f.context).find(PaymentFixture.retail, try MerchantOrderNo("T1"))
+        #expect(found.status == .paid, "the cashier who took the payment can look the order up")
+        let attempt = try #require(outcome.attempt)
+        #expect(try Self.channelRecord(f, attempt)?.status == .paid)
+    }
+
+    @Test("a role without checkout is refused before anything is written or sent")
+    func supportMayNotPay() throws {
+        let f = try PaymentFixture()
+        try f.order("T2", 1_000)
+        f.context.actor = Actor(name: "sam", role: .support, origin: "desk")
+        let refused = #expect(throws: PayError.self) { try f.pay("T2", .alipay, authCode: Barcode.alipay) }
+        #expect(refused?.kind == .notPermitted)
+        #expect(try f.attempts("T2").isEmpty)
+    }
+
+    @Test("query --refresh by a cashier on an order that is not theirs is refused before the channel is asked")
+    func refreshChecksFirst() throws {
+        let f = try PaymentFixture()
+        f.context.actor = Self.alice
+        try f.order("T3", 1_053)
+        let unknown = try f.pay("T3", .alipay, authCode: Barcode.alipay)
+        #expect(unknown.attempt?.status == .unknown)
+        f.context.actor = Self.bob
+        let order = try f.order("T3")
+        let refused = #expect(throws: PayError.self) { try Janitor(gateway: f.gateway).refresh(order, context: f.context) }
+        #expect(refused?.kind == .notPermitted)
+        #expect(try f.attempts("T3").first?.status == .unknown, "the channel was not asked, so nothing was settled")
+        f.context.actor = Self.alice
+        try Janitor(gateway: f.gateway).refresh(order, context: f.context)
+        #expect(try f.attempts("T3").first?.status == .succeeded)
+    }
+
+    // MARK: Item 3: a stalled payer
+
+    @Test("a payer that stalled after committing PROCESSING does not call the channel once the janitor took the attempt over")
+    func stalledPayerGivesUp() throws {
+        let f = try PaymentFixture()
+        try f.order("T4", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("T4"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        // The paying process is stopped (SIGSTOP) for more than a minute: the janitor adopts the
+        // attempt, the channel has not seen it, so it is revoked there and closed here.
+        try f.advance("61s")
+        try f.janitor()
+        let given = try f.attempt(attempt.id)
+        #expect(given.status == .closed)
+        // The process resumes at its invoke step.
+        let reply = try service.invoke(attempt, validated: validated, account: decision.chosen.account)
+        #expect(reply == nil, "the channel must not be called")
+        #expect(try Self.channelRecord(f, attempt)?.status != .paid, "the customer was not charged")
+        #expect(try f.attempt(attempt.id).status == .closed)
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("the janitor revokes an abandoned attempt at the channel: a pay request that arrives after is refused there")
+    func janitorRevokesAtTheChannel() throws {
+        let f = try PaymentFixture()
+        try f.order("T5", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("T5"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.attempt(attempt.id).status == .closed)
+        // The request the stalled process had already handed to the network reaches the channel now.
+        let plugin = try f.gateway.plugin(for: decision.chosen.account)
+        let late = plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: .authCode(Barcode.alipay), subject: "late"))
+        if case .succeeded = late.result { Issue.record("the channel charged a payment the center had revoked: \(late.result)") }
+        #expect(try Self.channelRecord(f, attempt)?.status != .paid)
+    }
+
+    @Test("a success the channel reports after the center closed the attempt is refunded automatically, recorded and audited")
+    func lateSuccessRefunded() throws {
+        let f = try PaymentFixture()
+        try f.order("T6", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("T6"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.attempt(attempt.id).status == .closed)
+        // A channel whose revoke did not hold: the request goes through after all.
+        _ = try f.sandbox.db.execute("DELETE FROM sandbox_payments WHERE out_trade_no = ?", [attempt.serial.rawValue])
+        let plugin = try f.gateway.plugin(for: decision.chosen.account)
+        let late = plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: .authCode(Barcode.alipay), subject: "late"))
+        guard case .succeeded = late.result else {
+            Issue.record("the sandbox should take this payment: \(late.result)")
+            return
+        }
+        try Settlement(f.context).apply(late.result, to: attempt, barcode: true)
+        let settled = try f.attempt(attempt.id)
+        #expect(settled.status == .succeeded, "the channel's word that it took the money is recorded")
+        #expect(try f.store.attempts.duplicateState(attempt.id).duplicate, "and marked for the automatic refund")
+        #expect(try f.order("T6").status != .paid, "the order is not paid by a payment the till gave up")
+        #expect(try f.firingAlerts(rule: "payment.late-success").count == 1)
+        try f.scanDuplicates()
+        let refunds = try f.refunds("T6")
+        #expect(refunds.count == 1 && refunds.first?.status == .succeeded && refunds.first?.amount == attempt.amount)
+        #expect(try Self.channelRecord(f, attempt)?.refunded == attempt.amount, "the customer has the money back")
+        let audit = try AuditLog(f.context).recent(limit: 20).map { "\($0.action) \($0.detail ?? "")" }
+        #expect(audit.contains { $0.hasPrefix("payment.late-success") }, "\(audit)")
+        #expect(audit.contains { $0.hasPrefix("refund.create") && $0.contains("automatic") }, "\(audit)")
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    // MARK: Item 6: the order follows its attempts
+
+    @Test("an order whose only payment was declined is CREATED again, and can be paid", arguments: [PayPath.barcode, .card])
+    func declinedOrderBackToCreated(path: PayPath) throws {
+        let f = try PaymentFixture()
+        try f.order("T7", 1_051)
+        let outcome = try f.pay("T7", by: path)
+        #expect(outcome.exitCode == 4)
+        #expect(try f.order("T7").status == .created)
+        #expect(outcome.detail.order.status == .created, "the answer shows the order as it is")
+    }
+
+    @Test("an order whose payment the janitor settles as not paid (54: timed out, never taken) is CREATED again")
+    func janitorSettledOrderBackToCreated() throws {
+        let f = try PaymentFixture()
+        try f.order("T8", 1_054)
+        #expect(try f.pay("T8", .alipay, authCode: Barcode.alipay).attempt?.status == .unknown)
+        #expect(try f.order("T8").status == .paying, "UNKNOWN is in flight")
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.attempts("T8").first?.status.isFinal == true)
+        #expect(try f.order("T8").status == .created)
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("every account failing with a system error (59) leaves the order CREATED")
+    func systemFailuresBackToCreated() throws {
+        let f = try PaymentFixture()
+        try f.order("T9", 1_059)
+        let outcome = try f.pay("T9", .alipay, authCode: Barcode.alipay)
+        #expect(outcome.exitCode == 4)
+        #expect(try f.attempts("T9").allSatisfy { $0.status == .failed })
+        #expect(try f.order("T9").status == .created)
+    }
+
+    // MARK: Item 8: a failure after the channel was called
+
+    @Test("a store that fails after the channel charged: exit 5, 'do not charge again', and the janitor settles it")
+    func failureAfterChannel() throws {
+        let f = try PaymentFixture()
+        try f.order("T10", 1_000)
+        var service = PaymentService(f.context, gateway: f.gateway)
+        // Another process holds the store's write lock while the answer is being recorded: the
+        // store answers SQLITE_BUSY (as it would SQLITE_FULL or IOERR on a full or failing disk).
+        let other = try Store.open(path: f.store.path)
+        try f.store.db.execute("PRAGMA busy_timeout = 20")
+        service.channelAnswered = { try? other.db.execute("BEGIN IMMEDIATE") }
+        let failed = #expect(throws: PayError.self) { try service.pay(try Self.request("T10")) }
+        try other.db.execute("ROLLBACK")
+        #expect(failed?.kind == .pending, "\(String(describing: failed))")
+        #expect(failed?.exitCode == 5)
+        #expect(failed?.message.contains("do not charge again; the center will settle it") == true, "\(String(describing: failed))")
+        let attempt = try #require(try f.attempts("T10").first)
+        #expect(failed?.message.contains(attempt.serial.rawValue) == true)
+        #expect(try Self.channelRecord(f, attempt)?.status == .paid, "the channel took the money")
+        #expect(attempt.status == .processing)
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.attempt(attempt.id).status == .succeeded)
+        #expect(try f.order("T10").status == .paid)
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+}
