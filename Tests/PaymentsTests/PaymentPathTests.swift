@@ -182,18 +182,50 @@ struct PaymentPathTests {
 
     // MARK: Item 8: a failure after the channel was called
 
+    /// The gateway's transport seam: forwards to the sandbox and, once armed, runs `then` right
+    /// after the sandbox answered the next request: here, another process takes the store's write
+    /// lock, so the store answers SQLITE_BUSY (as it would SQLITE_FULL or IOERR on a full or
+    /// failing disk) exactly when the channel's answer is being recorded.
+    final class LockAfterAnswer: ChannelTransport {
+        let inner: any ChannelTransport
+        let other: Store
+        var armed = false
+        init(_ inner: any ChannelTransport, other: Store) {
+            self.inner = inner
+            self.other = other
+        }
+        func send(_ request: HTTPMessage, channel: String, account: String) throws(TransportError) -> HTTPMessage {
+            let answer = try inner.send(request, channel: channel, account: account)
+            if armed {
+                armed = false
+                try? other.db.execute("BEGIN IMMEDIATE")
+            }
+            return answer
+        }
+        func release() throws { try other.db.execute("ROLLBACK") }
+    }
+
+    /// A fixture whose channel calls go through `LockAfterAnswer`, and the store's busy wait shortened.
+    static func faulty(_ f: PaymentFixture) throws -> (ChannelGateway, LockAfterAnswer) {
+        let other = try Store.open(path: f.store.path)
+        var transport: LockAfterAnswer?
+        let gateway = try ChannelGateway(store: f.store, clock: f.context.clock) { sandbox in
+            let wrapper = LockAfterAnswer(sandbox, other: other)
+            transport = wrapper
+            return wrapper
+        }
+        try f.store.db.execute("PRAGMA busy_timeout = 20")
+        return (gateway, try #require(transport))
+    }
+
     @Test("a store that fails after the channel charged: exit 5, 'do not charge again', and the janitor settles it")
     func failureAfterChannel() throws {
         let f = try PaymentFixture()
         try f.order("T10", 1_000)
-        var service = PaymentService(f.context, gateway: f.gateway)
-        // Another process holds the store's write lock while the answer is being recorded: the
-        // store answers SQLITE_BUSY (as it would SQLITE_FULL or IOERR on a full or failing disk).
-        let other = try Store.open(path: f.store.path)
-        try f.store.db.execute("PRAGMA busy_timeout = 20")
-        service.channelAnswered = { try? other.db.execute("BEGIN IMMEDIATE") }
-        let failed = #expect(throws: PayError.self) { try service.pay(try Self.request("T10")) }
-        try other.db.execute("ROLLBACK")
+        let (gateway, transport) = try Self.faulty(f)
+        transport.armed = true
+        let failed = #expect(throws: PayError.self) { try PaymentService(f.context, gateway: gateway).pay(try Self.request("T10")) }
+        try transport.release()
         #expect(failed?.kind == .pending, "\(String(describing: failed))")
         #expect(failed?.exitCode == 5)
         #expect(failed?.message.contains("do not charge again; the center will settle it") == true, "\(String(describing: failed))")
@@ -207,5 +239,46 @@ struct PaymentPathTests {
         #expect(try f.order("T10").status == .paid)
         let problems = try FaultWindowTests.problems(f)
         #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("a store that fails after the channel refunded: exit 5, 'do not refund again', and the janitor settles it")
+    func failureAfterRefundCall() throws {
+        let f = try PaymentFixture()
+        try f.order("T11", 1_000)
+        let paid = try #require(try f.pay("T11", .alipay, authCode: Barcode.alipay).attempt)
+        let (gateway, transport) = try Self.faulty(f)
+        transport.armed = true
+        let input = RefundRequestInput(paymentSerial: paid.serial, amountText: "4.00", reason: "test")
+        let failed = #expect(throws: PayError.self) { try RefundService(f.context, gateway: gateway).refund(input) }
+        try transport.release()
+        #expect(failed?.kind == .pending, "\(String(describing: failed))")
+        #expect(failed?.message.contains("do not refund again; the center will settle it") == true, "\(String(describing: failed))")
+        let refund = try #require(try f.refunds("T11").first)
+        #expect(refund.status == .processing)
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.store.refunds.find(id: refund.id)?.status == .succeeded)
+        #expect(try f.order("T11").refundedAmount == cny(400))
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    @Test("a store that fails after the channel answered a close's revoke: exit 5, and the janitor settles the payment")
+    func failureAfterRevoke() throws {
+        let f = try PaymentFixture()
+        try f.order("T12", 1_053)
+        let unknown = try #require(try f.pay("T12", .alipay, authCode: Barcode.alipay).attempt)
+        #expect(unknown.status == .unknown)
+        let (gateway, transport) = try Self.faulty(f)
+        transport.armed = true
+        let failed = #expect(throws: PayError.self) { try CloseService(f.context, gateway: gateway).close(try f.order("T12")) }
+        try transport.release()
+        #expect(failed?.kind == .pending, "\(String(describing: failed))")
+        #expect(failed?.message.contains("the center will settle it") == true, "\(String(describing: failed))")
+        #expect(try f.attempt(unknown.id).status == .unknown)
+        try f.advance("61s")
+        try f.janitor()
+        #expect(try f.attempt(unknown.id).status == .succeeded, "the money was taken (53): the order is paid, not closed")
+        #expect(try f.order("T12").status == .paid)
     }
 }

@@ -7,9 +7,6 @@ import PayChannels
 public struct PaymentService {
     let context: ServiceContext
     let gateway: ChannelGateway
-    /// Tests only: runs right after the channel answered, before the answer is recorded (a seam
-    /// to make the store fail there). Internal, so nothing outside the module can set it.
-    var channelAnswered: (() -> Void)?
 
     public init(_ context: ServiceContext, gateway: ChannelGateway) {
         self.context = context
@@ -67,7 +64,6 @@ public struct PaymentService {
             // why: from here on the channel may have taken the money: whatever fails must not read
             // as "not paid" (exit 1), or the till charges again.
             do {
-                channelAnswered?()
                 let updated = try update(attempt, reply: reply, validated: validated)
                 last = (updated, reply)
                 // A SYSTEM failure is safe to retry on the next account, as a new attempt; a decline never is.
