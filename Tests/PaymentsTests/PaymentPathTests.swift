@@ -90,22 +90,60 @@ struct PaymentPathTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
-    @Test("the janitor revokes an abandoned attempt at the channel: a pay request that arrives after is refused there")
-    func janitorRevokesAtTheChannel() throws {
+    /// The ways a stalled request may reach each kind of channel late.
+    enum LateRequest: String, CaseIterable, CustomTestStringConvertible {
+        case alipayBarcode, wechatBarcode, unionpayBarcode, wechatPayCode, card, wallet
+        var testDescription: String { rawValue }
+
+        func request(_ no: String) throws -> PaymentRequest {
+            let order = try MerchantOrderNo(no)
+            return switch self {
+            case .alipayBarcode: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .alipay, authCode: Barcode.alipay)
+            case .wechatBarcode: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .wechat, authCode: Barcode.wechat)
+            case .unionpayBarcode: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .unionpay, authCode: Barcode.unionpay)
+            case .wechatPayCode: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .wechat)
+            case .card: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .card, card: try TestCard.card(TestCard.success))
+            case .wallet: PaymentRequest(businessLine: PaymentFixture.retail, orderNo: order, method: .wallet, customerId: "c-1")
+            }
+        }
+
+        func mode(_ f: PaymentFixture, account: ChannelAccount) throws -> PayMode {
+            switch self {
+            case .alipayBarcode: .authCode(Barcode.alipay)
+            case .wechatBarcode: .authCode(Barcode.wechat)
+            case .unionpayBarcode: .authCode(Barcode.unionpay)
+            case .wechatPayCode: .payCode
+            case .card: .cardToken(try f.gateway.registry.cardPlugin(for: account).tokenize(try TestCard.card(TestCard.success)).token,
+                                   challengeCompleted: false)
+            case .wallet: .account("c-1")
+            }
+        }
+    }
+
+    @Test("the janitor revokes an abandoned attempt at the channel: a pay request that arrives after is refused there",
+          arguments: LateRequest.allCases)
+    func janitorRevokesAtTheChannel(late: LateRequest) throws {
         let f = try PaymentFixture()
         try f.order("T5", 1_000)
         let service = PaymentService(f.context, gateway: f.gateway)
-        let validated = try service.validate(try Self.request("T5"))
+        let validated = try service.validate(try late.request("T5"))
         let decision = try service.route(validated)
         let attempt = try service.persist(validated, account: decision.chosen.account)
         try f.advance("61s")
         try f.janitor()
         #expect(try f.attempt(attempt.id).status == .closed)
+        #expect(try f.order("T5").status == .created)
         // The request the stalled process had already handed to the network reaches the channel now.
         let plugin = try f.gateway.plugin(for: decision.chosen.account)
-        let late = plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: .authCode(Barcode.alipay), subject: "late"))
-        if case .succeeded = late.result { Issue.record("the channel charged a payment the center had revoked: \(late.result)") }
+        let mode = try late.mode(f, account: decision.chosen.account)
+        let reply = plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: mode, subject: "late"))
+        if case .succeeded = reply.result { Issue.record("the channel charged a payment the center had revoked: \(reply.result)") }
         #expect(try Self.channelRecord(f, attempt)?.status != .paid)
+        // Whatever that answer, recording it changes nothing: the attempt stays closed.
+        try Settlement(f.context).apply(reply.result, to: attempt, barcode: false)
+        #expect(try f.attempt(attempt.id).status == .closed)
+        let problems = try FaultWindowTests.problems(f)
+        #expect(problems.isEmpty, "\(problems)")
     }
 
     @Test("a success the channel reports after the center closed the attempt is refunded automatically, recorded and audited")

@@ -22,14 +22,15 @@ extension Sandbox {
         case .close(let outTradeNo, let revoke):
             return try db.inTransaction(.immediate) {
                 guard let payment = try payment(psp.channel, account, outTradeNo: outTradeNo) else {
-                    guard revoke else { return .refused(.notFound) }
-                    // why: a revoke of a trade not seen yet closes its number, as Alipay's cancel and
-                    // WeChat's reverse do: a pay request that arrives after it is refused, not charged.
+                    // why: a revoke (or cancel) of a trade not seen yet closes its number, as Alipay's
+                    // cancel and WeChat's reverse do: a pay request that arrives after it is refused,
+                    // not charged. Every PSP of the sandbox behaves so, card and wallet cancels too.
+                    let status: SandboxPayment.Status = revoke ? .revoked : .closed
                     try db.execute("""
                         INSERT INTO sandbox_payments (channel, account, trade_no, out_trade_no, amount_minor, currency, mode, status, created_at)
                         VALUES (?, ?, ?, ?, 0, '', ?, ?, ?)
                         """, [psp.channel, account, psp.newTradeNo(at: now), outTradeNo, Sandbox.revokedUnseenMode,
-                              SandboxPayment.Status.revoked.rawValue, now.milliseconds])
+                              status.rawValue, now.milliseconds])
                     return .payment(try self.payment(psp.channel, account, outTradeNo: outTradeNo)!)
                 }
                 switch payment.status {
