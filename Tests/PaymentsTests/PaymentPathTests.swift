@@ -34,6 +34,9 @@ struct PaymentPathTests {
         #expect(outcome.detail.order.status == .paid)
         let found = try OrderService(f.context).find(PaymentFixture.retail, try MerchantOrderNo("T1"))
         #expect(found.status == .paid, "the cashier who took the payment can look the order up")
+        #expect(try OrderService(f.context).search("T1").map(\.orderNo.rawValue) == ["T1"], "the console's search finds it")
+        let page = try OrderService(f.context).page(OrderFilter(), after: nil, limit: 50).orders
+        #expect(page.map(\.orderNo.rawValue) == ["T1"], "the console's order list shows it, and nothing else of others")
         let attempt = try #require(outcome.attempt)
         #expect(try Self.channelRecord(f, attempt)?.status == .paid)
     }
