@@ -93,6 +93,22 @@ struct PaymentPathTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    @Test("a payer claims only its own PROCESSING attempt: one another process owns is not charged from here")
+    func claimIsOwnerBound() throws {
+        let f = try PaymentFixture()
+        try f.order("T13", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.request("T13"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        try f.store.write {
+            try f.store.db.execute("UPDATE payment_attempts SET owner = ? WHERE id = ?", ["pid:1@another-till;boot=b;ns=n;start=1", attempt.id])
+        }
+        #expect(try service.invoke(attempt, validated: validated, account: decision.chosen.account) == nil)
+        #expect(try Self.channelRecord(f, attempt) == nil, "the channel never heard of it")
+        #expect(try f.attempt(attempt.id).status == .processing, "left to its owner (or the janitor)")
+    }
+
     /// The ways a stalled request may reach each kind of channel late.
     enum LateRequest: String, CaseIterable, CustomTestStringConvertible {
         case alipayBarcode, wechatBarcode, unionpayBarcode, wechatPayCode, card, wallet

@@ -73,8 +73,9 @@ public struct PaymentService {
             }
         }
         guard let (attempt, reply) = last else { throw PayError.internal("no account was tried") }
+        // why: an issuer's challenge follows a recorded decline (nothing was charged): its own errors stand.
+        if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
         do {
-            if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
             return try publish(attempt, reply: reply)
         } catch {
             throw Self.unsettled(attempt, error)
@@ -86,7 +87,7 @@ public struct PaymentService {
     /// charging again. The attempt is left as it was (PROCESSING: the janitor adopts and queries it).
     public static func unsettled(_ attempt: PaymentAttempt, _ error: PayError) -> PayError {
         if error.kind == .pending { return error }
-        return PayError.pending("payment \(attempt.serial) via \(attempt.account): the channel was called, but its answer could not be recorded (\(error.message)); do not charge again; the center will settle it")
+        return PayError.pending("payment \(attempt.serial) via \(attempt.account): the channel was called, but then this failed: \(error.message); do not charge again; the center will settle it")
     }
 
     // MARK: 1. validate

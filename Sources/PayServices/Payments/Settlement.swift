@@ -107,7 +107,7 @@ struct Settlement {
         let store = context.store
         let note = "the channel took it (\(channelSerial)) after the center had settled it \(current.status.rawValue) (\(current.failureCode ?? "—"): \(current.failureMessage ?? "")); refunded automatically"
         guard try store.attempts.recordLateSuccess(current.id, from: current.status, channelSerial: channelSerial, note: note, at: now) else { return }
-        try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "critical",
+        try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "warning",
                               message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)) after it was \(current.status.rawValue): an automatic refund follows",
                               at: now)
         try AuditLog(context).append(actor: .system, action: "payment.late-success", target: "payment:\(current.serial)",
