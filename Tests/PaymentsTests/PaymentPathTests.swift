@@ -227,6 +227,22 @@ struct PaymentPathTests {
         #expect(problems.isEmpty, "\(problems)")
     }
 
+    @Test("a pay code the customer's scan fails (51): the janitor's query settles it FAILED and the order is CREATED again")
+    func failedPayCodeBackToCreated() throws {
+        let f = try PaymentFixture()
+        try f.order("T14", 1_051)
+        let pending = try #require(try f.pay("T14", .wechat).attempt)
+        #expect(pending.status == .pending)
+        #expect(try f.order("T14").status == .paying)
+        try f.advance("1m")
+        try f.sandbox.advance()
+        try f.deliverCallbacks()
+        try f.janitor()
+        #expect(try f.attempt(pending.id).status == .failed)
+        #expect(try f.order("T14").status == .created)
+        #expect(try f.pay("T14", .alipay, authCode: Barcode.alipay).exitCode == 4, "payable again (and declined again: 51)")
+    }
+
     @Test("every account failing with a system error (59) leaves the order CREATED")
     func systemFailuresBackToCreated() throws {
         let f = try PaymentFixture()
