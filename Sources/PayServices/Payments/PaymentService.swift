@@ -265,7 +265,7 @@ public struct PaymentService {
                 serial: context.serials.next(.payment), orderId: order.id, method: validated.request.method, mode: modeName,
                 channel: account.channel, account: account.id, amount: validated.amount, customerId: validated.request.customerId,
                 cardToken: card.token, cardBin: card.bin, cardLast4: card.last4, operatorName: context.actor.name,
-                owner: ProcessIdentity.current), at: now)
+                owner: Self.owner), at: now)
         }
     }
 
@@ -307,9 +307,11 @@ public struct PaymentService {
     func claim(_ attempt: PaymentAttempt) throws(PayError) -> Bool {
         let store = context.store
         let now = context.now
-        let owner = ProcessIdentity.current
-        return try store.write { try store.attempts.claim(attempt.id, owner: owner, at: now) }
+        return try store.write { try store.attempts.claim(attempt.id, owner: Self.owner, at: now) }
     }
+
+    /// This process, as the owner of the attempts it pays (read once: it does not change).
+    static let owner = ProcessIdentity.current
 
     // MARK: 6. update
 
