@@ -6,7 +6,7 @@ import Testing
 struct StatusMachineTests {
     static let orderLegal: Set<String> = [
         "CREATED>PAYING", "PAYING>PAID", "PAID>PARTIALLY_REFUNDED", "PAID>REFUNDED",
-        "PARTIALLY_REFUNDED>PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED>REFUNDED", "CREATED>CLOSED", "PAYING>CLOSED",
+        "PARTIALLY_REFUNDED>PARTIALLY_REFUNDED", "PARTIALLY_REFUNDED>REFUNDED", "CREATED>CLOSED", "PAYING>CLOSED", "PAYING>CREATED",
     ]
     static let attemptLegal: Set<String> = [
         "INIT>PROCESSING", "PROCESSING>SUCCEEDED", "PROCESSING>FAILED", "PROCESSING>PENDING", "PROCESSING>UNKNOWN",
@@ -41,6 +41,12 @@ struct StatusMachineTests {
         #expect(AttemptStatus.succeeded.isFinal && AttemptStatus.failed.isFinal && AttemptStatus.closed.isFinal)
         #expect(!AttemptStatus.unknown.isFinal && !AttemptStatus.pending.isFinal)
         #expect(RefundStatus.succeeded.isFinal && RefundStatus.failed.isFinal && !RefundStatus.unknown.isFinal)
+    }
+
+    @Test("only a FAILED or CLOSED attempt may be corrected to SUCCEEDED by a late success, and they stay final")
+    func lateSuccess() {
+        #expect(AttemptStatus.lateSuccessFrom == [.failed, .closed])
+        #expect(AttemptStatus.lateSuccessFrom.allSatisfy { $0.isFinal && !$0.canMove(to: .succeeded) })
     }
 
     @Test("status words parse case-insensitively and unknown ones are listed")

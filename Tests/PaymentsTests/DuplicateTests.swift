@@ -67,7 +67,7 @@ struct DuplicateTests {
                                                             method: .alipay, authCode: Barcode.alipay))
         let account = try #require(try f.store.channelAccounts.find("alipay-main"))
         let orphan = try service.persist(validated, account: account)
-        _ = service.invoke(orphan, validated: validated, account: account)
+        _ = try service.invoke(orphan, validated: validated, account: account)
         #expect(throws: PayError.self, "an attempt in progress blocks a second one") { try f.pay("DU2", .wechat, authCode: Barcode.wechat) }
         try f.advance("1m")
         #expect(try Janitor(gateway: f.gateway).adoptAbandoned(f.context) == 1)

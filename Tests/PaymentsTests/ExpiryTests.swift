@@ -96,7 +96,7 @@ struct ExpiryTests {
         let refused = #expect(throws: PayError.self) { try CloseService(f.context, gateway: f.gateway).close(try f.order("E6")) }
         #expect(refused?.kind == .conflict)
         #expect(try f.attempt(attempt.id).status == .processing)
-        let reply = service.invoke(attempt, validated: validated, account: account)
+        let reply = try #require(try service.invoke(attempt, validated: validated, account: account))
         #expect(try service.update(attempt, reply: reply, validated: validated).status == .succeeded)
         let order = try f.order("E6")
         #expect(order.status == .paid && order.paidAmount == cny(1_000))

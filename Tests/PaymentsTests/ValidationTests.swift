@@ -72,7 +72,7 @@ struct ValidationTests {
                                                             method: .card, card: try TestCard.card(TestCard.success)))
         let account = try #require(try f.store.channelAccounts.find("acquirer-a"))
         let orphan = try service.persist(validated, account: account)
-        _ = service.invoke(orphan, validated: validated, account: account)
+        _ = try service.invoke(orphan, validated: validated, account: account)
         try f.advance("1m")
         try f.janitor()
         #expect(try f.attempt(orphan.id).status == .succeeded)

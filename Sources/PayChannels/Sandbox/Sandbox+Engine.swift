@@ -6,6 +6,9 @@ import PayStore
 /// cards, pay codes scanned after the latency, "user is paying", refunds, and the callbacks they
 /// cause. Each PSP only translates to and from its channel's words.
 extension Sandbox {
+    /// The mode of a trade revoked before any pay request for it arrived (amount 0: never paid).
+    static let revokedUnseenMode = "revoked-unseen"
+
     /// Runs one decoded request. Throws `TransportError.timeout` for triggers 53 and 54 (after
     /// committing what 53 did), never for anything else.
     func run(_ request: SandboxRequest, psp: SandboxPSP, account: String) throws -> SandboxOutcome {
@@ -18,7 +21,18 @@ extension Sandbox {
             return .payment(payment)
         case .close(let outTradeNo, let revoke):
             return try db.inTransaction(.immediate) {
-                guard let payment = try payment(psp.channel, account, outTradeNo: outTradeNo) else { return .refused(.notFound) }
+                guard let payment = try payment(psp.channel, account, outTradeNo: outTradeNo) else {
+                    // why: a revoke (or cancel) of a trade not seen yet closes its number, as Alipay's
+                    // cancel and WeChat's reverse do: a pay request that arrives after it is refused,
+                    // not charged. Every PSP of the sandbox behaves so, card and wallet cancels too.
+                    let status: SandboxPayment.Status = revoke ? .revoked : .closed
+                    try db.execute("""
+                        INSERT INTO sandbox_payments (channel, account, trade_no, out_trade_no, amount_minor, currency, mode, status, created_at)
+                        VALUES (?, ?, ?, ?, 0, '', ?, ?, ?)
+                        """, [psp.channel, account, psp.newTradeNo(at: now), outTradeNo, Sandbox.revokedUnseenMode,
+                              status.rawValue, now.milliseconds])
+                    return .payment(try self.payment(psp.channel, account, outTradeNo: outTradeNo)!)
+                }
                 switch payment.status {
                 case .waiting, .paying:
                     let to: SandboxPayment.Status = revoke ? .revoked : .closed
@@ -53,8 +67,9 @@ extension Sandbox {
         guard amount.isPositive else { return .refused(.invalid("amount must be positive")) }
         if case .barcode(let code) = mode, (try? AuthCode.channel(of: code)) != psp.channel { return .refused(.badAuthCode) }
         if let existing = try payment(psp.channel, account, outTradeNo: outTradeNo) {
-            // Channels answer a repeated out_trade_no with the trade they have, if it is the same one.
-            return existing.amount == amount ? .payment(existing) : .refused(.duplicate)
+            // Channels answer a repeated out_trade_no with the trade they have, if it is the same one;
+            // a number revoked before the channel saw it stays revoked.
+            return existing.amount == amount || existing.mode == Sandbox.revokedUnseenMode ? .payment(existing) : .refused(.duplicate)
         }
         let trigger = Int(amount.minorUnits % 100)
         if trigger == 59 { return .systemError("system busy, try again later") }

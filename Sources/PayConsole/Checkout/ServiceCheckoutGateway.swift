@@ -32,6 +32,8 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
             let request = try Self.request(order: order, method: method, otp: otp)
             return Self.outcome(try PaymentService(context, gateway: gateway).pay(request))
         } catch {
+            // why: a failure after the channel was called may hide a charge: never "declined".
+            if error.kind == .pending { return .unknown(serial: nil, reason: error.message) }
             return .declined(code: error.kind == .declined ? "DECLINED" : nil, reason: error.message)
         }
     }

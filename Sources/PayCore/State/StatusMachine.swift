@@ -30,7 +30,8 @@ extension StatusMachine {
     }
 }
 
-/// `CREATED → PAYING → PAID → PARTIALLY_REFUNDED → REFUNDED`, `CREATED|PAYING → CLOSED`.
+/// `CREATED → PAYING → PAID → PARTIALLY_REFUNDED → REFUNDED`, `CREATED|PAYING → CLOSED`, and
+/// `PAYING → CREATED` when the order's last payment in flight ended unpaid.
 public enum OrderStatus: String, StatusMachine {
     case created = "CREATED"
     case paying = "PAYING"
@@ -43,7 +44,9 @@ public enum OrderStatus: String, StatusMachine {
         .created: [.paying, .closed],
         // why: PAYING → PAID may skip nothing, but a wallet or a barcode answer that comes back at
         // once still passes PAYING first, so the table has no CREATED → PAID shortcut.
-        .paying: [.paid, .closed],
+        // why: PAYING says a payment is in flight; when every attempt ended and none paid, the
+        // order is payable again exactly as when it was created (issue 10, item 6).
+        .paying: [.paid, .closed, .created],
         .paid: [.partiallyRefunded, .refunded],
         // why: a second partial refund keeps the status; the guarded update still checks it.
         .partiallyRefunded: [.partiallyRefunded, .refunded],
@@ -72,6 +75,13 @@ public enum AttemptStatus: String, StatusMachine {
         .failed: [],
         .closed: [],
     ]
+
+    /// The one correction of a final status: the channel says it took the money for an attempt
+    /// the center had settled as not paid (FAILED or CLOSED: a late pay answer, a revoke that did
+    /// not hold). The money moved, so the attempt is SUCCEEDED — and always refunded as a
+    /// duplicate, since the customer was told it did not go through. Not part of `transitions`,
+    /// so `isFinal` keeps meaning "no further word of the center's own changes it".
+    public static let lateSuccessFrom: Set<AttemptStatus> = [.failed, .closed]
 
     /// The attempt may still turn into money: it is not final.
     public var isInFlight: Bool { self == .processing || self == .pending || self == .unknown || self == .initial }

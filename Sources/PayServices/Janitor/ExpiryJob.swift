@@ -46,7 +46,9 @@ public final class ExpiryJob: WorkerJob {
                 // why: the check above was its own read; a payment started since must not be closed
                 // under (the next round hands it to `closeInFlight`).
                 guard try !store.attempts.forOrder(order.id).contains(where: { $0.status.isInFlight }) else { return false }
-                guard try store.orders.transition(order.id, from: order.status, to: .closed, at: now),
+                // why: re-read: an attempt that ended since may have moved the order PAYING → CREATED.
+                guard let fresh = try store.orders.find(id: order.id), fresh.status == .created || fresh.status == .paying,
+                      try store.orders.transition(order.id, from: fresh.status, to: .closed, at: now),
                       let current = try store.orders.find(id: order.id) else { return false }
                 try MerchantNotifications(context).enqueue(current, event: "order.closed")
                 return true

@@ -36,13 +36,22 @@ public struct OrderService {
         }
     }
 
-    /// Refuses an order the actor may not see: a cashier sees only the sales they rang up.
+    /// Refuses an order the actor may not see: a cashier sees the sales they rang up and the
+    /// orders they took a payment for (any cashier may take payment for any order: the shared till).
     public func checkVisible(_ order: Order) throws(PayError) {
         if Authorizer.allows(.queryOrders, actor: context.actor) { return }
         try Authorizer.require(.queryOwnOrders, actor: context.actor)
-        guard order.operatorName == context.actor.name else {
+        guard try isOwnSale(order) else {
             throw PayError.notPermitted("\(context.actor.name) (\(context.actor.role.rawValue)) may not look up order '\(order.orderNo)': it is not their sale; needs \(Authorizer.rolesText(.queryOrders))")
         }
+    }
+
+    /// Rung up by the actor, or paid (tried) by the actor.
+    func isOwnSale(_ order: Order) throws(PayError) -> Bool {
+        if order.operatorName == context.actor.name { return true }
+        let store = context.store
+        let name = context.actor.name
+        return try store.read { try store.attempts.taken(orderId: order.id, by: name) }
     }
 
     /// The order and its attempts and refunds.
@@ -106,7 +115,9 @@ public struct OrderService {
         let found = try store.read { try store.orders.lookup(identifier) }
         if Authorizer.allows(.queryOrders, actor: context.actor) { return found }
         try Authorizer.require(.queryOwnOrders, actor: context.actor)
-        return found.filter { $0.operatorName == context.actor.name }
+        var own: [Order] = []
+        for order in found where try isOwnSale(order) { own.append(order) }
+        return own
     }
 
     /// One page of orders, newest first.

@@ -37,7 +37,13 @@ public struct CloseService {
             case .systemError(let message), .unknown(let message):
                 throw PayError.pending("order '\(order.orderNo)': the channel did not confirm the revoke of \(attempt.serial) (\(message)); try again")
             }
-            let settled = try Settlement(context).apply(result, to: attempt, barcode: false)
+            let settled: PaymentAttempt
+            do {
+                settled = try Settlement(context).apply(result, to: attempt, barcode: false)
+            } catch {
+                // why: the revoke's answer may say the customer paid first; unrecorded, it must not read as a plain failure.
+                throw PayError.pending("order '\(order.orderNo)': the channel answered the revoke of \(attempt.serial), but the answer could not be recorded (\(error.message)); the order is not closed; the center will settle it")
+            }
             if settled.status == .succeeded {
                 throw PayError.conflict("order '\(order.orderNo)' was paid by \(attempt.serial) before it could be closed")
             }

@@ -24,13 +24,12 @@ public struct Janitor: WorkerJob {
         let store = context.store
         let now = context.now
         return try store.write {
-            let rows = try store.db.rows("SELECT id FROM payment_attempts WHERE status = 'PROCESSING' AND updated_at <= ? LIMIT 100",
-                                         [now.milliseconds - Self.abandonedAfterMs])
             var count = 0
-            for row in rows where try store.attempts.transition(row.int64("id"), from: .processing, to: .unknown,
-                                                                 outcome: AttemptOutcome(failureKind: .unknown, failureCode: "ABANDONED",
-                                                                                         failureMessage: "the paying process stopped before the channel answered",
-                                                                                         nextCheckAt: now), at: now) {
+            for attempt in try store.attempts.processing(untouchedSince: now.adding(milliseconds: -Self.abandonedAfterMs), limit: 100)
+            where try store.attempts.transition(attempt.id, from: .processing, to: .unknown,
+                                                outcome: AttemptOutcome(failureKind: .unknown, failureCode: "ABANDONED",
+                                                                        failureMessage: "the paying process stopped (or stalled) before the channel answered; taken over",
+                                                                        nextCheckAt: now), at: now) {
                 count += 1
             }
             return count
@@ -40,12 +39,7 @@ public struct Janitor: WorkerJob {
     func queryAttempts(_ context: ServiceContext) throws(PayError) -> Int {
         let store = context.store
         let now = context.now
-        let due: [(PaymentAttempt, String)] = try store.read {
-            try store.db.rows("""
-                SELECT id, mode FROM payment_attempts WHERE status IN ('UNKNOWN', 'PENDING') AND next_check_at <= ?
-                ORDER BY next_check_at LIMIT 100
-                """, [now.milliseconds]).compactMap { row in try store.attempts.find(id: row.int64("id")).map { ($0, row.string("mode")) } }
-        }
+        let due = try store.read { try store.attempts.dueForCheck(at: now, limit: 100) }
         for (attempt, mode) in due {
             try query(attempt, barcode: mode == "barcode", context: context)
         }
@@ -54,6 +48,9 @@ public struct Janitor: WorkerJob {
 
     /// Asks the channel about one open attempt and applies the answer. A barcode the customer
     /// has not confirmed within 45 s is revoked; the revoke's answer may say they paid first.
+    /// An UNKNOWN attempt the channel has not seen is revoked too, not merely closed here: its pay
+    /// request may still be on its way (a payer that stalled, a request held in the network), and
+    /// only the revoke makes the channel refuse it when it arrives.
     func query(_ attempt: PaymentAttempt, barcode: Bool, context: ServiceContext) throws(PayError) {
         let store = context.store
         let now = context.now
@@ -75,6 +72,18 @@ public struct Janitor: WorkerJob {
                 break
             }
         }
+        if attempt.status == .unknown, case .declined(let code, _) = reply.result, code == DeclineCode.notFound {
+            let revoke = plugin.close(serial: attempt.serial.rawValue, amount: attempt.amount, revoke: true)
+            switch revoke.result {
+            case .succeeded: reply = revoke
+            case .declined, .pending:
+                reply = ChannelReply(result: .declined(code: DeclineCode.closed, message: "revoked: the channel had not seen it"),
+                                     channelStatus: revoke.channelStatus)
+            case .unknown(let message), .systemError(let message):
+                // why: without a confirmed revoke the request may still be charged: stay UNKNOWN, ask again later.
+                reply = ChannelReply(result: .unknown(message: "revoke not confirmed: \(message)"), channelStatus: revoke.channelStatus)
+            }
+        }
         let settled = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
         _ = try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
         if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
@@ -87,7 +96,9 @@ public struct Janitor: WorkerJob {
     }
 
     /// `query --refresh`: asks the channel now about every open attempt and refund of the order.
+    /// The actor must be allowed to see the order: checked before any channel is asked.
     public func refresh(_ order: Order, context: ServiceContext) throws(PayError) {
+        try OrderService(context).checkVisible(order)
         let store = context.store
         let (attempts, refunds) = try store.read { () throws -> ([(PaymentAttempt, String)], [Refund]) in
             (try store.attempts.forOrder(order.id).filter { !$0.status.isFinal }.map { ($0, try store.attempts.mode($0.id)) },

@@ -56,15 +56,38 @@ public struct PaymentService {
         while !options.isEmpty {
             let option = options.removeFirst()
             let attempt = try persist(validated, account: option.account)
-            let reply = invoke(attempt, validated: validated, account: option.account)
-            let updated = try update(attempt, reply: reply, validated: validated)
-            last = (updated, reply)
-            // A SYSTEM failure is safe to retry on the next account, as a new attempt; a decline never is.
-            guard updated.status == .failed, updated.failureKind == .system else { break }
+            guard let reply = try invoke(attempt, validated: validated, account: option.account) else {
+                // The center took the attempt over while this process was stopped: the channel was
+                // not called; the attempt's state (UNKNOWN, CLOSED …) is the answer.
+                return try publish(try current(attempt), reply: nil)
+            }
+            // why: from here on the channel may have taken the money: whatever fails must not read
+            // as "not paid" (exit 1), or the till charges again.
+            do {
+                let updated = try update(attempt, reply: reply, validated: validated)
+                last = (updated, reply)
+                // A SYSTEM failure is safe to retry on the next account, as a new attempt; a decline never is.
+                guard updated.status == .failed, updated.failureKind == .system else { break }
+            } catch {
+                throw Self.unsettled(attempt, error)
+            }
         }
         guard let (attempt, reply) = last else { throw PayError.internal("no account was tried") }
+        // why: an issuer's challenge follows a recorded decline (nothing was charged): its own errors stand.
         if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
-        return try publish(attempt, reply: reply)
+        do {
+            return try publish(attempt, reply: reply)
+        } catch {
+            throw Self.unsettled(attempt, error)
+        }
+    }
+
+    /// A failure after `attempt`'s channel was called: the payment may have gone through, so it
+    /// is reported like a timeout (exit 5) — never as a plain failure a till would answer by
+    /// charging again. The attempt is left as it was (PROCESSING: the janitor adopts and queries it).
+    public static func unsettled(_ attempt: PaymentAttempt, _ error: PayError) -> PayError {
+        if error.kind == .pending { return error }
+        return PayError.pending("payment \(attempt.serial) via \(attempt.account): the channel was called, but then this failed: \(error.message); do not charge again; the center will settle it")
     }
 
     // MARK: 1. validate
@@ -241,14 +264,17 @@ public struct PaymentService {
             return try store.attempts.insert(NewPaymentAttempt(
                 serial: context.serials.next(.payment), orderId: order.id, method: validated.request.method, mode: modeName,
                 channel: account.channel, account: account.id, amount: validated.amount, customerId: validated.request.customerId,
-                cardToken: card.token, cardBin: card.bin, cardLast4: card.last4, operatorName: context.actor.name), at: now)
+                cardToken: card.token, cardBin: card.bin, cardLast4: card.last4, operatorName: context.actor.name,
+                owner: Self.owner), at: now)
         }
     }
 
     // MARK: 5. invoke
 
-    /// Calls the channel. Never throws: every failure is a `ChannelReply` (timeouts are unknown).
-    func invoke(_ attempt: PaymentAttempt, validated: Validated, account: ChannelAccount) -> ChannelReply {
+    /// Calls the channel: every failure of the call is a `ChannelReply` (timeouts are unknown).
+    /// Nil when the attempt is no longer this process's to pay (see `claim`): the channel was not
+    /// called. Throws only when the store fails before the call.
+    func invoke(_ attempt: PaymentAttempt, validated: Validated, account: ChannelAccount) throws(PayError) -> ChannelReply? {
         let plugin: ChannelPlugin
         do {
             plugin = try gateway.plugin(for: account)
@@ -270,8 +296,22 @@ public struct PaymentService {
             }
         }
         let subject = validated.order.items.first.map { "\(validated.line.name): \($0.name)" } ?? validated.line.name
+        guard try claim(attempt) else { return nil }
         return plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: payMode, subject: subject))
     }
+
+    /// Re-checks, in a guarded update, that the attempt is still PROCESSING and this process's,
+    /// right before the channel is called. A process stopped (SIGSTOP, a long GC-like stall, a
+    /// suspended VM) for longer than the janitor's minute finds its attempt taken over (UNKNOWN,
+    /// revoked, closed) and gives up instead of charging a customer who may have paid otherwise.
+    func claim(_ attempt: PaymentAttempt) throws(PayError) -> Bool {
+        let store = context.store
+        let now = context.now
+        return try store.write { try store.attempts.claim(attempt.id, owner: Self.owner, at: now) }
+    }
+
+    /// This process, as the owner of the attempts it pays (read once: it does not change).
+    static let owner = ProcessIdentity.current
 
     // MARK: 6. update
 
@@ -292,6 +332,9 @@ public struct PaymentService {
         let detail = try detail(attempt.orderId)
         let current = detail.attempts.first { $0.id == attempt.id } ?? attempt
         switch current.status {
+        case .succeeded where current.failureCode == AttemptOutcome.lateSuccessCode:
+            // why: the channel took it after the center had given it up; it is refunded, not paid.
+            return .declined(detail, current)
         case .succeeded: return .succeeded(detail, current)
         case .pending: return .pending(detail, current, codeURL: reply?.codeURL)
         case .unknown, .processing, .initial: return .unknown(detail, current)
@@ -323,10 +366,20 @@ public struct PaymentService {
         return try store.read { try store.challenges.latest(reference: reference)?.id }
     }
 
+    /// The order as the payer reports it. why: not `OrderService.detail`'s visibility rule — who
+    /// may take a payment for an order (`checkout`, checked first) sees its outcome, and a check
+    /// here would only refuse after the channel was called.
     func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {
         let store = context.store
-        let order: Order? = try store.read { try store.orders.find(id: orderId) }
-        guard let order else { throw PayError.notFound("order \(orderId): not found") }
-        return try OrderService(context).detail(order)
+        return try store.read { () throws -> OrderDetail in
+            guard let order = try store.orders.find(id: orderId) else { throw PayError.notFound("order \(orderId): not found") }
+            return OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
+        }
+    }
+
+    /// The attempt as stored now.
+    func current(_ attempt: PaymentAttempt) throws(PayError) -> PaymentAttempt {
+        let store = context.store
+        return try store.read { try store.attempts.find(id: attempt.id) } ?? attempt
     }
 }

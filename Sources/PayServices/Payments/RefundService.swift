@@ -105,9 +105,16 @@ public struct RefundService {
         } else {
             reply = ChannelReply(result: .systemError(message: "no channel account '\(attempt.account)'"), channelStatus: "")
         }
-        let settled = try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
-        let current = try store.read { try store.orders.find(id: order.id) } ?? order
-        return (settled, attempt, current)
+        // why: the channel may have sent the money back: a failure from here on must not read as
+        // "not refunded" (exit 1), or the refund is made twice. The refund stays PROCESSING and
+        // the janitor queries it after a minute.
+        do {
+            let settled = try RefundSettlement(context).apply(reply.result, to: refund, channelRefundSerial: reply.channelRefundSerial)
+            let current = try store.read { try store.orders.find(id: order.id) } ?? order
+            return (settled, attempt, current)
+        } catch {
+            throw PayError.pending("refund \(refund.serial) of payment \(attempt.serial): the channel was called, but its answer could not be recorded (\(error.message)); do not refund again; the center will settle it")
+        }
     }
 }
 

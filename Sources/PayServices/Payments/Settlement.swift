@@ -7,7 +7,8 @@ import PayChannels
 ///
 /// Each application is one `BEGIN IMMEDIATE` transaction: re-read the attempt, guarded update
 /// from the status read, the order's status and amounts, the merchant notification, alerts.
-/// A final attempt is left as it is (a late or repeated word changes nothing).
+/// A final attempt is left as it is (a late or repeated word changes nothing), but for a late
+/// success, which is recorded and refunded (`AttemptStatus.lateSuccessFrom`).
 struct Settlement {
     let context: ServiceContext
 
@@ -41,13 +42,9 @@ struct Settlement {
         let store = context.store
         let now = context.now
         if current.status.isFinal {
-            // why: the channel says it took the money for a payment already settled as not paid (a
-            // pay answer that outlived the janitor's "abandoned" minute, a query racing a revoke).
-            // Final stays final, but the customer may have been charged: a person must look.
-            if case .succeeded(let channelSerial) = result, current.status == .failed || current.status == .closed {
-                try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "critical",
-                                      message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)), but it is \(current.status.rawValue): the customer may have been charged; check and refund by hand",
-                                      at: now)
+            if case .succeeded(let channelSerial) = result, AttemptStatus.lateSuccessFrom.contains(current.status) {
+                try recordLateSuccess(current, channelSerial: channelSerial, at: now)
+                return try reread(current)
             }
             return current
         }
@@ -85,7 +82,36 @@ struct Settlement {
                 try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
             }
         }
-        return try reread(current)
+        let fresh = try reread(current)
+        if fresh.status == .failed || fresh.status == .closed { try followAttempts(orderId: fresh.orderId, at: now) }
+        return fresh
+    }
+
+    /// The order's status follows its attempts: a PAYING order with no attempt in flight and
+    /// nothing paid is CREATED again (payable, closable, expiring like a new one). Called after
+    /// every attempt that ends unpaid, whichever word ended it (pay answer, callback, query,
+    /// revoke), since they all come through here.
+    private func followAttempts(orderId: Int64, at now: Timestamp) throws {
+        let store = context.store
+        guard let order = try store.orders.find(id: orderId), order.status == .paying, order.paidAmount.minorUnits == 0 else { return }
+        guard try !store.attempts.forOrder(orderId).contains(where: { $0.status.isInFlight || $0.status == .succeeded }) else { return }
+        _ = try store.orders.transition(orderId, from: .paying, to: .created, at: now)
+    }
+
+    /// The channel says it took the money for an attempt the center had settled as not paid (a
+    /// pay request that reached it after the janitor gave the attempt up, a revoke that did not
+    /// hold). The customer was told it did not go through, so the money goes back: the attempt is
+    /// recorded SUCCEEDED and duplicate, and the duplicate scanner refunds it automatically (with
+    /// its back-off, hold and alerts). Alerted and audited, as the money moved without a till.
+    private func recordLateSuccess(_ current: PaymentAttempt, channelSerial: String, at now: Timestamp) throws {
+        let store = context.store
+        let note = "the channel took it (\(channelSerial)) after the center had settled it \(current.status.rawValue) (\(current.failureCode ?? "—"): \(current.failureMessage ?? "")); refunded automatically"
+        guard try store.attempts.recordLateSuccess(current.id, from: current.status, channelSerial: channelSerial, note: note, at: now) else { return }
+        try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "warning",
+                              message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)) after it was \(current.status.rawValue): an automatic refund follows",
+                              at: now)
+        try AuditLog(context).append(actor: .system, action: "payment.late-success", target: "payment:\(current.serial)",
+                                     detail: "\(current.amount.decimalString) \(current.amount.currency) via \(current.account): \(note)")
     }
 
     private func reread(_ attempt: PaymentAttempt) throws -> PaymentAttempt {

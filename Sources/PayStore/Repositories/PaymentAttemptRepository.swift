@@ -15,10 +15,12 @@ public struct NewPaymentAttempt: Sendable {
     public var cardBin: String?
     public var cardLast4: String?
     public var operatorName: String?
+    /// The process that pays it (`ProcessIdentity.current`); it alone may claim it for the channel call.
+    public var owner: String?
 
     public init(serial: Serial, orderId: Int64, method: PaymentMethod, mode: String, channel: String, account: String,
                 amount: Money, customerId: String? = nil, cardToken: String? = nil, cardBin: String? = nil,
-                cardLast4: String? = nil, operatorName: String? = nil) {
+                cardLast4: String? = nil, operatorName: String? = nil, owner: String? = nil) {
         self.serial = serial
         self.orderId = orderId
         self.method = method
@@ -31,11 +33,15 @@ public struct NewPaymentAttempt: Sendable {
         self.cardBin = cardBin
         self.cardLast4 = cardLast4
         self.operatorName = operatorName
+        self.owner = owner
     }
 }
 
 /// The fields a transition may set beside the status; nil leaves a field as it is.
 public struct AttemptOutcome: Sendable {
+    /// The failure code a late success keeps (`recordLateSuccess`): SUCCEEDED at the channel, refunded.
+    public static let lateSuccessCode = "LATE_SUCCESS"
+
     public var channelSerial: String?
     public var failureKind: FailureKind?
     public var failureCode: String?
@@ -62,12 +68,12 @@ public struct PaymentAttemptRepository {
     public func insert(_ attempt: NewPaymentAttempt, status: AttemptStatus = .processing, at now: Timestamp) throws -> PaymentAttempt {
         try db.execute("""
             INSERT INTO payment_attempts (serial, order_id, method, mode, channel, account_id, amount_minor, currency, status,
-                                          customer_id, card_token, card_bin, card_last4, operator, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                          customer_id, card_token, card_bin, card_last4, operator, owner, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [attempt.serial.rawValue, attempt.orderId, attempt.method.rawValue, attempt.mode, attempt.channel,
                   attempt.account, attempt.amount.minorUnits, attempt.amount.currency.code, status.rawValue,
                   attempt.customerId, attempt.cardToken, attempt.cardBin, attempt.cardLast4, attempt.operatorName,
-                  now.milliseconds, now.milliseconds])
+                  attempt.owner, now.milliseconds, now.milliseconds])
         guard let stored = try find(id: db.lastInsertRowID) else { throw PayError.internal("attempt vanished after insert") }
         return stored
     }
@@ -113,6 +119,49 @@ public struct PaymentAttemptRepository {
                   outcome.failureMessage, outcome.nextCheckAt?.milliseconds, now.milliseconds, id, from.rawValue]) == 1
     }
 
+    /// The payer's last word before it calls the channel: true only when the attempt is still
+    /// PROCESSING and `owner`'s, and then it is touched (so the janitor's minute starts again).
+    /// False: the janitor (or anyone) took it over meanwhile, and the channel must not be called.
+    public func claim(_ id: Int64, owner: String, at now: Timestamp) throws -> Bool {
+        try db.execute("UPDATE payment_attempts SET updated_at = ? WHERE id = ? AND status = ? AND owner = ?",
+                       [now.milliseconds, id, AttemptStatus.processing.rawValue, owner]) == 1
+    }
+
+    /// Records a late success (`AttemptStatus.lateSuccessFrom`): SUCCEEDED with the channel's
+    /// serial, marked duplicate so the duplicate scanner refunds it, the earlier failure kept in
+    /// `failure_message` for the timeline. Guarded on `from`; false when another writer moved it.
+    public func recordLateSuccess(_ id: Int64, from: AttemptStatus, channelSerial: String, note: String, at now: Timestamp) throws -> Bool {
+        guard AttemptStatus.lateSuccessFrom.contains(from) else {
+            throw PayError.conflict("payment attempt \(id) cannot move from \(from.rawValue) to \(AttemptStatus.succeeded.rawValue)")
+        }
+        return try db.execute("""
+            UPDATE payment_attempts
+            SET status = ?, channel_serial = ?, failure_kind = NULL, failure_code = ?, failure_message = ?, next_check_at = NULL,
+                duplicate = 1, updated_at = ?
+            WHERE id = ? AND status = ?
+            """, [AttemptStatus.succeeded.rawValue, channelSerial, AttemptOutcome.lateSuccessCode, note, now.milliseconds, id, from.rawValue]) == 1
+    }
+
+    /// PROCESSING attempts untouched since `before`: their payer stopped (or stalled) mid-call.
+    public func processing(untouchedSince before: Timestamp, limit: Int) throws -> [PaymentAttempt] {
+        try db.rows("SELECT * FROM payment_attempts WHERE status = ? AND updated_at <= ? ORDER BY id LIMIT ?",
+                    [AttemptStatus.processing.rawValue, before.milliseconds, limit]).map(Self.decode)
+    }
+
+    /// UNKNOWN and PENDING attempts whose next look is due, soonest first, with their mode.
+    public func dueForCheck(at now: Timestamp, limit: Int) throws -> [(attempt: PaymentAttempt, mode: String)] {
+        try db.rows("""
+            SELECT * FROM payment_attempts WHERE status IN (?, ?) AND next_check_at <= ? ORDER BY next_check_at LIMIT ?
+            """, [AttemptStatus.unknown.rawValue, AttemptStatus.pending.rawValue, now.milliseconds, limit]).map { row in
+            (try Self.decode(row), row.string("mode"))
+        }
+    }
+
+    /// Whether `operatorName` took a payment (any attempt) of the order.
+    public func taken(orderId: Int64, by operatorName: String) throws -> Bool {
+        try db.row("SELECT 1 FROM payment_attempts WHERE order_id = ? AND operator = ? LIMIT 1", [orderId, operatorName]) != nil
+    }
+
     /// Sets when the janitor looks at an open attempt next, and counts the look, if it is still
     /// in `status`.
     public func scheduleCheck(_ id: Int64, status: AttemptStatus, at next: Timestamp, now: Timestamp) throws {
@@ -131,8 +180,8 @@ public struct PaymentAttemptRepository {
     /// Marks a succeeded attempt as paying an order that was already paid: the duplicate scanner
     /// refunds it.
     public func markDuplicate(_ id: Int64, at now: Timestamp) throws {
-        try db.execute("UPDATE payment_attempts SET duplicate = 1, updated_at = ? WHERE id = ? AND status = 'SUCCEEDED'",
-                       [now.milliseconds, id])
+        try db.execute("UPDATE payment_attempts SET duplicate = 1, updated_at = ? WHERE id = ? AND status = ?",
+                       [now.milliseconds, id, AttemptStatus.succeeded.rawValue])
     }
 
     /// Holds (or releases) the automatic refund of a duplicate payment. False: no such duplicate.

@@ -55,15 +55,22 @@ struct IdempotentRun {
             throw error
         } catch let error as PayError {
             let message = ErrorLine.render("paydesk \(scope): \(error.message)") + "\n"
-            try store.write {
+            // why: the store may be what failed (disk full); the request's own error is the answer,
+            // not the failure to record it (the key stays in flight, recovered as a dead holder's).
+            _ = try? store.write {
                 try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err + message,
                                                exitCode: error.exitCode, owner: owner, at: context.now)
             }
             throw error
         }
-        try store.write {
-            try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err,
-                                           exitCode: code, owner: owner, at: context.now)
+        do {
+            try store.write {
+                try store.idempotency.complete(scope: scope, key: key, response: captured.out + "\u{1F}" + captured.err,
+                                               exitCode: code, owner: owner, at: context.now)
+            }
+        } catch {
+            // why: the request was done and answered; failing now would hide its outcome (a payment made).
+            io.stderr("paydesk \(scope): the answer could not be kept under --idempotency-key \(key) (\(error.message)); do not retry it blindly\n")
         }
         return code
     }
