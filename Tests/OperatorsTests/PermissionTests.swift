@@ -9,7 +9,7 @@ struct PermissionTests {
         .cashier: [.checkout, .queryOwnOrders, .refundOwnSale],
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund, .closeOrder,
-                      .resendNotification, .manageAlerts, .viewAudit],
+                      .overrideUnconfirmed, .resendNotification, .manageAlerts, .viewAudit],
         .admin: Set(Permission.allCases),
     ]
 
