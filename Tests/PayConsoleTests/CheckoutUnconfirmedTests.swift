@@ -72,6 +72,18 @@ import TUIKit
         #expect(gateway.calls.count == 1)
     }
 
+    @Test func whenTheChannelNeverGotItRSaysSoAndTheNextPaymentIsOffered() async throws {
+        let gateway = ScriptedGateway(pay: [.unknown(serial: Self.serial, reason: "timeout")],
+                                      check: [.declined(code: "NOT_FOUND", reason: "resource_missing: No such charge")])
+        let console = try await unconfirmed(gateway)
+        console.press(.character("r"))
+        await console.settle()
+        #expect(console.screen.contains("nothing was charged"))
+        #expect(keyBar(console.screen).contains("TryAgain"), "the payment is settled: another may be taken")
+        console.press(.function(9))
+        #expect(console.screen.contains("Scan"))
+    }
+
     @Test func aSupervisorAllowsOneMorePayment() async throws {
         let gateway = ScriptedGateway(pay: [.unknown(serial: Self.serial, reason: "timeout"),
                                             .succeeded(serial: "P20261121093100000008", channelSerial: "2026112122001")])

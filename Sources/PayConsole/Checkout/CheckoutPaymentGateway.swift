@@ -10,6 +10,6 @@ public protocol CheckoutPaymentGateway: Sendable {
     /// The current state of a payment that answered pending or unknown.
     func poll(serial: String) async -> CheckoutOutcome
     /// Asks the channel now about an unconfirmed payment (as `query --refresh` does), then
-    /// answers its state.
+    /// answers its state; `unconfirmed` with the reason when the channel could not be asked.
     func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome
 }

@@ -410,7 +410,7 @@ final class CheckoutScreen: ConsoleScreen {
             switch outcome {
             case .succeeded, .declined:
                 self.apply(outcome, method: method, retry: nil, app: app)
-            case .unknown(_, let reason) where reason.hasPrefix("could not ask"):
+            case .unconfirmed(_, let reason):
                 app.showMessage(reason, error: true)
             default:
                 app.showMessage("\(serial) is still not confirmed (asked at \(app.clock.now().displayString.suffix(8))); the center keeps checking")

@@ -48,7 +48,7 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
             let (context, gateway) = try open(as: actor)
             return Self.outcome(try UnconfirmedPayments(context).checkWithChannel(serial: try Serial(serial), gateway: gateway))
         } catch {
-            return .unknown(serial: serial, reason: "could not ask the channel: \(error.message)")
+            return .unconfirmed(serial: serial, reason: "could not ask the channel: \(error.message)")
         }
     }
 
