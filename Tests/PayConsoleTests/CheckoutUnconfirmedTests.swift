@@ -160,4 +160,22 @@ import TUIKit
         await console.settle()
         #expect(gateway.calls.count == 1)
     }
+
+    @Test func aShortNumberOrCVCIsSaidAtItsField() throws {
+        let gateway = ScriptedGateway(pay: [])
+        let console = try ConsoleHarness(gateway: gateway)
+        console.logIn()
+        console.ringUp([("珍珠奶茶", 2, "18.00")])
+        console.press(.function(9))
+        console.press(.character("c"))
+        console.type("4242\t11/26\t123\n")
+        #expect(console.screen.contains("│ 12 to 19 digits"), "\(console.screen)")
+        // The focus is back on the number: complete it, then shorten the CVC to one digit.
+        console.type("424242424242\t\t")
+        for _ in 0..<3 { console.press(.backspace) }
+        console.type("1\n")
+        #expect(console.screen.contains("│ 3 or 4 digits"), "\(console.screen)")
+        #expect(!console.screen.contains("12 to 19 digits"))
+        #expect(gateway.calls.isEmpty)
+    }
 }

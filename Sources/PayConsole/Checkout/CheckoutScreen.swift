@@ -527,7 +527,9 @@ final class CheckoutScreen: ConsoleScreen {
             if form.focus < 2 { form.focus += 1; break }
             let number = form.number.text, expiry = form.expiry.text, cvc = form.cvc.text
             form.problem = nil
-            guard (12...19).contains(number.count) else { error = "card number: 12 to 19 digits"; card = form; return true }
+            guard (12...19).contains(number.count) else {
+                error = "card number: 12 to 19 digits"; form.problem = (0, "12 to 19 digits"); form.focus = 0; card = form; return true
+            }
             // why: the store's clock decides (it may be simulated), as the payment core does.
             let problem: CardExpiry.Problem?
             switch CardExpiry.read(expiry) {
@@ -548,7 +550,9 @@ final class CheckoutScreen: ConsoleScreen {
                 card = form
                 return true
             }
-            guard (3...4).contains(cvc.count) else { error = "CVC: 3 or 4 digits"; form.focus = 2; card = form; return true }
+            guard (3...4).contains(cvc.count) else {
+                error = "CVC: 3 or 4 digits"; form.problem = (2, "3 or 4 digits"); form.focus = 2; card = form; return true
+            }
             card = nil
             pay(.card(CardEntry(number: number, expiry: expiry, cvc: cvc)), app: app)
             return true
