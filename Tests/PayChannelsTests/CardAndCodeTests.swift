@@ -86,3 +86,25 @@ import PayCore
         #expect(notFound == DeclineCode.notFound)
     }
 }
+
+/// The acquirer declines a card past its expiry month as a real one does: EXPIRED_CARD.
+@Suite struct CardExpirySandboxTests {
+    @Test(arguments: ["12/20", "10/26"])
+    func expiredCardIsDeclinedByTheAcquirer(expiry: String) throws {
+        let h = try SandboxHarness(only: ["card"])  // its clock: 2026-11-21
+        let plugin = try h.registry.cardPlugin(for: h.accounts["acquirer-a"]!)
+        let token = try plugin.tokenize(try CardDetails(number: "4242424242424242", expiry: expiry, cvc: "123"))
+        let reply = try h.pay("acquirer-a", 4200, mode: .cardToken(token.token, challengeCompleted: false)).1
+        guard case .declined(let code, _) = reply.result else { Issue.record("\(expiry): \(reply)"); return }
+        #expect(code == DeclineCode.expiredCard)
+    }
+
+    @Test func cardValidThroughThisMonthIsCharged() throws {
+        let h = try SandboxHarness(only: ["card"])
+        let plugin = try h.registry.cardPlugin(for: h.accounts["acquirer-a"]!)
+        let token = try plugin.tokenize(try CardDetails(number: "4242424242424242", expiry: "11/26", cvc: "123"))
+        guard case .succeeded = try h.pay("acquirer-a", 4200, mode: .cardToken(token.token, challengeCompleted: false)).1.result else {
+            Issue.record("not charged"); return
+        }
+    }
+}

@@ -16,7 +16,9 @@ struct DuplicateTests {
         try f.order(no, minor)
         let code = try #require(try f.pay(no, .alipay).attempt)
         #expect(code.status == .pending)
-        let wechat = try f.pay(no, .wechat, authCode: Barcode.wechat)
+        // why: the pay code is still open (PENDING), so only a supervisor's override lets the
+        // till take another payment: the way a customer can still pay twice.
+        let wechat = try f.pay(no, .wechat, authCode: Barcode.wechat, overriddenBy: PaymentFixture.supervisor)
         #expect(wechat.exitCode == 0)
         try f.advance("2m")
         try f.deliverCallbacks()
@@ -72,8 +74,9 @@ struct DuplicateTests {
         try f.advance("1m")
         #expect(try Janitor(gateway: f.gateway).adoptAbandoned(f.context) == 1)
         #expect(try f.attempt(orphan.id).status == .unknown)
-        // The customer, told nothing, pays again by WeChat.
-        #expect(try f.pay("DU2", .wechat, authCode: Barcode.wechat).exitCode == 0)
+        // The first is unconfirmed: paying again is refused until a supervisor overrides.
+        #expect(throws: PayError.self, "an unconfirmed attempt blocks a second one") { try f.pay("DU2", .wechat, authCode: Barcode.wechat) }
+        #expect(try f.pay("DU2", .wechat, authCode: Barcode.wechat, overriddenBy: PaymentFixture.supervisor).exitCode == 0)
         // Then Alipay's callback for the first arrives.
         try f.deliverCallbacks()
         #expect(try f.attempt(orphan.id).status == .succeeded)

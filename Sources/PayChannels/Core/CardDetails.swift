@@ -4,11 +4,17 @@ import PayCore
 /// endpoint: never stored, never logged, never printed (its description hides it).
 public struct CardDetails: Sendable, CustomStringConvertible {
     public let number: String
-    public let expiryMonth: Int
-    public let expiryYear: Int
+    /// The card's expiry month; whether it has passed depends on the store's clock, which
+    /// `PaymentService` checks (`CardExpiry.requireUsable`) before any channel is called.
+    public let expiry: CardExpiry
     public let cvc: String
 
-    /// Checks the number (digits, 12–19 long, Luhn), the expiry ("MM/YY") and the CVC (3–4 digits).
+    public var expiryMonth: Int { expiry.month }
+    /// Four digits.
+    public var expiryYear: Int { expiry.year }
+
+    /// Checks the number (digits, 12–19 long, Luhn), the expiry ("MM/YY" or "MM/YYYY") and the
+    /// CVC (3–4 digits).
     public init(number: String, expiry: String, cvc: String) throws(PayError) {
         let digits = number.filter { $0 != " " && $0 != "-" }
         guard digits.count >= 12, digits.count <= 19, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
@@ -17,17 +23,12 @@ public struct CardDetails: Sendable, CustomStringConvertible {
         guard CardDetails.luhnValid(digits) else {
             throw PayError.invalidInput("card number ending \(digits.suffix(4)): fails the Luhn check (mistyped?)")
         }
-        let parts = expiry.split(separator: "/")
-        guard parts.count == 2, let month = Int(parts[0]), let year = Int(parts[1]), (1...12).contains(month),
-              parts[1].count == 2 || parts[1].count == 4 else {
-            throw PayError.invalidInput("expiry '\(expiry)': expected MM/YY")
-        }
+        let parsed = try CardExpiry.parse(expiry, field: "expiry")
         guard (3...4).contains(cvc.count), cvc.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw PayError.invalidInput("CVC: 3 or 4 digits expected")
         }
         self.number = digits
-        self.expiryMonth = month
-        self.expiryYear = year < 100 ? 2000 + year : year
+        self.expiry = parsed
         self.cvc = cvc
     }
 

@@ -33,10 +33,15 @@ final class CardAcquirerSandbox: HMACJSONSandbox {
             guard number.count >= 12, number.count <= 19, number.allSatisfy(\.isNumber), CardDetails.luhnValid(number) else {
                 throw NotificationRejection("invalid_number")
             }
+            let expMonth = Int(try card.int("exp_month")), expYear = Int(try card.int("exp_year"))
+            guard (1...12).contains(expMonth) else { throw NotificationRejection("invalid_expiry_month") }
+            guard let expiry = try? CardExpiry(month: expMonth, year: expYear) else { throw NotificationRejection("invalid_expiry_year") }
+            // why: as a real acquirer, the card's own expiry decides, on the sandbox's clock: a card
+            // past its month is declined EXPIRED_CARD when charged, whatever its test behaviour.
+            let profile = expiry.isExpired(at: sandbox.now) ? "expired" : (Self.testCards[number] ?? "success")
             // The number and the CVC stop here: only the behaviour, first 6 and last 4 are kept.
             return .tokenize(first6: String(number.prefix(6)), last4: String(number.suffix(4)), brand: Self.brand(number),
-                             expMonth: Int(try card.int("exp_month")), expYear: Int(try card.int("exp_year")),
-                             profile: Self.testCards[number] ?? "success")
+                             expMonth: expMonth, expYear: expYear, profile: profile)
         case ("POST", "/v1/charges"):
             let amount = try Self.money(body, amountKey: "amount", currencyKey: "currency")
             return .pay(outTradeNo: try Self.require(body, "reference"), amount: amount,
@@ -66,9 +71,13 @@ final class CardAcquirerSandbox: HMACJSONSandbox {
         answer(status, ["error": ["type": type, "code": code, "message": message]], account: account)
     }
 
+    /// What the token endpoint refuses about the card itself (HTTP 402 `card_error`).
+    static let cardErrors: Set<String> = ["invalid_number", "invalid_expiry_month", "invalid_expiry_year"]
+
     override func refuseRequest(_ reason: String, account: String) -> HTTPMessage {
-        error(reason == "invalid_number" ? 402 : 401, reason == "invalid_number" ? "card_error" : "invalid_request_error",
-              reason == "invalid_number" ? "invalid_number" : "signature_invalid", reason, account: account)
+        let card = Self.cardErrors.contains(reason)
+        return error(card ? 402 : 401, card ? "card_error" : "invalid_request_error", card ? reason : "signature_invalid", reason,
+                     account: account)
     }
 
     func charge(_ payment: SandboxPayment) -> [String: Any] {

@@ -11,4 +11,7 @@ public enum CheckoutOutcome: Hashable, Sendable {
     case challenge(hint: String)
     /// It may or may not have gone through (a timeout); the core resolves it by query, never the cashier.
     case unknown(serial: String?, reason: String)
+    /// Refused before any channel was called: an earlier payment of the order (`serial`) is still
+    /// unconfirmed, so another charge could take the money twice. `reason` is the core's words.
+    case unconfirmed(serial: String, reason: String)
 }

@@ -4,8 +4,12 @@ import PayCore
 /// core only through this. Calls run off the main actor so a key press never waits on a channel.
 /// Wired by the composition root; with none, the checkout says "payment service not connected".
 public protocol CheckoutPaymentGateway: Sendable {
-    /// Pays `order` by `method`, with the one-time code when a challenge asked for one.
-    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, operator actor: Actor) async -> CheckoutOutcome
+    /// Pays `order` by `method`, with the one-time code when a challenge asked for one, and the
+    /// supervisor (logged in) who allowed it while an earlier payment of the order is unconfirmed.
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome
     /// The current state of a payment that answered pending or unknown.
     func poll(serial: String) async -> CheckoutOutcome
+    /// Asks the channel now about an unconfirmed payment (as `query --refresh` does), then
+    /// answers its state; `unconfirmed` with the reason when the channel could not be asked.
+    func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome
 }

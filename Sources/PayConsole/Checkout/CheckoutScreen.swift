@@ -17,7 +17,9 @@ final class CheckoutScreen: ConsoleScreen {
         case waiting(serial: String, payCode: String?, method: String, deadline: Timestamp, nextPoll: Timestamp, unknown: Bool)
         case paid(serial: String, channelSerial: String, method: String, receipt: Receipt, path: String?)
         case declined(sentence: String, code: String?)
-        case unresolved(serial: String?, reason: String)
+        /// Not confirmed: with a serial, a payment of the order that may still go through, so no
+        /// other charge is offered (R asks the channel, S calls a supervisor).
+        case unresolved(serial: String?, method: String, reason: String)
         case notConnected
     }
 
@@ -27,6 +29,8 @@ final class CheckoutScreen: ConsoleScreen {
         var expiry = TextField(filter: .date, maxLength: 5, placeholder: "MM/YY")
         var cvc = TextField(filter: .digits, masking: .all, maxLength: 4, placeholder: "CVC")
         var focus = 0
+        /// What is wrong with a field, shown beside it: (field index, words).
+        var problem: (field: Int, text: String)?
     }
 
     /// How long the screen follows a pending payment before handing it to the center's own checks.
@@ -48,6 +52,9 @@ final class CheckoutScreen: ConsoleScreen {
     var error: String?
     var pollInFlight = false
     var sequence = 0
+    /// A supervisor who allowed another payment of this order while an earlier one is
+    /// unconfirmed; sent with the next payment only.
+    var override: Actor?
 
     init(app: ConsoleApp) {
         var found: [BusinessLine] = []
@@ -87,6 +94,7 @@ final class CheckoutScreen: ConsoleScreen {
         entryFocus = 0
         card = nil
         error = nil
+        override = nil
     }
 
     // MARK: Screen
@@ -108,6 +116,8 @@ final class CheckoutScreen: ConsoleScreen {
             return [help, KeyHint("R", "CheckNow")]
         case .paid:
             return [help, KeyHint("Enter", "NewSale"), KeyHint("F12", "NewSale")]
+        case .unresolved(_?, _, _):
+            return [help, KeyHint("R", "CheckNow"), KeyHint("S", "Supervisor"), KeyHint("F12", "NewSale")]
         case .declined, .unresolved, .notConnected:
             return [help, KeyHint("F9", "TryAgain"), KeyHint("F12", "NewSale")]
         }
@@ -131,6 +141,11 @@ final class CheckoutScreen: ConsoleScreen {
         case .working, .waiting:
             return [HelpOverlay.Section("Waiting", [KeyHint("R", "ask for the status now"),
                                                    KeyHint("", "the status is checked every 2 seconds")])]
+        case .unresolved(_?, _, _):
+            return [HelpOverlay.Section("Not confirmed", [
+                KeyHint("", "the payment may still go through: no other charge is offered"),
+                KeyHint("R", "ask the channel now"), KeyHint("", "or wait: the center keeps checking and settles it"),
+                KeyHint("S", "a supervisor allows another payment"), KeyHint("F12", "new sale")])]
         default:
             return [HelpOverlay.Section("Result", [KeyHint("F9", "try again or another method"), KeyHint("Enter F12", "new sale")])]
         }
@@ -176,6 +191,16 @@ final class CheckoutScreen: ConsoleScreen {
         case .paid:
             if key == .enter || key == .function(12) { newSale(); return true }
             return false
+        case .unresolved(let serial?, _, _):
+            switch key {
+            case .character("r"), .character("R"): checkWithChannel(serial, app: app); return true
+            case .character("s"), .character("S"): askSupervisor(serial, app: app); return true
+            case .function(12): newSale(); return true
+            case .function(9), .enter, .escape:
+                error = "No other charge while \(serial) is unconfirmed: R asks the channel, S calls a supervisor"
+                return true
+            default: return false
+            }
         case .declined, .unresolved, .notConnected:
             switch key {
             case .function(9), .enter, .escape: phase = .paying; scan.clear(); return true
@@ -323,6 +348,7 @@ final class CheckoutScreen: ConsoleScreen {
             case .created, .paying:
                 phase = .paying
                 scan.clear()
+                showUnconfirmed(app)
             default:
                 phase = .ringing
                 app.showMessage("order \(order.orderNo) is \(order.status.rawValue): nothing to pay", error: true)
@@ -354,6 +380,78 @@ final class CheckoutScreen: ConsoleScreen {
         phase = .paying
         scan.clear()
         error = nil
+        showUnconfirmed(app)
+    }
+
+    /// When a payment of the order is unconfirmed (UNKNOWN, or PENDING: it may still go through),
+    /// shows that instead of offering another charge; `sentence` goes first (a decline's words).
+    /// Nothing is shown once a supervisor allowed another payment.
+    @discardableResult
+    func showUnconfirmed(_ app: ConsoleApp, after sentence: String? = nil) -> Bool {
+        guard override == nil, let order = sale.order, let context = app.context,
+              let earlier = (try? UnconfirmedPayments(context).of(orderId: order.id))?.first else { return false }
+        let state = earlier.status == .pending ? "is still open for the customer to pay" : "has not been confirmed by the channel"
+        var reason = "Payment \(earlier.serial) (\(earlier.method.rawValue)) \(state): it may still go through. Do not charge the customer again; the center keeps checking it."
+        if let sentence { reason = sentence + " " + reason }
+        phase = .unresolved(serial: earlier.serial.rawValue, method: earlier.method.rawValue, reason: reason)
+        return true
+    }
+
+    /// R on an unconfirmed payment: the channel is asked now; a final answer shows as usual.
+    func checkWithChannel(_ serial: String, app: ConsoleApp) {
+        guard !pollInFlight, let gateway = app.gateway, let actor = app.session else { return }
+        pollInFlight = true
+        error = nil
+        app.showMessage("Asking the channel about \(serial)…")
+        app.perform({ await gateway.checkWithChannel(serial: serial, operator: actor) }) { [weak self] outcome in
+            guard let self else { return }
+            self.pollInFlight = false
+            guard case .unresolved(let current?, let method, _) = self.phase, current == serial else { return }
+            switch outcome {
+            case .succeeded, .declined:
+                self.apply(outcome, method: method, retry: nil, app: app)
+            case .unconfirmed(_, let reason):
+                app.showMessage(reason, error: true)
+            default:
+                app.showMessage("\(serial) is still not confirmed (asked at \(app.clock.now().displayString.suffix(8))); the center keeps checking")
+            }
+        }
+    }
+
+    /// S on an unconfirmed payment: a supervisor logs in here to allow one more payment of the order.
+    func askSupervisor(_ serial: String, app: ConsoleApp) {
+        let lines = ["Payment \(serial) may still go through.", "A supervisor may allow another payment of this order;",
+                     "if both go through, the center refunds one."]
+        app.present(.input("Supervisor override", lines, label: "Supervisor", field: TextField(maxLength: 64, placeholder: "name"))) { [weak self] outcome in
+            guard let self, case .submitted(let typed) = outcome else { return }
+            let name = typed.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { self.error = "no supervisor named: nothing allowed"; return }
+            let field = TextField(masking: .all, maxLength: 128, placeholder: "password")
+            app.present(.input("Supervisor override", ["\(name), your password allows another payment of this order."],
+                               label: "Password", field: field)) { [weak self] outcome in
+                guard let self, case .submitted(let password) = outcome else { return }
+                self.authorizeOverride(name: name, password: password, serial: serial, app: app)
+            }
+        }
+    }
+
+    func authorizeOverride(name: String, password: String, serial: String, app: ConsoleApp) {
+        guard case .unresolved(let current?, _, _) = phase, current == serial else { return }
+        guard let authenticator = app.authenticator else { error = "no store is open"; return }
+        do {
+            let supervisor = try authenticator.authenticate(name: name, password: password, origin: app.options.origin)
+            guard Authorizer.allows(.overrideUnconfirmed, actor: supervisor) else {
+                error = "\(supervisor.name) is \(supervisor.role.rawValue) and may not \(Permission.overrideUnconfirmed.phrase): needs \(Authorizer.rolesText(.overrideUnconfirmed))"
+                return
+            }
+            override = supervisor
+            phase = .paying
+            scan.clear()
+            error = nil
+            app.showMessage("\(supervisor.name) allows another payment of this order")
+        } catch {
+            self.error = "override refused: \(error.message)"
+        }
     }
 
     func createOrder(_ service: OrderService, app: ConsoleApp) throws(PayError) -> Order {
@@ -428,20 +526,44 @@ final class CheckoutScreen: ConsoleScreen {
         case .enter:
             if form.focus < 2 { form.focus += 1; break }
             let number = form.number.text, expiry = form.expiry.text, cvc = form.cvc.text
-            guard (12...19).contains(number.count) else { error = "card number: 12 to 19 digits"; card = form; return true }
-            guard expiry.count == 5, expiry.dropFirst(2).first == "/", let month = Int(expiry.prefix(2)), (1...12).contains(month) else {
-                error = "expiry: MM/YY"; form.focus = 1; card = form; return true
+            form.problem = nil
+            guard (12...19).contains(number.count) else {
+                error = "card number: 12 to 19 digits"; form.problem = (0, "12 to 19 digits"); form.focus = 0; card = form; return true
             }
-            guard (3...4).contains(cvc.count) else { error = "CVC: 3 or 4 digits"; form.focus = 2; card = form; return true }
+            // why: the store's clock decides (it may be simulated), as the payment core does.
+            let problem: CardExpiry.Problem?
+            switch CardExpiry.read(expiry) {
+            case .success(let parsed): problem = parsed.problem(at: app.clock.now())
+            case .failure(let failure): problem = failure.problem
+            }
+            if let problem {
+                let beside: String
+                switch problem {
+                case .expired(let month, _): beside = "expired: valid through \(month) only"
+                case .tooFarAhead: beside = "more than \(CardExpiry.maximumYearsAhead) years ahead (mistyped?)"
+                default: beside = problem.phrase
+                }
+                let words = if case .expired = problem { "the card \(problem.phrase)" } else { problem.phrase }
+                error = "expiry \(expiry.isEmpty ? "(empty)" : expiry): \(words)"
+                form.problem = (1, beside)
+                form.focus = 1
+                card = form
+                return true
+            }
+            guard (3...4).contains(cvc.count) else {
+                error = "CVC: 3 or 4 digits"; form.problem = (2, "3 or 4 digits"); form.focus = 2; card = form; return true
+            }
             card = nil
             pay(.card(CardEntry(number: number, expiry: expiry, cvc: cvc)), app: app)
             return true
         default:
+            let edited: TextField.Outcome
             switch form.focus {
-            case 0: _ = form.number.handle(key)
-            case 1: _ = form.expiry.handle(key)
-            default: _ = form.cvc.handle(key)
+            case 0: edited = form.number.handle(key)
+            case 1: edited = form.expiry.handle(key)
+            default: edited = form.cvc.handle(key)
             }
+            if edited == .edited, form.problem?.field == form.focus { form.problem = nil }
         }
         card = form
         return true
@@ -454,7 +576,8 @@ final class CheckoutScreen: ConsoleScreen {
         guard let actor = app.session else { return }
         error = nil
         phase = .working("Sending \(method.label)…")
-        app.perform({ await gateway.pay(order: order, method: method, otp: otp, operator: actor) }) { [weak self] outcome in
+        let override = self.override
+        app.perform({ await gateway.pay(order: order, method: method, otp: otp, override: override, operator: actor) }) { [weak self] outcome in
             self?.apply(outcome, method: method.label, retry: method, app: app)
         }
     }
@@ -474,7 +597,7 @@ final class CheckoutScreen: ConsoleScreen {
         guard case .waiting(let serial, let payCode, let method, let deadline, let nextPoll, let unknown) = phase else { return }
         let now = app.clock.now()
         if now >= deadline {
-            phase = .unresolved(serial: serial, reason: unknown
+            phase = .unresolved(serial: serial, method: method, reason: unknown
                 ? "The channel has not confirmed this payment. Do not charge the customer again; the center keeps checking it."
                 : "The customer has not finished paying. The center keeps checking and closes it if it stays unpaid.")
             return
@@ -490,6 +613,8 @@ final class CheckoutScreen: ConsoleScreen {
     /// `retry` is the method itself, kept only to answer a one-time-code challenge.
     func apply(_ outcome: CheckoutOutcome, method: String, retry: CheckoutPaymentMethod?, app: ConsoleApp) {
         let now = app.clock.now()
+        // why: a supervisor's override allows one payment; a challenge is that payment asking for a code.
+        if case .challenge = outcome {} else { override = nil }
         switch outcome {
         case .succeeded(let serial, let channelSerial):
             var order = sale.order!
@@ -513,7 +638,11 @@ final class CheckoutScreen: ConsoleScreen {
             phase = .waiting(serial: serial, payCode: payCode, method: method, deadline: now.adding(milliseconds: wait),
                              nextPoll: now.adding(milliseconds: Self.pollInterval), unknown: false)
         case .declined(let code, let reason):
-            phase = .declined(sentence: FailureWording.sentence(code: code, reason: reason), code: code)
+            let sentence = FailureWording.sentence(code: code, reason: reason)
+            phase = .declined(sentence: sentence, code: code)
+            showUnconfirmed(app, after: sentence)
+        case .unconfirmed(let serial, _):
+            phase = .unresolved(serial: serial, method: method, reason: "Nothing was charged now: an earlier payment of this order (\(serial)) is not confirmed yet and may still go through. Do not charge the customer again; the center keeps checking it.")
         case .challenge(let hint):
             phase = .paying
             guard let retry else {
@@ -536,7 +665,7 @@ final class CheckoutScreen: ConsoleScreen {
                 phase = .waiting(serial: serial, payCode: nil, method: method, deadline: now.adding(milliseconds: Self.barcodeWait),
                                  nextPoll: now.adding(milliseconds: Self.pollInterval), unknown: true)
             } else {
-                phase = .unresolved(serial: nil, reason: reason)
+                phase = .unresolved(serial: nil, method: method, reason: reason)
             }
         }
     }
@@ -569,6 +698,8 @@ final class CheckoutScreen: ConsoleScreen {
             }
             var lines = [Line("Amount due  \(due)", "total"), Line("Scan", "label"), recognised, Line(""),
                          Line("Q  pay code for the customer"), Line("C  card"), Line("W  wallet")]
+            if let override { lines += [Line(""), Line("Allowed by \(override.name) while an earlier", "status.pending"),
+                                        Line("payment is unconfirmed", "status.pending")] }
             if app.gateway == nil { lines.append(Line("payment service not connected", "error")) }
             if footer == nil { footer = Line("Scan the customer's payment code (or type it and press Enter), or choose Q, C or W.", "hint") }
             return PaymentPanel(lines: lines, scanLine: 1, footer: footer)
@@ -594,11 +725,15 @@ final class CheckoutScreen: ConsoleScreen {
             if let code { lines.append(Line("code \(code)", "hint")) }
             lines += [Line(""), Line("F9  try again or another method", "hint"), Line("F12 cancel the sale", "hint")]
             return PaymentPanel(lines: lines, footer: Line("Not paid: \(sentence)", "status.failed"))
-        case .unresolved(let serial, let reason):
+        case .unresolved(let serial, _, let reason):
             var lines = [Line("? NOT CONFIRMED", "status.pending")]
             lines += reason.wrapped(toWidth: max(10, width - 2)).map { Line($0) }
-            if let serial { lines.append(Line("Serial \(serial)", "hint")) }
-            return PaymentPanel(lines: lines, footer: Line("Not confirmed yet: look the order up later (F3).", "status.pending"))
+            guard let serial else {
+                return PaymentPanel(lines: lines, footer: footer ?? Line("Not confirmed yet: look the order up later (F3).", "status.pending"))
+            }
+            lines += [Line("Serial \(serial)", "hint"), Line(""), Line("R   ask the channel now", "hint"),
+                      Line("S   supervisor: allow another payment", "hint"), Line("F12 new sale (the center settles it)", "hint")]
+            return PaymentPanel(lines: lines, footer: footer ?? Line("Not confirmed: do not charge again. R asks the channel, S calls a supervisor.", "status.pending"))
         case .notConnected:
             let text = "This console is not connected to the payment service, so it cannot take payments. Nothing was charged."
             var lines = [Line("✘ PAYMENT SERVICE NOT CONNECTED", "status.failed")]
@@ -667,6 +802,9 @@ final class CheckoutScreen: ConsoleScreen {
             default: x = form.cvc.render(into: &buffer, x: inner.x + 9, y: y, width: 5, style: style, placeholderStyle: style)
             }
             if form.focus == index { cursor = (x, y) }
+            if let problem = form.problem, problem.field == index {
+                buffer.put(problem.text, x: inner.x, y: y + 1, style: theme["error"].withBackground(of: body), maxWidth: inner.width)
+            }
         }
         card = form
         return cursor

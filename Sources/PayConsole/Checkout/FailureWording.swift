@@ -19,6 +19,7 @@ public enum FailureWording {
         "ORDER_CLOSED": "The order is closed and can no longer be paid.",
         "ORDER_PAID": "The order is already paid.",
         "NOT_CONNECTED": "The payment service is not connected to this console.",
+        "NOT_FOUND": "The channel never received this payment: nothing was charged. You may take the payment again.",
     ]
 
     /// One plain sentence for a decline, keeping the channel's code for support.

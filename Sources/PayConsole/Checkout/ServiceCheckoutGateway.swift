@@ -26,15 +26,31 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         return (context, gateway)
     }
 
-    public func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, operator actor: Actor) async -> CheckoutOutcome {
+    public func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome {
         do {
             let (context, gateway) = try open(as: actor)
-            let request = try Self.request(order: order, method: method, otp: otp)
+            var request = try Self.request(order: order, method: method, otp: otp)
+            request.unconfirmedOverride = override
             return Self.outcome(try PaymentService(context, gateway: gateway).pay(request))
         } catch {
             // why: a failure after the channel was called may hide a charge: never "declined".
             if error.kind == .pending { return .unknown(serial: nil, reason: error.message) }
+            // why: a conflict while an earlier payment is unconfirmed is the core refusing a second
+            // charge; the checkout shows that state (and what can be done), not a decline.
+            if error.kind == .conflict, let context = opened?.context,
+               let earlier = (try? UnconfirmedPayments(context).of(orderId: order.id))?.first {
+                return .unconfirmed(serial: earlier.serial.rawValue, reason: error.message)
+            }
             return .declined(code: error.kind == .declined ? "DECLINED" : nil, reason: error.message)
+        }
+    }
+
+    public func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome {
+        do {
+            let (context, gateway) = try open(as: actor)
+            return Self.outcome(try UnconfirmedPayments(context).checkWithChannel(serial: try Serial(serial), gateway: gateway))
+        } catch {
+            return .unconfirmed(serial: serial, reason: "could not ask the channel: \(error.message)")
         }
     }
 

@@ -12,6 +12,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case refundAny
     /// Approve a refund above another operator's limit; one's own refunds have no limit.
     case approveRefund
+    /// Allow another payment of an order while an earlier one is unconfirmed (UNKNOWN, PENDING).
+    case overrideUnconfirmed
     case closeOrder
     /// Find and read any order.
     case queryOrders
@@ -49,6 +51,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .refundOwnSale: "refund own sales"
         case .refundAny: "refund other operators' sales"
         case .approveRefund: "approve refunds above the limit"
+        case .overrideUnconfirmed: "allow another payment while one is unconfirmed"
         case .closeOrder: "close orders"
         case .queryOrders: "look up any order"
         case .resendNotification: "resend merchant notifications"
@@ -78,7 +81,7 @@ public enum RolePermissions {
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund,
-                      .closeOrder, .resendNotification, .manageAlerts, .viewAudit,
+                      .overrideUnconfirmed, .closeOrder, .resendNotification, .manageAlerts, .viewAudit,
                       .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .admin: Set(Permission.allCases),
     ]

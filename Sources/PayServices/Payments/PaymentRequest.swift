@@ -16,6 +16,9 @@ public struct PaymentRequest: Sendable {
     /// The one-time code answering a challenge.
     public var otp: String?
     public var idempotencyKey: IdempotencyKey?
+    /// A supervisor (already logged in) allowing this payment while an earlier payment of the
+    /// order is unconfirmed (UNKNOWN or PENDING); see `UnconfirmedPayments`.
+    public var unconfirmedOverride: Actor?
 
     public init(businessLine: BusinessLineCode, orderNo: MerchantOrderNo, amount: Money? = nil, method: PaymentMethod,
                 authCode: String? = nil, card: CardDetails? = nil, customerId: String? = nil, otp: String? = nil,

@@ -98,7 +98,7 @@ public struct PaymentService {
         let (order, line, inFlight) = try store.read { () throws -> (Order?, BusinessLine, [PaymentAttempt]) in
             let line = try store.businessLines.require(request.businessLine)
             guard let order = try store.orders.find(request.businessLine, request.orderNo) else { return (nil, line, []) }
-            return (order, line, try store.attempts.forOrder(order.id).filter { $0.status == .processing })
+            return (order, line, try store.attempts.forOrder(order.id).filter { !$0.status.isFinal })
         }
         guard let order else { throw PayError.notFound("order '\(request.orderNo)' of \(request.businessLine): not found") }
         switch order.status {
@@ -111,8 +111,12 @@ public struct PaymentService {
         if now >= order.expiresAt {
             throw PayError.conflict("order '\(order.orderNo)' expired at \(order.expiresAt.iso8601); create a new order")
         }
-        if let busy = inFlight.first {
+        if let busy = inFlight.first(where: { $0.status == .processing || $0.status == .initial }) {
             throw PayError.conflict("order '\(order.orderNo)' has payment \(busy.serial) in progress; wait for it or close the order")
+        }
+        let unconfirmed = inFlight.filter { UnconfirmedPayments.statuses.contains($0.status) }
+        if !unconfirmed.isEmpty {
+            try UnconfirmedPayments.checkOverride(request.unconfirmedOverride, order: order, unconfirmed: unconfirmed)
         }
         let owed = try order.amount.subtracting(order.paidAmount)
         if let amount = request.amount {
@@ -146,6 +150,7 @@ public struct PaymentService {
                 throw PayError.usage("method \(request.method.rawValue) needs --card PAN --expiry MM/YY --cvc CVC")
             }
             if request.authCode != nil { throw PayError.invalidInput("--auth-code: not for card payments") }
+            try card.expiry.requireUsable(at: now, field: "card expiry")
             mode = .card(card)
             channel = "card"
         case .paypal, .wallet:
@@ -258,14 +263,20 @@ public struct PaymentService {
             } else {
                 throw PayError.conflict("order '\(order.orderNo)' is \(order.status.rawValue); not payable")
             }
-            if try store.attempts.forOrder(order.id).contains(where: { $0.status == .processing }) {
-                throw PayError.conflict("order '\(order.orderNo)' has another payment in progress")
-            }
-            return try store.attempts.insert(NewPaymentAttempt(
+            // why: the check that no other attempt of the order is in flight or unconfirmed and the
+            // insert are one statement (and one PROCESSING attempt per order is a constraint), so
+            // processes racing here cannot both start a charge.
+            let overrider = validated.request.unconfirmedOverride
+            guard let attempt = try store.attempts.insert(NewPaymentAttempt(
                 serial: context.serials.next(.payment), orderId: order.id, method: validated.request.method, mode: modeName,
                 channel: account.channel, account: account.id, amount: validated.amount, customerId: validated.request.customerId,
                 cardToken: card.token, cardBin: card.bin, cardLast4: card.last4, operatorName: context.actor.name,
-                owner: Self.owner), at: now)
+                owner: Self.owner),
+                unlessOrderHas: UnconfirmedPayments.blocking(override: overrider != nil), at: now) else {
+                throw try UnconfirmedPayments(context).refusal(order)
+            }
+            if let overrider { try UnconfirmedPayments(context).recordOverride(by: overrider, order: order, attempt: attempt) }
+            return attempt
         }
     }
 

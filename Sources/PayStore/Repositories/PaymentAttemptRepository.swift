@@ -78,6 +78,40 @@ public struct PaymentAttemptRepository {
         return stored
     }
 
+    /// Inserts the attempt as PROCESSING only if no other attempt of its order is in one of
+    /// `blocking` — the check and the insert are one statement, so no writer can slip in between —
+    /// and returns nil when one is. The store also allows one PROCESSING attempt per order (a
+    /// unique index): two inserts racing past each other's check are refused the same way.
+    public func insert(_ attempt: NewPaymentAttempt, unlessOrderHas blocking: [AttemptStatus], at now: Timestamp) throws -> PaymentAttempt? {
+        guard !blocking.isEmpty else { return try insert(attempt, at: now) }
+        let placeholders = Array(repeating: "?", count: blocking.count).joined(separator: ", ")
+        var changed = 0
+        var failure: SQLiteError?
+        do {
+            changed = try db.execute("""
+                INSERT INTO payment_attempts (serial, order_id, method, mode, channel, account_id, amount_minor, currency, status,
+                                              customer_id, card_token, card_bin, card_last4, operator, owner, created_at, updated_at)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                WHERE NOT EXISTS (SELECT 1 FROM payment_attempts WHERE order_id = ? AND status IN (\(placeholders)))
+                """, [attempt.serial.rawValue, attempt.orderId, attempt.method.rawValue, attempt.mode, attempt.channel,
+                      attempt.account, attempt.amount.minorUnits, attempt.amount.currency.code, AttemptStatus.processing.rawValue,
+                      attempt.customerId, attempt.cardToken, attempt.cardBin, attempt.cardLast4, attempt.operatorName,
+                      attempt.owner, now.milliseconds, now.milliseconds, attempt.orderId] + blocking.map(\.rawValue))
+        } catch {
+            failure = error
+        }
+        if let failure {
+            // why: the unique index on PROCESSING per order refused a writer that raced past the check.
+            let processing = try db.scalarInt("SELECT count(*) FROM payment_attempts WHERE order_id = ? AND status = ?",
+                                              [attempt.orderId, AttemptStatus.processing.rawValue]) ?? 0
+            guard failure.isUniqueViolation, blocking.contains(.processing), processing > 0 else { throw failure }
+            return nil
+        }
+        guard changed == 1 else { return nil }
+        guard let stored = try find(id: db.lastInsertRowID) else { throw PayError.internal("attempt vanished after insert") }
+        return stored
+    }
+
     public func find(id: Int64) throws -> PaymentAttempt? {
         try db.row("SELECT * FROM payment_attempts WHERE id = ?", [id]).map(Self.decode)
     }

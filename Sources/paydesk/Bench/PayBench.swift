@@ -115,7 +115,10 @@ enum PayBench {
     static func request(_ orderNo: String, method: PaymentMethod) throws -> PaymentRequest {
         var request = PaymentRequest(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(orderNo), method: method)
         switch method {
-        case .card, .applePay: request.card = try CardDetails(number: "4242424242424242", expiry: "12/30", cvc: "123")
+        case .card, .applePay:
+            // why: a fixed expiry would one day lie in the past, and expired cards are refused.
+            let expiry = "12/\(SystemClock().now().components.year + 3)"
+            request.card = try CardDetails(number: "4242424242424242", expiry: expiry, cvc: "123")
         case .wallet, .paypal: request.customerId = "BENCH-\(orderNo)"
         default: request.authCode = authCodes[method]
         }

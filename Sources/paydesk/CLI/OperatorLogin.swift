@@ -8,7 +8,8 @@ import PayServices
 /// terminal with echo off, else refused.
 ///
 /// - `--operator NAME`: `$PAYDESK_PASSWORD`, else a prompt; no terminal and no variable: exit 8.
-/// - `--approver NAME` (refunds above the limit): `$PAYDESK_APPROVER_PASSWORD`, else a prompt.
+/// - `--approver NAME` (refunds above the limit) and `--override-unconfirmed NAME` (`pay` while an
+///   earlier payment is unconfirmed): `$PAYDESK_APPROVER_PASSWORD`, else a prompt.
 /// - a new password (`operator add`, `operator passwd`): `$PAYDESK_NEW_PASSWORD`, else
 ///   `$PAYDESK_PASSWORD` when no `--operator` is given (it is then free), else a prompt asked twice.
 enum OperatorLogin {
@@ -24,12 +25,13 @@ enum OperatorLogin {
         context.actor = try OperatorService(context).login(name: name, password: password, origin: context.actor.origin)
     }
 
-    /// The approver of `--approver NAME`, logged in; nil when the option was not given. For
-    /// commands that declare `--approver`.
-    static func approver(_ args: ParsedArguments, context: ServiceContext, io: CommandIO) throws(PayError) -> Actor? {
-        guard let name = args.value("approver") else { return nil }
+    /// The approver of `--approver NAME` (or of `option`, such as `--override-unconfirmed NAME`),
+    /// logged in; nil when the option was not given. For commands that declare the option.
+    static func approver(_ args: ParsedArguments, option: String = "approver", context: ServiceContext,
+                         io: CommandIO) throws(PayError) -> Actor? {
+        guard let name = args.value(option) else { return nil }
         let password = try secret(variable: approverPasswordVariable, prompt: "Approver \(name)'s password: ", io: io,
-                                  missing: "--approver \(name): no password: set \(approverPasswordVariable) or run on a terminal to be asked")
+                                  missing: "--\(option) \(name): no password: set \(approverPasswordVariable) or run on a terminal to be asked")
         return try OperatorService(context).login(name: name, password: password, origin: context.actor.origin)
     }
 

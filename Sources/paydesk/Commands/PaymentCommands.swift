@@ -16,7 +16,9 @@ enum PaymentCommands {
             alipay, wechat or unionpay with --auth-code charge the customer's barcode; without it a pay
             code is issued for the customer to scan (pending). card and apple-pay need --card, --expiry,
             --cvc; paypal and wallet need --customer. A risk challenge sends a one-time code: pay again
-            with --otp CODE. Exit 0 paid, 4 declined or blocked, 5 pending, unknown or challenged.
+            with --otp CODE. While an earlier payment of the order is unconfirmed (UNKNOWN or PENDING) no
+            other is started (exit 7) unless a supervisor allows it with --override-unconfirmed NAME.
+            Exit 0 paid, 4 declined or blocked, 5 pending, unknown or challenged.
             """,
             options: [
                 .value("business", "L", "business line"),
@@ -32,6 +34,7 @@ enum PaymentCommands {
                 .value("otp", "CODE", "the one-time code of a risk challenge"),
                 .value("wait", "SECONDS", "wait up to this long for a final state, running the worker"),
                 .value("idempotency-key", "K", "replay the first answer for a retried request"),
+                .value("override-unconfirmed", "NAME", "a supervisor allowing this payment while an earlier one of the order is unconfirmed ($PAYDESK_APPROVER_PASSWORD)"),
             ],
             run: pay),
         CommandSpec(
@@ -104,9 +107,11 @@ enum PaymentCommands {
             }
             return try Money.parse(text, currency: currency, field: "--amount")
         }
-        let request = PaymentRequest(businessLine: line, orderNo: orderNo, amount: amount, method: method,
-                                     authCode: args.value("auth-code"), card: card, customerId: args.value("customer"),
-                                     otp: args.value("otp"), idempotencyKey: key)
+        var asked = PaymentRequest(businessLine: line, orderNo: orderNo, amount: amount, method: method,
+                                   authCode: args.value("auth-code"), card: card, customerId: args.value("customer"),
+                                   otp: args.value("otp"), idempotencyKey: key)
+        asked.unconfirmedOverride = try OperatorLogin.approver(args, option: "override-unconfirmed", context: context, io: io)
+        let request = asked
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
         var run = IdempotentRun(scope: "pay", key: key, request: request.canonical)
         // why: a dead holder's payment may still be open (PROCESSING, UNKNOWN, PENDING); paying
