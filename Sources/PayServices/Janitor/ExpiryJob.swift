@@ -19,11 +19,7 @@ public final class ExpiryJob: WorkerJob {
     public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
         let store = context.store
         let now = context.now
-        let expired: [Order] = try store.read {
-            try store.db.rows("""
-                SELECT id FROM orders WHERE status IN ('CREATED', 'PAYING') AND expires_at <= ? ORDER BY expires_at LIMIT 200
-                """, [now.milliseconds]).compactMap { try store.orders.find(id: $0.int64("id")) }
-        }
+        let expired: [Order] = try store.read { try store.orders.expired(at: now, limit: 200) }
         var closed = 0
         for order in expired {
             let inFlight = try store.read { try store.attempts.forOrder(order.id).contains { $0.status.isInFlight } }

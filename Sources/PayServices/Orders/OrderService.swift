@@ -96,13 +96,9 @@ public struct OrderService {
     public func find(channelSerial: String) throws(PayError) -> Order {
         let store = context.store
         let found: Order? = try store.read { () throws -> Order? in
-            if let row = try store.db.row("SELECT order_id FROM payment_attempts WHERE channel_serial = ? LIMIT 1", [channelSerial]) {
-                return try store.orders.find(id: row.int64("order_id"))
-            }
-            if let row = try store.db.row("SELECT order_id FROM refunds WHERE channel_refund_serial = ? LIMIT 1", [channelSerial]) {
-                return try store.orders.find(id: row.int64("order_id"))
-            }
-            return nil
+            guard let orderId = try store.attempts.orderId(channelSerial: channelSerial)
+                    ?? store.refunds.orderId(channelRefundSerial: channelSerial) else { return nil }
+            return try store.orders.find(id: orderId)
         }
         guard let found else { throw PayError.notFound("channel serial '\(channelSerial)': no payment or refund has it") }
         try checkVisible(found)

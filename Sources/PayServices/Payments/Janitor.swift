@@ -117,12 +117,7 @@ public struct Janitor: WorkerJob {
         let store = context.store
         let now = context.now
         let due: [Refund] = try store.read {
-            try store.db.rows("""
-                SELECT id FROM refunds WHERE status IN ('UNKNOWN', 'PROCESSING') AND next_check_at <= ?
-                UNION
-                SELECT id FROM refunds WHERE status = 'PROCESSING' AND next_check_at IS NULL AND updated_at <= ?
-                LIMIT 100
-                """, [now.milliseconds, now.milliseconds - Self.abandonedAfterMs]).compactMap { try store.refunds.find(id: $0.int64("id")) }
+            try store.refunds.dueForCheck(at: now, abandonedBefore: now.adding(milliseconds: -Self.abandonedAfterMs), limit: 100)
         }
         for refund in due { try query(refund, context: context) }
         return due.count

@@ -159,7 +159,7 @@ struct RefundSettlement {
             // why: a duplicate payment never counted towards the order's paid amount, so its
             // refund (automatic or not) must not count towards the order's refunded amount.
             if try store.attempts.duplicateState(current.attemptId).duplicate {
-                try store.db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, order.id])
+                try store.orders.touch(order.id, at: now)
                 break
             }
             let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits
@@ -186,18 +186,13 @@ struct RefundSettlement {
                                                  nextCheckAt: now.adding(milliseconds: Settlement.queryScheduleMs[0]), at: now)
             } else {
                 // why: still unknown after a query: the next look follows the schedule, not every round.
-                try store.db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE id = ? AND status = ?",
-                                     [Self.nextCheck(current, now: now).milliseconds, now.milliseconds, current.id, current.status.rawValue])
+                try store.refunds.scheduleCheck(current.id, status: current.status, at: Self.nextCheck(current, now: now), touching: now)
             }
         case .pending:
             // why: accepted and still processing at the channel: looked at again on the same schedule
             // as an unknown one (the janitor alerts after 24 h), not every minute forever.
-            try store.db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1 WHERE id = ? AND status = ?",
-                                 [Self.nextCheck(current, now: now).milliseconds, current.id, current.status.rawValue])
-            if let channelRefundSerial {
-                try store.db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL",
-                                     [channelRefundSerial, current.id])
-            }
+            try store.refunds.scheduleCheck(current.id, status: current.status, at: Self.nextCheck(current, now: now))
+            if let channelRefundSerial { try store.refunds.setChannelRefundSerial(current.id, channelRefundSerial) }
         }
         return try store.refunds.find(id: current.id) ?? current
     }

@@ -152,6 +152,27 @@ public struct OrderRepository {
         try db.execute("UPDATE orders SET channel = ? WHERE id = ?", [channel, id])
     }
 
+    /// Marks the order changed (its merchant notification then carries the current state).
+    public func touch(_ id: Int64, at now: Timestamp) throws {
+        try db.execute("UPDATE orders SET updated_at = ? WHERE id = ?", [now.milliseconds, id])
+    }
+
+    /// Unpaid orders (CREATED or PAYING) whose expiry has passed, the longest expired first.
+    public func expired(at now: Timestamp, limit: Int) throws -> [Order] {
+        try db.rows("""
+            SELECT * FROM orders WHERE status IN (?, ?) AND expires_at <= ? ORDER BY expires_at LIMIT ?
+            """, [OrderStatus.created.rawValue, OrderStatus.paying.rawValue, now.milliseconds, limit]).map(decode)
+    }
+
+    /// The serials of every payment and refund of the orders that `orderNoOrSerial` names (an
+    /// order no in any business line, or an order serial).
+    public func attemptAndRefundSerials(of orderNoOrSerial: String) throws -> [String] {
+        try db.rows("""
+            SELECT a.serial FROM payment_attempts a JOIN orders o ON o.id = a.order_id WHERE o.order_no = ?1 OR o.serial = ?1
+            UNION SELECT r.serial FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.order_no = ?1 OR o.serial = ?1
+            """, [orderNoOrSerial]).map { $0.string("serial") }
+    }
+
     public func count() throws -> Int64 { try db.scalarInt("SELECT count(*) FROM orders") ?? 0 }
 
     func decode(_ row: Row) throws -> Order {

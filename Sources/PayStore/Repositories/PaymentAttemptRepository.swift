@@ -191,6 +191,11 @@ public struct PaymentAttemptRepository {
         }
     }
 
+    /// The order of the payment that a channel's serial names (on any channel).
+    public func orderId(channelSerial serial: String) throws -> Int64? {
+        try db.row("SELECT order_id FROM payment_attempts WHERE channel_serial = ? LIMIT 1", [serial])?.int64("order_id")
+    }
+
     /// Whether `operatorName` took a payment (any attempt) of the order.
     public func taken(orderId: Int64, by operatorName: String) throws -> Bool {
         try db.row("SELECT 1 FROM payment_attempts WHERE order_id = ? AND operator = ? LIMIT 1", [orderId, operatorName]) != nil

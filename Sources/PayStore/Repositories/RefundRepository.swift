@@ -79,6 +79,41 @@ public struct RefundRepository {
                   id, from.rawValue]) == 1
     }
 
+    /// Open refunds whose next look is due, and PROCESSING refunds with no look set that nobody has
+    /// touched since `abandonedBefore` (their process died between writing them and the answer).
+    public func dueForCheck(at now: Timestamp, abandonedBefore: Timestamp, limit: Int) throws -> [Refund] {
+        try db.rows("""
+            SELECT * FROM refunds WHERE id IN (
+                SELECT id FROM refunds WHERE status IN (?, ?) AND next_check_at <= ?
+                UNION
+                SELECT id FROM refunds WHERE status = ? AND next_check_at IS NULL AND updated_at <= ?)
+            ORDER BY id LIMIT ?
+            """, [RefundStatus.unknown.rawValue, RefundStatus.processing.rawValue, now.milliseconds,
+                  RefundStatus.processing.rawValue, abandonedBefore.milliseconds, limit]).map(Self.decode)
+    }
+
+    /// Sets when the janitor looks at an open refund next, and counts the look, if it is still in
+    /// `status`; `touching` also moves its `updated_at`.
+    @discardableResult
+    public func scheduleCheck(_ id: Int64, status: RefundStatus, at next: Timestamp, touching now: Timestamp? = nil) throws -> Bool {
+        if let now {
+            return try db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1, updated_at = ? WHERE id = ? AND status = ?",
+                                  [next.milliseconds, now.milliseconds, id, status.rawValue]) == 1
+        }
+        return try db.execute("UPDATE refunds SET next_check_at = ?, check_count = check_count + 1 WHERE id = ? AND status = ?",
+                              [next.milliseconds, id, status.rawValue]) == 1
+    }
+
+    /// Records the channel's refund serial when none is known yet (a known one is never replaced).
+    public func setChannelRefundSerial(_ id: Int64, _ serial: String) throws {
+        try db.execute("UPDATE refunds SET channel_refund_serial = ? WHERE id = ? AND channel_refund_serial IS NULL", [serial, id])
+    }
+
+    /// The order of the refund that a channel's refund serial names.
+    public func orderId(channelRefundSerial serial: String) throws -> Int64? {
+        try db.row("SELECT order_id FROM refunds WHERE channel_refund_serial = ? LIMIT 1", [serial])?.int64("order_id")
+    }
+
     static func decode(_ row: Row) throws -> Refund {
         let currency = try Currency.parse(row.string("currency"))
         return Refund(

@@ -114,12 +114,7 @@ enum SandboxCommands {
         var list: [SandboxCallback]
         if let order = args.value("order") {
             // A merchant order no stands for every attempt and refund serial of its orders.
-            let serials: [String] = try context.store.read {
-                try context.store.db.rows("""
-                    SELECT a.serial FROM payment_attempts a JOIN orders o ON o.id = a.order_id WHERE o.order_no = ? OR o.serial = ?
-                    UNION SELECT r.serial FROM refunds r JOIN orders o ON o.id = r.order_id WHERE o.order_no = ? OR o.serial = ?
-                    """, [order, order, order, order]).map { $0.string("serial") }
-            }
+            let serials = try context.store.read { try context.store.orders.attemptAndRefundSerials(of: order) }
             list = []
             for serial in [order] + serials { list += try sandbox.sentCallbacks(orderNo: serial) }
             list.sort { ($0.sentAt, $0.id) < ($1.sentAt, $1.id) }
