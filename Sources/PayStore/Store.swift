@@ -79,6 +79,7 @@ public final class Store {
     public var alerts: AlertRepository { AlertRepository(db: db) }
     public var callbacks: ChannelCallbackRepository { ChannelCallbackRepository(db: db) }
     public var invariants: InvariantRepository { InvariantRepository(db: db) }
+    public var operators: OperatorRepository { OperatorRepository(db: db) }
 
     /// The clock this store runs on: the stored one for a `--simulated-clock` store, else the
     /// system clock. Read again whenever a long-running process starts a new round of work.
