@@ -131,8 +131,8 @@ public struct PaymentAttemptRepository {
     /// Marks a succeeded attempt as paying an order that was already paid: the duplicate scanner
     /// refunds it.
     public func markDuplicate(_ id: Int64, at now: Timestamp) throws {
-        try db.execute("UPDATE payment_attempts SET duplicate = 1, updated_at = ? WHERE id = ? AND status = 'SUCCEEDED'",
-                       [now.milliseconds, id])
+        try db.execute("UPDATE payment_attempts SET duplicate = 1, updated_at = ? WHERE id = ? AND status = ?",
+                       [now.milliseconds, id, AttemptStatus.succeeded.rawValue])
     }
 
     /// Holds (or releases) the automatic refund of a duplicate payment. False: no such duplicate.
