@@ -78,6 +78,10 @@ public final class Store {
     public var outbox: OutboxRepository { OutboxRepository(db: db) }
     public var alerts: AlertRepository { AlertRepository(db: db) }
     public var callbacks: ChannelCallbackRepository { ChannelCallbackRepository(db: db) }
+    public var invariants: InvariantRepository { InvariantRepository(db: db) }
+    public var operators: OperatorRepository { OperatorRepository(db: db) }
+    public var audit: AuditRepository { AuditRepository(db: db) }
+    public var bulkSeed: BulkSeedRepository { BulkSeedRepository(db: db) }
 
     /// The clock this store runs on: the stored one for a `--simulated-clock` store, else the
     /// system clock. Read again whenever a long-running process starts a new round of work.

@@ -20,7 +20,6 @@ public struct AuditLog {
     public init(_ context: ServiceContext) { self.context = context }
 
     static let headKey = "audit.head"
-    static let columns = "id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash"
 
     /// Appends an entry for `actor` at the context's current time.
     @discardableResult
@@ -40,18 +39,16 @@ public struct AuditLog {
         let at = context.now
         return try store.write {
             let head = try Self.head(store)
-            let maxId = try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0
+            let maxId = try store.audit.maxId()
             let seal = try Self.seal(store, head: head, maxId: maxId)
             // why: chain to the recorded head, not to the last row, so a removed newest entry shows;
             // and never reuse an id, so a row slipped in past the head shows too.
             let id = max(head.id, maxId) + 1
             let hash = seal.mac(id: id, prevHash: head.hash, at: at, actor: actorName, actorRole: role, action: action,
                                 target: target, outcome: outcome, origin: origin, detail: detail)
-            try store.db.execute("""
-                INSERT INTO audit_log (id, at, actor, actor_role, action, target, outcome, origin, detail, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [id, at.milliseconds, actorName, role?.rawValue, action, target, outcome.rawValue, origin,
-                      detail, head.hash, hash])
+            try store.audit.insert(AuditRecord(id: id, at: at, actor: actorName, actorRole: role?.rawValue, action: action,
+                                               target: target, outcome: outcome.rawValue, origin: origin, detail: detail,
+                                               prevHash: head.hash, hash: hash))
             try store.meta.set(Self.headKey, "\(id) \(hash)")
             // why: an anchor line must never claim an entry that was rolled back; one lost to a
             // crash after the commit leaves an entry whose MAC still proves it.
@@ -86,7 +83,7 @@ public struct AuditLog {
         let keyed: Bool = try store.write {
             guard try AuditSeal.load(store: store.path) == nil else { return false }
             let head = try Self.head(store)
-            let maxId = try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0
+            let maxId = try store.audit.maxId()
             let from = max(head.id, maxId) + 1
             guard try AuditSeal.create(store: store.path, keyedFrom: from) != nil else { return false }
             return from > 1
@@ -104,7 +101,7 @@ public struct AuditLog {
         guard (1...10_000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 10000") }
         let store = context.store
         return try store.read {
-            try store.db.rows("SELECT \(Self.columns) FROM audit_log ORDER BY id DESC LIMIT ?", [limit]).map(Self.decode)
+            try store.audit.newest(limit: limit).map(Self.decode)
         }
     }
 
@@ -115,7 +112,7 @@ public struct AuditLog {
         guard (1...10_000).contains(limit) else { throw PayError.invalidInput("limit '\(limit)': between 1 and 10000") }
         let store = context.store
         return try store.read {
-            try store.db.rows("SELECT \(Self.columns) FROM audit_log WHERE target = ? ORDER BY id LIMIT ?", [target, limit]).map(Self.decode)
+            try store.audit.forTarget(target, limit: limit).map(Self.decode)
         }
     }
 
@@ -133,7 +130,7 @@ public struct AuditLog {
     static func walk(_ store: Store) throws -> AuditVerification {
         let seal = try AuditSeal.load(store: store.path)
         let anchored = try seal?.anchored() ?? [:]
-        if seal == nil, try head(store).id > 0 || (try store.db.scalarInt("SELECT MAX(id) FROM audit_log") ?? 0) > 0 {
+        if seal == nil, try head(store).id > 0 || (try store.audit.maxId()) > 0 {
             throw PayError.notFound("audit key '\(AuditSeal.keyPath(store: store.path))' is missing: the log of store '\(store.path)' cannot be verified; restore the key and anchor files, or if the store was made by an older PayDesk, key it with `paydesk init --db \(store.path)`")
         }
         let recordedHead = try head(store)
@@ -145,10 +142,10 @@ public struct AuditLog {
             AuditVerification(entries: count, problem: .init(entryId: id, kind: kind, message: message))
         }
         while true {
-            let batch = try store.db.rows("SELECT \(columns) FROM audit_log WHERE id > ? ORDER BY id LIMIT 500", [previousId])
+            let batch = try store.audit.after(previousId, limit: 500)
             if batch.isEmpty { break }
-            for row in batch {
-                let entry = try decode(row)
+            for record in batch {
+                let entry = decode(record)
                 count += 1
                 if try entry.recomputedHash(seal: seal) != entry.hash {
                     if let seal, entry.id >= seal.keyedFrom {
@@ -166,7 +163,7 @@ public struct AuditLog {
                     return problem(entry.id, .edited, "entry #\(entry.id) differs from the one PayDesk anchored when it was written (\(seal?.anchorPath ?? "the anchor"))")
                 }
                 if entry.prevHash != expectedPrev {
-                    if let later = try store.db.scalarInt("SELECT id FROM audit_log WHERE hash = ? ORDER BY id LIMIT 1", [entry.prevHash]),
+                    if let later = try store.audit.firstId(withHash: entry.prevHash),
                        later > entry.id {
                         return problem(entry.id, .reordered, "entry #\(entry.id) is out of order: it was written after entry #\(later)")
                     }
@@ -212,15 +209,15 @@ public struct AuditLog {
         return (id, String(parts[1]))
     }
 
-    static func decode(_ row: Row) throws -> AuditEntry {
-        let outcome = AuditOutcome(rawValue: row.string("outcome"))
+    static func decode(_ record: AuditRecord) -> AuditEntry {
+        let outcome = AuditOutcome(rawValue: record.outcome)
         return AuditEntry(
-            id: row.int64("id"), at: Timestamp(milliseconds: row.int64("at")), actor: row.string("actor"),
-            actorRole: row.optionalString("actor_role").flatMap(Role.init(rawValue:)), action: row.string("action"),
-            target: row.optionalString("target"),
+            id: record.id, at: record.at, actor: record.actor,
+            actorRole: record.actorRole.flatMap(Role.init(rawValue:)), action: record.action,
+            target: record.target,
             // why: an edited outcome must still decode so that verify can report the edit.
             outcome: outcome ?? .failed,
-            origin: row.string("origin"), detail: row.optionalString("detail"), prevHash: row.string("prev_hash"),
-            hash: outcome == nil ? "" : row.string("hash"))
+            origin: record.origin, detail: record.detail, prevHash: record.prevHash,
+            hash: outcome == nil ? "" : record.hash)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import PayChannels
 import PayCore
 import PayStore
@@ -13,10 +12,7 @@ extension DemoSeeder {
         let sandbox = try Sandbox(storePath: store.path, clock: context.clock)
         for account in try store.channelAccounts.all() {
             let config = try sandbox.provision(account).merging(account.config) { generated, _ in generated }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let text = String(decoding: try encoder.encode(config), as: UTF8.self)
-            try store.db.execute("UPDATE channel_accounts SET config = ? WHERE id = ?", [text, account.id])
+            try store.channelAccounts.setConfig(account.id, config)
         }
     }
 }

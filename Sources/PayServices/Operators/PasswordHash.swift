@@ -1,13 +1,9 @@
 import PayCore
 import PayChannels
 
-/// A stored password: PBKDF2-HMAC-SHA256 of the password with a per-operator random salt, and the
-/// iteration count it was made with (so the count can rise later without breaking old hashes).
-struct PasswordHash: Sendable {
-    let hash: [UInt8]
-    let salt: [UInt8]
-    let iterations: Int
-
+/// Making and checking a stored password (`PasswordHash`, a plain value in PayCore):
+/// PBKDF2-HMAC-SHA256 of the password with a per-operator random salt.
+extension PasswordHash {
     static let saltLength = 16
     static let hashLength = 32
 

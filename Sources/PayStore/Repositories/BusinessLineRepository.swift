@@ -82,6 +82,12 @@ public struct ChannelAccountRepository {
         try db.row("SELECT * FROM channel_accounts WHERE id = ?", [id]).map(Self.decode)
     }
 
+    /// Replaces the account's `config` (its keys and secrets, as JSON with sorted keys).
+    @discardableResult
+    public func setConfig(_ id: String, _ config: [String: String]) throws -> Bool {
+        try db.execute("UPDATE channel_accounts SET config = ? WHERE id = ?", [JSONText.encode(config), id]) == 1
+    }
+
     static func decode(_ row: Row) throws -> ChannelAccount {
         ChannelAccount(
             id: row.string("id"),

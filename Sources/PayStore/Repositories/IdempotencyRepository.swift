@@ -8,6 +8,14 @@ public enum IdempotencyClaim: Sendable, Equatable {
     case replay(response: String, exitCode: Int32)
 }
 
+/// Where a stored idempotency key stands.
+public enum IdempotencyState: String, Sendable, CaseIterable {
+    /// Claimed; the request is running (or died running).
+    case inFlight = "IN_FLIGHT"
+    /// Finished; its answer is stored for replay.
+    case done = "DONE"
+}
+
 /// Idempotency keys per scope ("order.create", "pay", "refund"), kept at least 24 hours.
 ///
 /// `claim` runs in the caller's `BEGIN IMMEDIATE` transaction: a key is either new (stored as
@@ -30,13 +38,14 @@ public struct IdempotencyRepository {
             guard row.string("request_hash") == request else {
                 throw PayError.conflict("idempotency key '\(key)' was used for a different \(scope) request; nothing was done")
             }
-            guard row.string("state") == "DONE" else {
+            guard row.string("state") == IdempotencyState.done.rawValue else {
                 let holder = row.optionalString("owner")
                 if try takeOver(holder),
                    try db.execute("""
                        UPDATE idempotency_keys SET owner = ?, created_at = ?, expires_at = ?
-                       WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND owner IS ?
-                       """, [owner, now.milliseconds, now.milliseconds + Self.retention, scope, key.rawValue, holder]) == 1 {
+                       WHERE scope = ? AND key = ? AND state = ? AND owner IS ?
+                       """, [owner, now.milliseconds, now.milliseconds + Self.retention, scope, key.rawValue,
+                             IdempotencyState.inFlight.rawValue, holder]) == 1 {
                     return .proceed
                 }
                 throw PayError.conflict("idempotency key '\(key)': the first \(scope) request is still in flight; nothing was done")
@@ -45,8 +54,9 @@ public struct IdempotencyRepository {
         }
         try db.execute("""
             INSERT INTO idempotency_keys (scope, key, request_hash, state, owner, created_at, expires_at)
-            VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?, ?)
-            """, [scope, key.rawValue, request, owner, now.milliseconds, now.milliseconds + Self.retention])
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [scope, key.rawValue, request, IdempotencyState.inFlight.rawValue, owner, now.milliseconds,
+                  now.milliseconds + Self.retention])
         return .proceed
     }
 
@@ -55,16 +65,17 @@ public struct IdempotencyRepository {
     public func complete(scope: String, key: IdempotencyKey, response: String, exitCode: Int32, owner: String? = nil,
                          at now: Timestamp) throws {
         try db.execute("""
-            UPDATE idempotency_keys SET state = 'DONE', response = ?, exit_code = ?, expires_at = ?
-            WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND (?6 IS NULL OR owner = ?6)
-            """, [response, exitCode, now.milliseconds + Self.retention, scope, key.rawValue, owner])
+            UPDATE idempotency_keys SET state = ?7, response = ?1, exit_code = ?2, expires_at = ?3
+            WHERE scope = ?4 AND key = ?5 AND state = ?8 AND (?6 IS NULL OR owner = ?6)
+            """, [response, exitCode, now.milliseconds + Self.retention, scope, key.rawValue, owner,
+                  IdempotencyState.done.rawValue, IdempotencyState.inFlight.rawValue])
     }
 
     /// Forgets an IN_FLIGHT key whose request failed before it could change anything (invalid
     /// input found after the claim), so a corrected retry is not refused.
     public func release(scope: String, key: IdempotencyKey, owner: String? = nil) throws {
-        try db.execute("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'IN_FLIGHT' AND (?3 IS NULL OR owner = ?3)",
-                       [scope, key.rawValue, owner])
+        try db.execute("DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND state = ?4 AND (?3 IS NULL OR owner = ?3)",
+                       [scope, key.rawValue, owner, IdempotencyState.inFlight.rawValue])
     }
 }
 

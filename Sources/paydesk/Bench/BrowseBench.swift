@@ -31,8 +31,7 @@ enum BrowseBench {
         let sample = try store.read { () throws -> (Order, PaymentAttempt, Refund?) in
             let order = try store.orders.find(id: middle)!
             let attempt = try store.attempts.forOrder(order.id).first!
-            let refund = try store.db.row("SELECT id FROM refunds ORDER BY id LIMIT 1 OFFSET ?", [count / 20])
-                .flatMap { try store.refunds.find(id: $0.int64("id")) }
+            let refund = try store.bulkSeed.refundId(atOffset: count / 20).flatMap { try store.refunds.find(id: $0) }
             return (order, attempt, refund)
         }
         let firstPage = try service.page(OrderFilter(), after: nil, limit: 50)
@@ -65,7 +64,6 @@ enum BrowseBench {
 
     /// Inserts orders `from..<to` with one succeeded attempt each, in batches of 20,000 per transaction.
     static func build(store: Store, context: ServiceContext, from: Int, to: Int, log: (String) -> Void) throws {
-        let db = store.db
         let lines = ["retail", "hotel", "flight", "ticket", "insurance"]
         try store.write {
             if try store.businessLines.all().isEmpty {
@@ -75,8 +73,8 @@ enum BrowseBench {
                 }
             }
         }
-        let channels = [("alipay", "alipay-main", "alipay"), ("wechat", "wechat-direct", "wechat"), ("card", "acquirer-a", "card"),
-                        ("unionpay", "unionpay-main", "unionpay")]
+        let channels: [(PaymentMethod, String, String)] = [(.alipay, "alipay-main", "alipay"), (.wechat, "wechat-direct", "wechat"),
+                                                           (.card, "acquirer-a", "card"), (.unionpay, "unionpay-main", "unionpay")]
         let now = context.now.milliseconds
         let span: Int64 = 365 * 86_400_000
         var random = SeededGenerator(seed: 7)
@@ -91,31 +89,19 @@ enum BrowseBench {
                     let (method, account, channel) = channels[Int.random(in: 0..<channels.count, using: &random)]
                     let amount = Int64.random(in: 100...500_000, using: &random)
                     let refunded = i % 10 == 0
-                    try db.execute("""
-                        INSERT INTO orders (serial, business_line, order_no, amount_minor, currency, customer_id, status, channel,
-                                            paid_minor, refunded_minor, created_at, updated_at, expires_at)
-                        VALUES (?, ?, ?, ?, 'CNY', ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [serials.next(.order).rawValue, line, "B\(i)", amount, "C\(i % 5000)", refunded ? "REFUNDED" : "PAID",
-                              channel, amount, refunded ? amount : 0, created, created, created + 1_800_000])
-                    let orderId = db.lastInsertRowID
-                    try db.execute("""
-                        INSERT INTO payment_attempts (serial, order_id, method, mode, channel, account_id, amount_minor, currency, status,
-                                                      channel_serial, customer_id, created_at, updated_at)
-                        VALUES (?, ?, ?, 'barcode', ?, ?, ?, 'CNY', 'SUCCEEDED', ?, ?, ?, ?)
-                        """, [serials.next(.payment).rawValue, orderId, method, channel, account, amount, "CH\(created)\(i)",
-                              "C\(i % 5000)", created, created])
-                    if refunded {
-                        try db.execute("""
-                            INSERT INTO refunds (serial, attempt_id, order_id, amount_minor, currency, status, channel_refund_serial,
-                                                 created_at, updated_at)
-                            VALUES (?, ?, ?, ?, 'CNY', 'SUCCEEDED', ?, ?, ?)
-                            """, [serials.next(.refund).rawValue, db.lastInsertRowID, orderId, amount, "RF\(created)\(i)", created, created])
-                    }
+                    let orderSerial = serials.next(.order), paymentSerial = serials.next(.payment)
+                    let refund = refunded ? (serial: serials.next(.refund), channelRefundSerial: "RF\(created)\(i)") : nil
+                    try store.bulkSeed.insertSettled(SettledOrderSeed(
+                        orderSerial: orderSerial, businessLine: line, orderNo: "B\(i)",
+                        amount: Money(minorUnits: amount, currency: .CNY), customerId: "C\(i % 5000)", method: method,
+                        mode: "barcode", channel: channel, account: account, paymentSerial: paymentSerial,
+                        channelSerial: "CH\(created)\(i)", refund: refund, createdAt: Timestamp(milliseconds: created),
+                        expiresAt: Timestamp(milliseconds: created + 1_800_000)))
                 }
             }
             index = end
             log("  built \(index) / \(to) orders")
         }
-        try db.execute("ANALYZE")
+        try store.bulkSeed.analyze()
     }
 }

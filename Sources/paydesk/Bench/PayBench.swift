@@ -128,17 +128,6 @@ enum PayBench {
     /// Single-row INSERT transactions per second on a WAL database with `synchronous=FULL`: what
     /// the disk allows one durable commit at a time.
     static func rawCommitRate(path: String, seconds: Double) throws -> Double {
-        let db = try Connection(path: path, create: true, synchronous: .full)
-        try db.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)")
-        let clock = ContinuousClock()
-        let start = clock.now
-        var commits = 0
-        while true {
-            _ = try db.inTransaction(.immediate) { try db.execute("INSERT INTO t (v) VALUES (?)", [commits]) }
-            commits += 1
-            let elapsed = clock.now - start
-            let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            if s >= seconds { return Double(commits) / s }
-        }
+        try CommitProbe.rawCommitRate(path: path, seconds: seconds)
     }
 }

@@ -1,28 +1,29 @@
 import PayCore
-import PayStore
 
 /// The `operators` table. Every change is a guarded update checked by the rows it changed.
-struct OperatorRepository {
+public struct OperatorRepository {
     let db: Connection
 
-    init(_ store: Store) { db = store.db }
+    public init(_ store: Store) { db = store.db }
+
+    init(db: Connection) { self.db = db }
 
     static let columns = """
     name, role, password_hash, password_salt, password_iterations, failed_logins, locked_until,
     refund_limit_minor, refund_limit_currency, disabled, created_at, updated_at
     """
 
-    func find(_ name: String) throws -> (account: OperatorAccount, password: PasswordHash?)? {
+    public func find(_ name: String) throws -> (account: OperatorAccount, password: PasswordHash?)? {
         guard let row = try db.row("SELECT \(Self.columns) FROM operators WHERE name = ?", [name]) else { return nil }
         return try Self.decode(row)
     }
 
     /// Every operator, by name.
-    func all() throws -> [OperatorAccount] {
+    public func all() throws -> [OperatorAccount] {
         try db.rows("SELECT \(Self.columns) FROM operators ORDER BY name").map { try Self.decode($0).account }
     }
 
-    func insert(name: String, role: Role, password: PasswordHash, refundLimit: Money?, at now: Timestamp) throws {
+    public func insert(name: String, role: Role, password: PasswordHash, refundLimit: Money?, at now: Timestamp) throws {
         try db.execute("""
             INSERT INTO operators (name, role, password_hash, password_salt, password_iterations,
                                    refund_limit_minor, refund_limit_currency, created_at, updated_at)
@@ -32,7 +33,7 @@ struct OperatorRepository {
     }
 
     /// Sets a new password and clears failed logins and a failure lockout (not an admin's lock).
-    func setPassword(_ name: String, _ password: PasswordHash, at now: Timestamp) throws -> Bool {
+    public func setPassword(_ name: String, _ password: PasswordHash, at now: Timestamp) throws -> Bool {
         try db.execute("""
             UPDATE operators SET password_hash = ?, password_salt = ?, password_iterations = ?,
                    failed_logins = 0, locked_until = NULL, updated_at = ?
@@ -42,7 +43,7 @@ struct OperatorRepository {
 
     /// Locks (`disabled = true`) or unlocks; unlocking also clears failed logins and a lockout.
     /// False when the operator was already in that state.
-    func setDisabled(_ name: String, _ disabled: Bool, at now: Timestamp) throws -> Bool {
+    public func setDisabled(_ name: String, _ disabled: Bool, at now: Timestamp) throws -> Bool {
         if disabled {
             return try db.execute("UPDATE operators SET disabled = 1, updated_at = ? WHERE name = ? AND disabled = 0",
                                   [now.milliseconds, name]) == 1
@@ -53,7 +54,7 @@ struct OperatorRepository {
             """, [now.milliseconds, name]) == 1
     }
 
-    func setRefundLimit(_ name: String, _ limit: Money?, at now: Timestamp) throws -> Bool {
+    public func setRefundLimit(_ name: String, _ limit: Money?, at now: Timestamp) throws -> Bool {
         try db.execute("UPDATE operators SET refund_limit_minor = ?, refund_limit_currency = ?, updated_at = ? WHERE name = ?",
                        [limit?.minorUnits, limit?.currency.code, now.milliseconds, name]) == 1
     }
@@ -65,7 +66,7 @@ struct OperatorRepository {
     /// checked). A lockout that has run out starts a new count. Returns the guesses counted with
     /// this one and the lock it set, or nil when the account is locked or disabled (nothing
     /// changed, no guess may be checked).
-    func reserveGuess(_ name: String, at now: Timestamp, threshold: Int, lockUntil: Timestamp) throws -> (guesses: Int, lockedUntil: Timestamp?)? {
+    public func reserveGuess(_ name: String, at now: Timestamp, threshold: Int, lockUntil: Timestamp) throws -> (guesses: Int, lockedUntil: Timestamp?)? {
         // why: every SET expression reads the row as it was; the WHERE clause leaves only an
         // account without a lock in force, so a lock still recorded here has run out.
         let changed = try db.execute("""
@@ -84,7 +85,7 @@ struct OperatorRepository {
     /// Records a good login made with a reserved guess: clears the count and the lock that guess
     /// may have set. False when, since the guess was reserved, an administrator locked the account
     /// or its password changed (the login then fails).
-    func recordSuccess(_ name: String, passwordHash: [UInt8], at now: Timestamp) throws -> Bool {
+    public func recordSuccess(_ name: String, passwordHash: [UInt8], at now: Timestamp) throws -> Bool {
         try db.execute("""
             UPDATE operators SET failed_logins = 0, locked_until = NULL, updated_at = ?
             WHERE name = ? AND password_hash = ? AND disabled = 0

@@ -1,5 +1,3 @@
-import PayCore
-
 /// An operator as the store keeps them, without the password hash.
 public struct OperatorAccount: Sendable, Hashable {
     public let name: String
@@ -14,6 +12,19 @@ public struct OperatorAccount: Sendable, Hashable {
     public let passwordIterations: Int?
     public let createdAt: Timestamp
     public let updatedAt: Timestamp
+
+    public init(name: String, role: Role, refundLimit: Money?, failedLogins: Int, lockedUntil: Timestamp?, disabled: Bool,
+                passwordIterations: Int?, createdAt: Timestamp, updatedAt: Timestamp) {
+        self.name = name
+        self.role = role
+        self.refundLimit = refundLimit
+        self.failedLogins = failedLogins
+        self.lockedUntil = lockedUntil
+        self.disabled = disabled
+        self.passwordIterations = passwordIterations
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 
     /// Whether they may log in at `now`, and if not why.
     public enum State: Sendable, Hashable {
