@@ -4,18 +4,6 @@ import PayStore
 import TestSupport
 @testable import paydesk
 
-/// SplitMix64: every run fuzzes the same cases.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Issue 10 item 14: every command of `CommandRegistry.all`, each of its options and positionals,
 /// fed hostile values in process. No crash; every exit code is a documented one; a command that
 /// fails says so in one clear line on stderr.

@@ -1,25 +1,14 @@
 import Testing
 @testable import PayChannels
 import PayCore
-
-/// SplitMix64, so every run fuzzes the same inputs.
-struct FuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Thousands of random and mutated callbacks per channel: every parser answers with a verdict,
 /// never a crash, and no mutation of a signed body is accepted.
 @Suite struct FuzzTests {
     static let alphabet = Array("{}[]\":,=&%+0123456789abcdefABCDEF-_.\\ \n\u{0}".utf8) + [0xC3, 0x28, 0xFF, 0xE4, 0xB8]
 
-    static func mutate(_ body: [UInt8], using random: inout FuzzGenerator) -> [UInt8] {
+    static func mutate(_ body: [UInt8], using random: inout SeededRandom) -> [UInt8] {
         var out = body
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             guard !out.isEmpty else { out = [alphabet.randomElement(using: &random)!]; continue }
@@ -43,7 +32,7 @@ struct FuzzGenerator: RandomNumberGenerator {
         let (serial, _) = try h.pay(account, 1200)
         let genuine = try #require(try h.sandbox.sentCallbacks(orderNo: serial).first)
         let plugin = try h.plugin(account)
-        var random = FuzzGenerator(state: 20_261_121 &+ UInt64(channel.utf8.count))
+        var random = SeededRandom(state: 20_261_121 &+ UInt64(channel.utf8.count))
         let isForm = channel == "alipay" || channel == "unionpay"
         // Empty values are outside the signature in both form schemes (and mean nothing to the parser).
         func signed(_ params: [String: String]?) -> [String: String]? { params?.filter { !$0.value.isEmpty } }
@@ -76,7 +65,7 @@ struct FuzzGenerator: RandomNumberGenerator {
     }
 
     @Test func codecsSurviveRandomInput() {
-        var random = FuzzGenerator(state: 7)
+        var random = SeededRandom(state: 7)
         for round in 0..<3000 {
             let bytes = (0..<Int.random(in: 0..<200, using: &random)).map { _ in
                 round % 2 == 0 ? UInt8.random(in: 0...255, using: &random) : Self.alphabet.randomElement(using: &random)! }

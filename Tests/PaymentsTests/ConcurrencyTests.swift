@@ -19,6 +19,18 @@ struct ConcurrencyTests {
             context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "racer"))
             gateway = try ChannelGateway(store: store, clock: context.clock)
         }
+
+        /// Pays `request` in a new process on the store at `path`: "exit N", or the refusal's kind.
+        static func pay(_ request: PaymentRequest, path: String) -> String {
+            do {
+                let process = try Process(path: path)
+                return "exit \(try PaymentService(process.context, gateway: process.gateway).pay(request).exitCode)"
+            } catch let error as PayError {
+                return "\(error.kind)"
+            } catch {
+                return "\(error)"
+            }
+        }
     }
 
     @Test("the same callback delivered by four processes at once: applied once, one accepted, three duplicates")
@@ -51,18 +63,9 @@ struct ConcurrencyTests {
         let f = try PaymentFixture()
         try f.order("X2", 3_000)
         let path = f.store.path
-        let results = concurrently(4) { _ -> String in
-            do {
-                let process = try Process(path: path)
-                let outcome = try PaymentService(process.context, gateway: process.gateway).pay(PaymentRequest(
-                    businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo("X2"), method: .alipay, authCode: Barcode.alipay))
-                return "exit \(outcome.exitCode)"
-            } catch let error as PayError {
-                return "\(error.kind)"
-            } catch {
-                return "\(error)"
-            }
-        }
+        let request = PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo("X2"), method: .alipay,
+                                     authCode: Barcode.alipay)
+        let results = concurrently(4) { _ in Process.pay(request, path: path) }
         #expect(results.filter { $0 == "exit 0" }.count == 1, "\(results)")
         #expect(results.filter { $0 == "conflict" }.count == 3, "\(results)")
         #expect(try f.attempts("X2").count == 1)

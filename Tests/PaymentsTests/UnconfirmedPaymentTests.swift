@@ -123,19 +123,11 @@ struct UnconfirmedPaymentTests {
         try f.order("U7", 3_000)
         #expect(try f.pay("U7", .alipay).attempt?.status == .pending)
         let path = f.store.path
-        let results = concurrently(4) { _ -> String in
-            do {
-                let process = try ConcurrencyTests.Process(path: path)
-                var request = PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo("U7"), method: .wechat,
-                                             authCode: Barcode.wechat)
-                request.unconfirmedOverride = PaymentFixture.supervisor
-                return "exit \(try PaymentService(process.context, gateway: process.gateway).pay(request).exitCode)"
-            } catch let error as PayError {
-                return "\(error.kind)"
-            } catch {
-                return "\(error)"
-            }
-        }
+        var request = PaymentRequest(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo("U7"), method: .wechat,
+                                     authCode: Barcode.wechat)
+        request.unconfirmedOverride = PaymentFixture.supervisor
+        let overriding = request
+        let results = concurrently(4) { _ in ConcurrencyTests.Process.pay(overriding, path: path) }
         #expect(results.filter { $0 == "exit 0" }.count == 1, "\(results)")
         #expect(results.filter { $0 == "conflict" }.count == 3, "\(results)")
         #expect(try f.attempts("U7").count == 2)
