@@ -27,6 +27,25 @@ struct PermissionsEndToEndTests {
         #expect(try run(["query", "--order", "R10000", "--business", "retail"], as: "support").exitCode == 0)
     }
 
+    @Test("the shared till: a cashier finds, loads and pays an open order someone else rang up; once paid it is their sale")
+    func sharedTill() throws {
+        #expect(try Paydesk.run(["init", "--demo", "--db", db]).exitCode == 0)
+        #expect(try run(["order", "create", "--business", "retail", "--order", "OPEN-1", "--amount", "3.00"], as: "supervisor").exitCode == 0)
+        let open = try run(["query", "--order", "OPEN-1", "--business", "retail"], as: "cashier")
+        #expect(open.exitCode == 0, "an order waiting to be paid is found by whoever takes payments: \(open)")
+        #expect((try run(["orders", "--json"], as: "cashier").json()["orders"] as? [Any])?.isEmpty == true,
+                "the cashier's list holds their own sales only")
+        #expect(try run(["query", "--order", "OPEN-1", "--business", "retail"], as: "support").exitCode == 0)
+        let paid = try run(["pay", "--business", "retail", "--order", "OPEN-1", "--method", "wallet", "--customer", "C-1"], as: "cashier")
+        #expect(paid.exitCode == 0, "\(paid)")
+        let after = try run(["orders", "--json"], as: "cashier")
+        #expect((try after.json()["orders"] as? [[String: Any]])?.map { $0["orderNo"] as? String } == ["OPEN-1"])
+        #expect(try run(["query", "--order", "OPEN-1", "--business", "retail"], as: "cashier").exitCode == 0)
+        // Another cashier's view of a paid order that is not theirs stays closed.
+        let paidElsewhere = try run(["query", "--order", "R10000", "--business", "retail"], as: "cashier")
+        #expect(paidElsewhere.exitCode == 8)
+    }
+
     @Test("only an admin changes risk rules and business lines; each refusal says what was needed")
     func adminOnlyChanges() throws {
         #expect(try Paydesk.run(["init", "--demo", "--db", db]).exitCode == 0)

@@ -36,14 +36,20 @@ public struct OrderService {
         }
     }
 
-    /// Refuses an order the actor may not see: a cashier sees the sales they rang up and the
-    /// orders they took a payment for (any cashier may take payment for any order: the shared till).
+    /// Refuses an order the actor may not see: a cashier sees the sales they rang up, the orders
+    /// they took a payment for, and — the shared till — any order still waiting to be paid, so the
+    /// one who takes the payment can load it by its number (`pay`, `query` and the console alike).
     public func checkVisible(_ order: Order) throws(PayError) {
         if Authorizer.allows(.queryOrders, actor: context.actor) { return }
         try Authorizer.require(.queryOwnOrders, actor: context.actor)
-        guard try isOwnSale(order) else {
+        guard try isOwnSale(order) || isPayableAtTheTill(order) else {
             throw PayError.notPermitted("\(context.actor.name) (\(context.actor.role.rawValue)) may not look up order '\(order.orderNo)': it is not their sale; needs \(Authorizer.rolesText(.queryOrders))")
         }
+    }
+
+    /// Still waiting to be paid, and the actor takes payments.
+    func isPayableAtTheTill(_ order: Order) -> Bool {
+        (order.status == .created || order.status == .paying) && Authorizer.allows(.checkout, actor: context.actor)
     }
 
     /// Rung up by the actor, or paid (tried) by the actor.
@@ -112,7 +118,7 @@ public struct OrderService {
         if Authorizer.allows(.queryOrders, actor: context.actor) { return found }
         try Authorizer.require(.queryOwnOrders, actor: context.actor)
         var own: [Order] = []
-        for order in found where try isOwnSale(order) { own.append(order) }
+        for order in found where try isOwnSale(order) || isPayableAtTheTill(order) { own.append(order) }
         return own
     }
 
