@@ -66,6 +66,55 @@ struct ConsoleEndToEndTests {
         #expect(!after.contains("PayDesk — Checkout"))
     }
 
+    /// Issue 10 item 6: the checkout's header shows the order as the store has it — PAYING while
+    /// the customer confirms, PAID after — and after its only payment is declined the order is
+    /// CREATED again, in the store and on screen, and the till offers to try again.
+    @Test func aDeclinedPaymentLeavesTheOrderCreatedOnScreenAndInTheStore() throws {
+        let directory = TemporaryDirectory("console-e2e-declined")
+        let store = directory.path("store.db")
+        #expect(try Paydesk.run(["init", "--demo", "--db", store]).exitCode == 0)
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        try tmux.start(command: "cd \(directory.url.path) && '\(Paydesk.binary)' --db '\(store)'; sleep 60")
+        try tmux.wait(for: "Operator login")
+        tmux.send(literal: "cashier")
+        tmux.send("Tab")
+        tmux.send(literal: "demo")
+        tmux.send("Enter")
+        try tmux.wait(for: "cashier (cashier) │ line retail")
+        func sell(_ price: String) throws {
+            tmux.send(literal: "Umbrella")
+            tmux.send("Tab")
+            tmux.send(literal: "1")
+            tmux.send("Tab")
+            tmux.send(literal: price)
+            tmux.send("Enter")
+            try tmux.wait(for: "Total ¥\(price)")
+            tmux.send("F9")
+            try tmux.wait(for: "Scan")
+            tmux.send(literal: "134567890123456789")
+            tmux.send("Enter")
+        }
+        // .57: the customer confirms on their phone for a while, then pays.
+        try sell("10.57")
+        let waiting = try tmux.wait(for: "Waiting for the customer")
+        #expect(waiting.contains("· PAYING"), "a payment is open: \(waiting)")
+        let paid = try tmux.wait(for: "✔ PAID")
+        #expect(paid.contains("· PAID"), "\(paid)")
+        tmux.send("F12")
+        try tmux.wait(for: "new sale")
+        // .51: declined.
+        try sell("10.51")
+        let declined = try tmux.wait(for: "NOT PAID")
+        #expect(declined.contains("· CREATED"), "the header follows the order: \(declined)")
+        #expect(!declined.contains("· PAYING"))
+        #expect(declined.contains("F9TryAgain"))
+        let orders = try Paydesk.run(["orders", "--business", "retail", "--limit", "1", "--json", "--db", store])
+        let latest = (try orders.json()["orders"] as? [[String: Any]])?.first
+        #expect(latest?["amount"] as? String == "10.51")
+        #expect(latest?["status"] as? String == "CREATED")
+    }
+
     @Test func sigtermRestoresTheTerminal() throws {
         let directory = TemporaryDirectory("console-e2e")
         let store = directory.path("store.db")

@@ -615,11 +615,13 @@ final class CheckoutScreen: ConsoleScreen {
         let now = app.clock.now()
         // why: a supervisor's override allows one payment; a challenge is that payment asking for a code.
         if case .challenge = outcome {} else { override = nil }
+        // why: every answer may move the order (PAYING while a payment is open, CREATED again after
+        // it failed, PAID): the header shows the order as the store has it now.
+        if let order = sale.order, let context = app.context,
+           let fresh = try? OrderService(context).find(order.businessLine, order.orderNo) { sale.order = fresh }
         switch outcome {
         case .succeeded(let serial, let channelSerial):
-            var order = sale.order!
-            if let context = app.context, let fresh = try? OrderService(context).find(order.businessLine, order.orderNo) { order = fresh }
-            sale.order = order
+            let order = sale.order!
             let receipt = Receipt(sale: sale, order: order, paidBy: method, serial: serial, channelSerial: channelSerial,
                                   cashier: app.session?.name ?? "", at: now)
             var path: String?
