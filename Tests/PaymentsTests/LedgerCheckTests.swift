@@ -140,4 +140,14 @@ struct LedgerCheckTests {
         #expect(!report.checked.contains(LedgerComparison.name))
         #expect(report.summary.isEmpty)
     }
+
+    @Test("an emptied sandbox file is reported, and check leaves it as it is")
+    func emptiedSandbox() throws {
+        let f = try PaymentFixture()
+        let path = Sandbox.path(forStore: f.store.path)
+        try Data().write(to: URL(fileURLWithPath: path))
+        let problems = try Self.ledgerProblems(f, settled: false)
+        #expect(problems == ["\(LedgerComparison.name): sandbox '\(path)': the file is empty, its ledger is gone"], "\(problems)")
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0, "check wrote nothing into it")
+    }
 }

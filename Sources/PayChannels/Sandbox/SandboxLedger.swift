@@ -1,3 +1,4 @@
+import Foundation
 import PayCore
 import PayStore
 
@@ -42,34 +43,58 @@ extension Sandbox {
     /// scanned, a "58" refund failing — is played at the sandbox's next request, not here: reading
     /// changes nothing).
     public func ledger() throws(PayError) -> SandboxLedger {
-        try read {
-            // why: one read transaction, so a payment and its refunds come from the same moment.
-            try db.inTransaction(.deferred) {
-                // A number revoked before any pay request for it (mode revoked-unseen) has no amount
-                // and never moved money: it is no payment.
-                let charges = try db.rows("""
-                    SELECT channel, account, out_trade_no, trade_no, amount_minor, currency, status
-                    FROM sandbox_payments WHERE mode <> ? ORDER BY id
-                    """, [Sandbox.revokedUnseenMode]).map { row in
-                    SandboxLedger.Charge(
-                        channel: row.string("channel"), account: row.string("account"), serial: row.string("out_trade_no"),
-                        tradeNo: row.string("trade_no"),
-                        amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
-                        status: SandboxPayment.Status(rawValue: row.string("status")) ?? .failed)
-                }
-                let refunds = try db.rows("""
-                    SELECT r.channel AS channel, r.account AS account, r.out_refund_no AS out_refund_no,
-                           p.out_trade_no AS out_trade_no, r.amount_minor AS amount_minor, r.currency AS currency, r.status AS status
-                    FROM sandbox_refunds r JOIN sandbox_payments p ON p.trade_no = r.trade_no ORDER BY r.id
-                    """).map { row in
-                    SandboxLedger.Refund(
-                        channel: row.string("channel"), account: row.string("account"), serial: row.string("out_refund_no"),
-                        paymentSerial: row.string("out_trade_no"),
-                        amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
-                        status: SandboxRefund.Status(rawValue: row.string("status")) ?? .failed)
-                }
-                return SandboxLedger(charges: charges, refunds: refunds)
+        try read { try Sandbox.readLedger(db) }
+    }
+
+    /// The ledger of the sandbox file at `path`, opened for reading only: never created, migrated
+    /// or played forward (what `paydesk check` uses). Throws `invalidInput` when the file is empty,
+    /// is no sandbox file, or has another schema version than this paydesk's.
+    public static func ledger(at path: String) throws(PayError) -> SandboxLedger {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 { throw PayError.invalidInput("sandbox '\(path)': the file is empty, its ledger is gone") }
+        let migrator = SandboxSchema.migrator
+        do {
+            let db = try Connection(path: path, create: false, synchronous: .normal)
+            let appID = try db.scalarInt("PRAGMA application_id") ?? 0
+            let version = try Migrator.currentVersion(db)
+            guard appID == migrator.applicationID, version == migrator.latestVersion else {
+                throw PayError.invalidInput("sandbox '\(path)': not a \(migrator.kind) of schema \(migrator.latestVersion) (application id \(appID), version \(version))")
             }
+            return try readLedger(db)
+        } catch let error as PayError {
+            throw error
+        } catch {
+            throw PayError.invalidInput("sandbox '\(path)': \(error)")
+        }
+    }
+
+    private static func readLedger(_ db: Connection) throws -> SandboxLedger {
+        // why: one read transaction, so a payment and its refunds come from the same moment.
+        try db.inTransaction(.deferred) {
+            // A number revoked before any pay request for it (mode revoked-unseen) has no amount
+            // and never moved money: it is no payment.
+            let charges = try db.rows("""
+                SELECT channel, account, out_trade_no, trade_no, amount_minor, currency, status
+                FROM sandbox_payments WHERE mode <> ? ORDER BY id
+                """, [Sandbox.revokedUnseenMode]).map { row in
+                SandboxLedger.Charge(
+                    channel: row.string("channel"), account: row.string("account"), serial: row.string("out_trade_no"),
+                    tradeNo: row.string("trade_no"),
+                    amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
+                    status: SandboxPayment.Status(rawValue: row.string("status")) ?? .failed)
+            }
+            let refunds = try db.rows("""
+                SELECT r.channel AS channel, r.account AS account, r.out_refund_no AS out_refund_no,
+                       p.out_trade_no AS out_trade_no, r.amount_minor AS amount_minor, r.currency AS currency, r.status AS status
+                FROM sandbox_refunds r JOIN sandbox_payments p ON p.trade_no = r.trade_no ORDER BY r.id
+                """).map { row in
+                SandboxLedger.Refund(
+                    channel: row.string("channel"), account: row.string("account"), serial: row.string("out_refund_no"),
+                    paymentSerial: row.string("out_trade_no"),
+                    amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
+                    status: SandboxRefund.Status(rawValue: row.string("status")) ?? .failed)
+            }
+            return SandboxLedger(charges: charges, refunds: refunds)
         }
     }
 }
