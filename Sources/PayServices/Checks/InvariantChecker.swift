@@ -1,3 +1,4 @@
+import Foundation
 import PayCore
 import PayStore
 import PayChannels
@@ -6,6 +7,8 @@ import PayChannels
 public struct InvariantReport: Sendable {
     public var problems: [String] = []
     public var checked: [String] = []
+    /// Figures that are no problem in themselves: the per-account sums of the ledger comparison.
+    public var summary: [String] = []
     public var isClean: Bool { problems.isEmpty }
 }
 
@@ -14,6 +17,8 @@ public struct InvariantReport: Sendable {
 /// within their payments, every order's amounts agree with its payments and refunds, and every paid
 /// order of a line with a notify URL has its notification delivered or queued, and no payment or
 /// refund was settled by a callback that verified under another channel account than the payment's.
+/// When a sandbox file lies beside the store, the center's records are also compared with the
+/// sandbox's own ledger (`LedgerComparison`); a store on real channels has none.
 public struct InvariantChecker {
     let context: ServiceContext
 
@@ -23,7 +28,10 @@ public struct InvariantChecker {
     public func run(settled: Bool = false) throws(PayError) -> InvariantReport {
         let store = context.store
         let invariants = store.invariants
-        return try store.read { () throws -> InvariantReport in
+        var centerLedger: (payments: [InvariantRepository.LedgerPayment], refunds: [InvariantRepository.LedgerRefund])?
+        let sandboxPath = Sandbox.path(forStore: store.path)
+        let hasSandbox = FileManager.default.fileExists(atPath: sandboxPath)
+        var report = try store.read { () throws -> InvariantReport in
             var report = InvariantReport()
             func check<Found>(_ name: String, _ found: [Found], _ describe: (Found) -> String) {
                 report.checked.append(name)
@@ -69,7 +77,23 @@ public struct InvariantChecker {
                     report.problems.append("callbacks from the payment's own account: callback #\(kept.callbackId) settled \(what), but does not verify under \(kept.paymentAccount)'s credentials (\(reason))")
                 }
             }
+            if hasSandbox { centerLedger = (try invariants.ledgerPayments(), try invariants.ledgerRefunds()) }
             return report
         }
+        if let centerLedger {
+            // why: the center's side is read first. The channel moves money before the center
+            // records it, so a payment finishing between the two reads is seen charged and in
+            // flight (a problem only with `settled`), never SUCCEEDED and not charged.
+            report.checked.append(LedgerComparison.name)
+            do {
+                let ledger = try Sandbox.ledger(at: sandboxPath)
+                let comparison = LedgerComparison(payments: centerLedger.payments, refunds: centerLedger.refunds, sandbox: ledger, settled: settled)
+                report.problems += comparison.problems
+                report.summary += comparison.summary
+            } catch where error.kind == .invalidInput {
+                report.problems.append("\(LedgerComparison.name): \(error.message)")
+            }
+        }
+        return report
     }
 }

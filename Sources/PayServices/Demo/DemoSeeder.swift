@@ -1,3 +1,4 @@
+import PayChannels
 import PayCore
 import PayStore
 
@@ -23,8 +24,11 @@ public struct DemoSeeder {
             try seedChannelAccounts()
             try seedRoutingRisk()
             try seedChannelKeys()
-            try seedPastOrders()
+            let history = try seedPastOrders()
             try seedOperators()
+            // why: the past orders' money moved at the channels too; without it the sandbox's
+            // ledger would disagree with the center's (`check`) for every one of them.
+            try Sandbox(storePath: store.path, clock: context.clock).recordHistory(history)
         }
     }
 
@@ -87,7 +91,9 @@ public struct DemoSeeder {
         (.wallet, "wallet", "wallet-main"),
     ]
 
-    func seedPastOrders() throws {
+    /// Writes the past orders; returns their payments as the channels hold them.
+    func seedPastOrders() throws -> [SandboxPastPayment] {
+        var history: [SandboxPastPayment] = []
         let store = context.store
         var random = SeededGenerator(seed: 20_261_121)
         let now = context.now.milliseconds
@@ -119,15 +125,17 @@ public struct DemoSeeder {
             // The newest orders may still be open; older unpaid ones were closed.
             if roll < 8 { try close(order, paying: roll < 4, serials: serials, at: created.adding(milliseconds: 30 * 60_000), random: &random); continue }
             if roll < 12 && offset < 20 * 60_000 { continue }
-            try pay(order, serials: serials, at: created.adding(milliseconds: Int64.random(in: 5_000...90_000, using: &random)),
-                    refund: roll >= 88 ? (roll >= 95 ? .full : .partial) : .none, random: &random)
+            history.append(try pay(order, serials: serials, at: created.adding(milliseconds: Int64.random(in: 5_000...90_000, using: &random)),
+                                   refund: roll >= 88 ? (roll >= 95 ? .full : .partial) : .none, random: &random))
         }
+        return history
     }
 
     enum RefundKind { case none, partial, full }
 
+    /// Pays `order` (and refunds it, as `refund` says) in the store; returns the payment as its channel holds it.
     func pay(_ order: Order, serials: SerialGenerator, at time: Timestamp, refund: RefundKind,
-             random: inout SeededGenerator) throws {
+             random: inout SeededGenerator) throws -> SandboxPastPayment {
         let store = context.store
         let route = Self.paymentChannels[Int.random(in: 0..<Self.paymentChannels.count, using: &random)]
         let attempt = try store.attempts.insert(NewPaymentAttempt(
@@ -142,16 +150,22 @@ public struct DemoSeeder {
                                           outcome: AttemptOutcome(channelSerial: channelSerial), at: time)
         _ = try store.orders.transition(order.id, from: .created, to: .paying, channel: route.channel, at: time)
         _ = try store.orders.transition(order.id, from: .paying, to: .paid, paidMinor: order.amount.minorUnits, at: time)
-        guard refund != .none, let paid = try store.attempts.find(id: attempt.id) else { return }
+        let sandboxMode = route.method == .card ? "card" : (route.method == .wallet ? "account" : "barcode")
+        func past(_ refunds: [SandboxPastPayment.Refund]) -> SandboxPastPayment {
+            SandboxPastPayment(channel: route.channel, account: route.account, serial: attempt.serial.rawValue, tradeNo: channelSerial,
+                               amount: order.amount, mode: sandboxMode, paidAt: time, refunds: refunds)
+        }
+        guard refund != .none, let paid = try store.attempts.find(id: attempt.id) else { return past([]) }
         let amount = refund == .full ? order.amount : Money(minorUnits: max(1, order.amount.minorUnits / 3), currency: order.amount.currency)
         let later = time.adding(milliseconds: 3_600_000)
         let stored = try store.refunds.insert(serial: serials.next(.refund), attempt: paid, refundNo: nil, amount: amount,
                                               reason: refund == .full ? "customer cancelled" : "item returned",
                                               operatorName: "demo", at: later)
-        _ = try store.refunds.transition(stored.id, from: .processing, to: .succeeded,
-                                         channelRefundSerial: "RF\(later.milliseconds)\(order.id)", at: later)
+        let refundId = "RF\(later.milliseconds)\(order.id)"
+        _ = try store.refunds.transition(stored.id, from: .processing, to: .succeeded, channelRefundSerial: refundId, at: later)
         _ = try store.orders.transition(order.id, from: .paid, to: refund == .full ? .refunded : .partiallyRefunded,
                                         refundedMinor: amount.minorUnits, at: later)
+        return past([SandboxPastPayment.Refund(serial: stored.serial.rawValue, refundId: refundId, amount: amount, at: later)])
     }
 
     func close(_ order: Order, paying: Bool, serials: SerialGenerator, at time: Timestamp,

@@ -99,4 +99,53 @@ public struct InvariantRepository {
               AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.order_id = o.id AND x.topic = ?)
             """, [OrderStatus.paid.rawValue, topic]).map { $0.string("no") }
     }
+
+    /// A payment as the center holds it, for the comparison with the channel's ledger.
+    public struct LedgerPayment: Sendable, Hashable {
+        public let serial: String
+        public let orderNo: String
+        public let channel: String
+        public let account: String
+        public let amount: Money
+        public let status: AttemptStatus
+        public let duplicate: Bool
+    }
+
+    /// A refund as the center holds it, for the comparison with the channel's ledger.
+    public struct LedgerRefund: Sendable, Hashable {
+        public let serial: String
+        public let paymentSerial: String
+        public let channel: String
+        public let account: String
+        public let amount: Money
+        public let status: RefundStatus
+    }
+
+    /// Every payment attempt, oldest first.
+    public func ledgerPayments() throws -> [LedgerPayment] {
+        try db.rows("""
+            SELECT a.serial AS serial, o.order_no AS order_no, a.channel AS channel, a.account_id AS account,
+                   a.amount_minor AS amount_minor, a.currency AS currency, a.status AS status, a.duplicate AS duplicate
+            FROM payment_attempts a JOIN orders o ON o.id = a.order_id ORDER BY a.id
+            """).map { row in
+            LedgerPayment(serial: row.string("serial"), orderNo: row.string("order_no"), channel: row.string("channel"),
+                          account: row.string("account"),
+                          amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
+                          status: AttemptStatus(rawValue: row.string("status")) ?? .initial, duplicate: row.int64("duplicate") != 0)
+        }
+    }
+
+    /// Every refund, with the payment it refunds, oldest first.
+    public func ledgerRefunds() throws -> [LedgerRefund] {
+        try db.rows("""
+            SELECT r.serial AS serial, a.serial AS payment_serial, a.channel AS channel, a.account_id AS account,
+                   r.amount_minor AS amount_minor, r.currency AS currency, r.status AS status
+            FROM refunds r JOIN payment_attempts a ON a.id = r.attempt_id ORDER BY r.id
+            """).map { row in
+            LedgerRefund(serial: row.string("serial"), paymentSerial: row.string("payment_serial"), channel: row.string("channel"),
+                         account: row.string("account"),
+                         amount: Money(minorUnits: row.int64("amount_minor"), currency: Currency(code: row.string("currency")) ?? .CNY),
+                         status: RefundStatus(rawValue: row.string("status")) ?? .processing)
+        }
+    }
 }

@@ -170,12 +170,15 @@ enum CheckCommand {
         let context = try CommandLineApp.openContext(args, io: io)
         let report = try InvariantChecker(context).run(settled: args.has("settled"))
         if args.has("json") {
-            struct Result: Encodable { let clean: Bool; let checked: [String]; let problems: [String] }
-            try io.json(Result(clean: report.isClean, checked: report.checked, problems: report.problems))
-        } else if report.isClean {
-            io.out("All \(report.checked.count) checks pass: \(report.checked.joined(separator: ", ")).")
+            struct Result: Encodable { let clean: Bool; let checked: [String]; let problems: [String]; let summary: [String] }
+            try io.json(Result(clean: report.isClean, checked: report.checked, problems: report.problems, summary: report.summary))
         } else {
-            for problem in report.problems { io.out(problem) }
+            if report.isClean {
+                io.out("All \(report.checked.count) checks pass: \(report.checked.joined(separator: ", ")).")
+            } else {
+                for problem in report.problems { io.out(problem) }
+            }
+            for line in report.summary { io.out("ledger \(line)") }
         }
         return report.isClean ? 0 : 1
     }
