@@ -163,7 +163,8 @@ enum AlertCommands {
 enum CheckCommand {
     static let specs: [CommandSpec] = [
         CommandSpec(path: ["check"], summary: "check the store's integrity and money invariants (exit 1 when one is broken)",
-                    options: [.flag("settled", "also require that no payment is still PROCESSING")], run: run),
+                    details: "Beside a sandbox (<store>.sandbox.db) it also compares the center's payments and refunds with\nthe sandbox's own ledger, serial by serial, and prints the sums per channel account.",
+                    options: [.flag("settled", "also require that nothing is in flight: no payment PROCESSING, and no money the channel moved that the center has not settled")], run: run),
     ]
 
     static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
