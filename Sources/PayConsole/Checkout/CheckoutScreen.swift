@@ -1,7 +1,6 @@
 import Foundation
 import PayCore
 import PayServices
-import PayStore
 import TUIKit
 
 /// The cashier's screen: ring up a sale (or load an order), take the payment — the scan field is
