@@ -1,6 +1,8 @@
 import PayCore
 
-/// What a page of orders is filtered by. Every filter is served by an index on (column, created_at, id).
+/// What a page of orders is filtered by. Every filter is served by an index on (column, created_at, id)
+/// or narrows the walk of `orders_created` by a residual test; the identifier and the attempt
+/// status are `id IN (…)` sets built from their own indexes.
 public struct OrderFilter: Hashable, Sendable {
     public var status: OrderStatus?
     public var businessLine: BusinessLineCode?
@@ -9,15 +11,32 @@ public struct OrderFilter: Hashable, Sendable {
     public var until: Timestamp?
     /// Only orders this operator rang up or took a payment for (a cashier's own sales).
     public var operatorName: String?
+    /// Orders in none of these statuses (`!refunded`).
+    public var excludedStatuses: [OrderStatus]
+    /// Orders with at least one payment attempt in this status (`status:unknown`).
+    public var attemptStatus: AttemptStatus?
+    /// Orders with no payment attempt in any of these statuses (`!unknown`).
+    public var excludedAttemptStatuses: [AttemptStatus]
+    /// Bounds on the amount, in major units of each order's own currency (`amount>100`).
+    public var amounts: [AmountBound]
+    /// Orders that this identifier names: order no, any serial, any channel serial, refund no, customer id.
+    public var identifier: String?
 
     public init(status: OrderStatus? = nil, businessLine: BusinessLineCode? = nil, channel: String? = nil,
-                since: Timestamp? = nil, until: Timestamp? = nil, operatorName: String? = nil) {
+                since: Timestamp? = nil, until: Timestamp? = nil, operatorName: String? = nil,
+                excludedStatuses: [OrderStatus] = [], attemptStatus: AttemptStatus? = nil,
+                excludedAttemptStatuses: [AttemptStatus] = [], amounts: [AmountBound] = [], identifier: String? = nil) {
         self.status = status
         self.businessLine = businessLine
         self.channel = channel
         self.since = since
         self.until = until
         self.operatorName = operatorName
+        self.excludedStatuses = excludedStatuses
+        self.attemptStatus = attemptStatus
+        self.excludedAttemptStatuses = excludedAttemptStatuses
+        self.amounts = amounts
+        self.identifier = identifier
     }
 }
 
@@ -108,30 +127,8 @@ public struct OrderRepository {
 
     /// One page of orders, newest first, after `cursor`; `next` is set when more may follow.
     public func page(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) throws -> (orders: [Order], next: OrderCursor?) {
-        var clauses: [String] = []
-        var arguments: StatementArguments = []
-        if let status = filter.status { clauses.append("status = ?"); arguments.append(status.rawValue) }
-        if let line = filter.businessLine { clauses.append("business_line = ?"); arguments.append(line.rawValue) }
-        if let channel = filter.channel { clauses.append("channel = ?"); arguments.append(channel) }
-        if let since = filter.since { clauses.append("created_at >= ?"); arguments.append(since.milliseconds) }
-        if let until = filter.until { clauses.append("created_at < ?"); arguments.append(until.milliseconds) }
-        if let name = filter.operatorName {
-            // why: an IN over two indexed look-ups (orders by operator, attempts by operator) rather
-            // than an OR, so a cashier's page never walks the whole orders table.
-            clauses.append("id IN (SELECT id FROM orders WHERE operator = ? UNION SELECT order_id FROM payment_attempts WHERE operator = ?)")
-            arguments.append(name)
-            arguments.append(name)
-        }
-        if let cursor {
-            clauses.append("(created_at, id) < (?, ?)")
-            arguments.append(cursor.createdAt)
-            arguments.append(cursor.id)
-        }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        arguments.append(limit + 1)
-        let rows = try db.rows("SELECT * FROM orders \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?", arguments)
-        let orders = try rows.prefix(limit).map(decode)
-        let next = rows.count > limit ? orders.last.map { OrderCursor(createdAt: $0.createdAt.milliseconds, id: $0.id) } : nil
+        let (orders, more) = try page(filter, at: cursor.map { .after($0) } ?? .newest, limit: limit)
+        let next = more ? orders.last.map { OrderCursor(createdAt: $0.createdAt.milliseconds, id: $0.id) } : nil
         return (orders, next)
     }
 
@@ -177,12 +174,20 @@ public struct OrderRepository {
 
     func decode(_ row: Row) throws -> Order {
         let id = row.int64("id")
+        let items = try db.rows(OrderSQL.items(of: [id]).sql, [id])
+        let subs = try db.rows(OrderSQL.subOrders(of: [id]).sql, [id])
+        return try decode(row, itemRows: items, subRows: subs)
+    }
+
+    /// The order in `row` with its items and sub-orders from rows of `OrderSQL.items` and `OrderSQL.subOrders`.
+    func decode(_ row: Row, itemRows: [Row], subRows: [Row]) throws -> Order {
+        let id = row.int64("id")
         let currency = try Currency.parse(row.string("currency"))
-        let items = try db.rows("SELECT name, quantity, unit_price_minor FROM order_items WHERE order_id = ? ORDER BY position", [id]).map { item in
+        let items = try itemRows.map { item in
             try LineItem(name: item.string("name"), quantity: item.int64("quantity"),
                          unitPrice: Money(minorUnits: item.int64("unit_price_minor"), currency: currency))
         }
-        let subs = try db.rows("SELECT merchant_account, amount_minor FROM sub_orders WHERE order_id = ? ORDER BY position", [id]).map { sub in
+        let subs = try subRows.map { sub in
             try SubOrder(merchantAccount: sub.string("merchant_account"),
                          amount: Money(minorUnits: sub.int64("amount_minor"), currency: currency))
         }

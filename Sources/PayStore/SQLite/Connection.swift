@@ -12,6 +12,9 @@ public final class Connection {
     /// Transactions committed on this connection that changed at least one row: the durable
     /// commits (`bench pay` reports them per payment). A transaction that wrote nothing costs no fsync.
     public private(set) var committedWrites = 0
+    /// Statements run with `execute(_:_:)`, `rows` and `row` since the connection opened (not
+    /// BEGIN / COMMIT): how tests check that a screen's work costs the queries it should.
+    public private(set) var statementsRun = 0
     /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
     private var commitHooks: [() -> Void] = []
 
@@ -87,6 +90,7 @@ public final class Connection {
     @discardableResult
     public func execute(_ sql: String, _ arguments: StatementArguments) throws(SQLiteError) -> Int {
         let statement = try cachedStatement(sql)
+        statementsRun += 1
         try statement.bind(arguments.databaseValues)
         try statement.execute()
         return Int(sqlite3_changes(handle))
@@ -95,6 +99,7 @@ public final class Connection {
     /// Every row of a query.
     public func rows(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> [Row] {
         let statement = try cachedStatement(sql)
+        statementsRun += 1
         try statement.bind(arguments.databaseValues)
         return try statement.rows()
     }
@@ -102,6 +107,7 @@ public final class Connection {
     /// The first row of a query, or nil.
     public func row(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> Row? {
         let statement = try cachedStatement(sql)
+        statementsRun += 1
         try statement.bind(arguments.databaseValues)
         return try statement.firstRow()
     }
