@@ -109,6 +109,9 @@ public enum OrderSQL {
                 ids.map { $0 })
     }
 
+    /// The cheapest statement: what the browse bench takes off the shell's time (start-up, dispatch, printing).
+    public static var shellBaseline: SQLText { SQLText("SELECT 1") }
+
     /// These orders (any order), optionally only those `operatorName` may see as their own sales.
     public static func orders(ids: [Int64], operatorName: String?) -> SQLText {
         var sql = "SELECT * FROM orders WHERE id IN (\(placeholders(ids.count)))"

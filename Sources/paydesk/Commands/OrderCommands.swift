@@ -38,8 +38,16 @@ enum OrderCommands {
             run: query),
         CommandSpec(
             path: ["orders"],
-            summary: "list orders, newest first, a page at a time",
+            summary: "list orders, newest first, a page at a time (or all of them as CSV)",
+            details: """
+            --filter takes the console's filter line: status:S (an attempt status such as unknown means
+            "has an attempt in it"), channel:C, line:L, amount>N / >= / < / <= / = (major units), since:T,
+            until:T (UTC dates or times; a duration such as 2h counts back from now), !S (not in status S),
+            and one identifier (order no, any serial or channel serial, refund no, customer id).
+            """,
             options: [
+                .value("filter", "TEXT", "the console's filter line, e.g. 'status:unknown channel:alipay amount>100'"),
+                .value("view", "NAME", "the filter of one of your saved views"),
                 .value("status", "S", "only orders in this status"),
                 .value("business", "L", "only this business line"),
                 .value("channel", "C", "only orders paid through this channel"),
@@ -47,9 +55,11 @@ enum OrderCommands {
                 .value("until", "T", "created before (UTC date or time)"),
                 .value("limit", "N", "orders per page (default 50, at most 1000)"),
                 .value("after", "CURSOR", "the page after this cursor (`next` of the previous page)"),
+                .value("before", "CURSOR", "the page before this cursor (`previous` of a page)"),
+                .flag("csv", "write every matching order as CSV to stdout (no paging)"),
             ],
             run: list),
-    ]
+    ] + viewSpecs
 
     static func create(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
@@ -135,47 +145,6 @@ enum OrderCommands {
             try io.json(OrderDetailJSON(detail))
         } else {
             io.out(OrderText.detail(detail))
-        }
-        return 0
-    }
-
-    static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        var filter = OrderFilter()
-        if let s = args.value("status") { filter.status = try OrderStatus.parse(s, field: "--status") }
-        if let b = args.value("business") { filter.businessLine = try BusinessLineCode(b, field: "--business") }
-        if let c = args.value("channel") { filter.channel = c }
-        if let t = args.value("since") { filter.since = try Timestamp.parse(t, field: "--since") }
-        if let t = args.value("until") { filter.until = try Timestamp.parse(t, field: "--until") }
-        var limit = 50
-        if let text = args.value("limit") {
-            guard let n = Int(text), (1...1000).contains(n) else {
-                throw PayError.invalidInput("--limit '\(text)': a whole number from 1 to 1000")
-            }
-            limit = n
-        }
-        let cursor = try args.value("after").map { text throws(PayError) in try OrderCursor(text, field: "--after") }
-        let context = try CommandLineApp.openContext(args, io: io)
-        if let line = filter.businessLine {
-            _ = try context.store.read { try context.store.businessLines.require(line) }
-        }
-        let page = try OrderService(context).page(filter, after: cursor, limit: limit)
-        if args.has("json") {
-            struct Result: Encodable { let orders: [OrderJSON]; let next: String? }
-            // why: `next` must appear as null on the last page, which synthesized Encodable omits.
-            struct NullableResult: Encodable {
-                let orders: [OrderJSON]
-                let next: String?
-                enum CodingKeys: String, CodingKey { case orders, next }
-                func encode(to encoder: any Encoder) throws {
-                    var container = encoder.container(keyedBy: CodingKeys.self)
-                    try container.encode(orders, forKey: .orders)
-                    try container.encode(next, forKey: .next)
-                }
-            }
-            try io.json(NullableResult(orders: page.orders.map(OrderJSON.init), next: page.next?.description))
-        } else {
-            io.out(OrderText.table(page.orders))
-            if let next = page.next { io.out("more: --after \(next)") }
         }
         return 0
     }
