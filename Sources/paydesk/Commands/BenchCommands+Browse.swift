@@ -7,11 +7,16 @@ extension BenchCommands {
     static let browseSpec =
         CommandSpec(
             path: ["bench", "browse"],
-            summary: "time the console's order queries on a store of N orders (figures, not pass/fail)",
-            details: "Builds the store in a temporary file unless --keep names one (reused when it already holds N orders).",
+            summary: "time the order browser's queries on a store of N orders beside the sqlite3 shell (figures, not pass/fail)",
+            details: """
+            Builds the store in a temporary file unless --keep names one (reused when it already holds N orders).
+            Each query is shown with PayDesk's mean and p95, the sqlite3 shell's mean for the same SQL on the same
+            store, and their ratio (PayDesk / sqlite3); the output says how the shell was timed.
+            """,
             options: [.value("orders", "N", "how many orders (default 100000, at most 10000000)"),
                       .value("repeats", "R", "how often each query runs (default 200, at most 100000)"),
-                      .value("keep", "PATH", "build the store at PATH and keep it")],
+                      .value("keep", "PATH", "build the store at PATH and keep it"),
+                      .value("shell-ms", "MS", "how long the sqlite3 shell runs each query's statements for its figure (default 100, 1 to 10000)")],
             run: browse)
 
     static func browse(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
@@ -29,12 +34,16 @@ extension BenchCommands {
         }
         let json = args.has("json")
         let log: (String) -> Void = { line in if !json { io.err(line) } }
-        let report = try BrowseBench.run(path: path, orders: orders, repeats: repeats, log: log)
+        let shellMs = try count(args, "shell-ms", default: 100, range: 1...10_000)
+        let report = try BrowseBench.run(path: path, orders: orders, repeats: repeats, shellTargetMicros: Double(shellMs) * 1000, log: log)
         if json {
             try io.json(report)
         } else {
             io.out("bench browse: \(report.orders) orders (built in \(report.buildSeconds.oneDecimal) s, store \(report.storeBytes / 1_048_576) MiB)")
+            io.out(BrowseBench.Figure.header)
             for figure in report.figures { io.out(figure.line) }
+            io.out("export: \(Int(report.exportRowsPerSecond)) orders/s as CSV")
+            io.out("how: \(report.shellMethod)")
             io.out("peak memory: \(report.peakMemoryMiB.oneDecimal) MiB")
         }
         return 0
