@@ -5,7 +5,7 @@ import PayStore
 enum SQLiteShell {
     /// The mean time of one run of `statements`, in microseconds: the shell runs them R times in
     /// one process with rows sent to /dev/null, and the wall time of the same process running as
-    /// many `SELECT 1` is taken off (start-up, reading the script, dispatch, printing). R starts at
+    /// many trivial statements (`OrderSQL.shellBaseline`) is taken off (start-up, reading the script, dispatch, printing). R starts at
     /// `repeats` and is raised once so that the work takes about `targetMicros` (out of the start-up
     /// noise); the final figure is the best of three runs each side. nil when the shell is missing or fails.
     static func meanMicros(path: String, statements: [String], repeats: Int, targetMicros: Double) -> Double? {

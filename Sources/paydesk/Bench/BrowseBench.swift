@@ -41,7 +41,7 @@ enum BrowseBench {
 
     static let shellMethod = """
         sqlite3: the same statements (arguments written in as literals) run R times in one `sqlite3 -batch -readonly` \
-        process, rows to /dev/null, best of 3 wall times minus that of as many `SELECT 1`, divided by R (R chosen \
+        process, rows to /dev/null, best of 3 wall times minus that of as many trivial statements, divided by R (R chosen \
         so that the work takes about --shell-ms); paydesk: the OrderBrowser call (read transaction, binding, decoding into \
         orders), mean of --repeats runs; ratio = paydesk mean / sqlite3 mean
         """
