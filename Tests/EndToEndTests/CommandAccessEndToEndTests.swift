@@ -20,6 +20,8 @@ struct CommandAccessEndToEndTests {
             "order create": ["--business", "retail", "--order", "WALK-1", "--amount", "1.00"],
             "query": ["--order", "R10000", "--business", "retail"],
             "orders": [],
+            "timeline": ["--order", "R10000", "--business", "retail"],
+            "raw": ["call:1"],
             "pay": ["--business", "retail", "--order", "R10000", "--method", "wallet", "--customer", "c1"],
             "refund": ["--order", "R10000", "--business", "retail", "--amount", "0.01"],
             "resend": ["--order", "R10000", "--business", "retail"],

@@ -15,6 +15,9 @@ enum CommandPermissions {
         "order create": .checkout,
         "query": .queryOwnOrders,
         "orders": .queryOwnOrders,
+        // why: as for `query`, the service then lets a cashier see only their own sales.
+        "timeline": .queryOwnOrders,
+        "raw": .queryOwnOrders,
         "pay": .checkout,
         "refund": .refundOwnSale,
         "resend": .resendNotification,
