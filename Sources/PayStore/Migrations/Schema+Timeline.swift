@@ -6,7 +6,7 @@ extension Schema {
     /// the channel's request id, and the request and answer bodies with secrets, signatures, card
     /// numbers and card codes masked before they are written (never a PAN or CVC).
     ///
-    /// Indexes on `audit_log (target)` and `alerts (key)` for the timeline's look-ups.
+    /// An index on `alerts (key)` for the timeline's look-up.
     ///
     /// `order_events`: every status an order, payment attempt or refund takes, written by triggers
     /// in the same transaction as the guarded update that moved it (one insert, no change to the
@@ -48,9 +48,8 @@ extension Schema {
     );
     CREATE INDEX order_events_order ON order_events (order_id, at);
 
-    -- why: the timeline looks up the audit entries and alerts that name an order, its payments,
-    -- refunds and notifications; neither table had an index on its target or key alone.
-    CREATE INDEX audit_log_target ON audit_log (target, id);
+    -- why: the timeline looks up the alerts raised about an order, its payments, refunds and
+    -- notifications by key alone (audit_log has its index on target since version 4).
     CREATE INDEX alerts_key ON alerts (key, first_at);
 
     CREATE TRIGGER order_events_order_insert AFTER INSERT ON orders BEGIN
