@@ -154,4 +154,23 @@ struct OrderTimelineTests {
         let error = #expect(throws: PayError.self) { try OrderTimeline(cashier).raw(call) }
         #expect(error?.kind == .notPermitted)
     }
+
+    @Test("a risk challenge shows as a risk row with how its one-time code stands, never the code")
+    func riskChallenge() throws {
+        let f = try PaymentFixture()
+        try f.order("T7", 600_000)  // the demo's large-card rule challenges it
+        let card = try TestCard.card(TestCard.success)
+        #expect(try f.pay("T7", .card, card: card, customer: "RISK-7").exitCode == 5)
+        let code = try f.smsCode(to: "RISK-7")
+        let waiting = try #require(try timeline(f, "T7").first { $0.kind == .risk })
+        #expect(waiting.summary.contains("PENDING (0 of "))
+        #expect(try f.pay("T7", .card, card: card, customer: "RISK-7", otp: code).exitCode == 0)
+        let entries = try timeline(f, "T7")
+        let risk = try #require(entries.first { $0.kind == .risk })
+        #expect(risk.summary.contains("PASSED"))
+        #expect(!risk.summary.contains(code))
+        let risked = try #require(entries.firstIndex { $0.kind == .risk })
+        let paid = try #require(entries.firstIndex { $0.kind == .channelCall && $0.summary.hasPrefix("card pay ") })
+        #expect(risked < paid)
+    }
 }

@@ -18,6 +18,7 @@ struct TimelineAssembly {
         for delivery in sources.deliveries { rows.append((.notification, notification(delivery))) }
         for record in sources.audit { rows.append(operatorAction(record)) }
         for alert in sources.alerts { rows.append((.alert, self.alert(alert))) }
+        for challenge in sources.challenges { rows.append((.risk, self.challenge(challenge))) }
         return rows.enumerated()
             .sorted { a, b in
                 if a.element.entry.at != b.element.entry.at { return a.element.entry.at < b.element.entry.at }
@@ -132,6 +133,13 @@ struct TimelineAssembly {
         if let detail = record.detail, !detail.isEmpty { summary += ": \(detail)" }
         return (kind == .risk ? .risk : .operatorAction,
                 TimelineEntry(at: record.at, kind: kind, actor: record.actor, summary: summary, isProblem: record.outcome != AuditOutcome.ok.rawValue))
+    }
+
+    /// A risk challenge: the one-time code sent, and how it stands (the code itself is never kept).
+    func challenge(_ challenge: ChallengeRecord) -> TimelineEntry {
+        let summary = "risk challenge: one-time code sent, \(challenge.status.rawValue) (\(challenge.tries) of \(challenge.maxTries) tries), valid until \(challenge.expiresAt.iso8601)"
+        let problem = challenge.status == .failed || challenge.status == .expired
+        return TimelineEntry(at: challenge.createdAt, kind: .risk, actor: "risk", summary: summary, isProblem: problem)
     }
 
     func alert(_ alert: AlertRecord) -> TimelineEntry {

@@ -67,6 +67,7 @@ struct TimelineSources {
     var deliveries: [DeliveryRecord] = []
     var audit: [AuditRecord] = []
     var alerts: [AlertRecord] = []
+    var challenges: [ChallengeRecord] = []
 
     static func load(_ order: Order, store: Store) throws -> TimelineSources {
         var sources = TimelineSources()
@@ -86,6 +87,7 @@ struct TimelineSources {
         let keys = ["order:\(order.id)"] + sources.attempts.map { "attempt:\($0.id)" } + sources.refunds.map { "refund:\($0.id)" }
             + sources.outbox.map { "outbox:\($0.id)" }
         sources.alerts = try store.timeline.alerts(keys: keys)
+        sources.challenges = try store.timeline.challenges(reference: order.serial.rawValue)
         return sources
     }
 }

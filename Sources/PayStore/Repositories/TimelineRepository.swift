@@ -78,6 +78,11 @@ public struct TimelineRepository {
         }
     }
 
+    /// The one-time-code challenges risk issued for the order (their reference is the order's serial).
+    public func challenges(reference: String) throws -> [ChallengeRecord] {
+        try db.rows("SELECT * FROM risk_challenges WHERE reference = ? ORDER BY created_at, rowid", [reference]).map(ChallengeRepository.decode)
+    }
+
     public func callbacks(orderId: Int64) throws -> [CallbackSummary] {
         try db.rows("""
             SELECT id, channel, received_at, verdict, reason, attempt_id, refund_id, repeats FROM channel_callbacks
