@@ -2,14 +2,19 @@ import PayCore
 import PayStore
 
 /// Records every channel call into the store's `channel_calls`, masked (`ChannelCallMask`), linked
-/// to the order of the payment it was about. Inside an open transaction the row joins it;
-/// otherwise it is its own small commit.
+/// to the order of the payment it was about.
+///
+/// why deferred: the row rides in the next transaction on the store's connection — the one that
+/// records the call's result, right after it — instead of a durable commit of its own (a fourth
+/// fsync per payment). What is still waiting when the gateway goes away is written then.
 public final class StoreCallRecorder: ChannelCallRecorder {
     let store: Store
-    /// Calls that could not be written (the store busy past its timeout): counted, never thrown.
-    public private(set) var failures = 0
 
     public init(store: Store) { self.store = store }
+
+    deinit {
+        try? store.db.flushDeferredWrites()
+    }
 
     public func record(_ call: ChannelCall) {
         let record = ChannelCallRecord(
@@ -22,10 +27,7 @@ public final class StoreCallRecorder: ChannelCallRecorder {
             requestBody: call.request.map { ChannelCallMask.body($0.body) } ?? "",
             responseHeaders: call.response.map { ChannelCallMask.headers($0.headers) },
             responseBody: call.response.map { ChannelCallMask.body($0.body) })
-        do {
-            try store.write { _ = try store.channelCalls.insert(record) }
-        } catch {
-            failures += 1
-        }
+        let calls = store.channelCalls
+        store.db.writeWithNextTransaction { _ = try calls.insert(record) }
     }
 }
