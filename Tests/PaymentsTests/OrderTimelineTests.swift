@@ -50,6 +50,8 @@ struct OrderTimelineTests {
         #expect(query.summary.contains("SUCCEEDED"))
         let settled = try #require(entries.first { $0.kind == .transition && $0.summary.hasSuffix("PENDING → SUCCEEDED") })
         #expect(settled.actor == "janitor")
+        #expect(entries.first { $0.kind == .transition && $0.summary.hasSuffix("PROCESSING → PENDING") }?.actor == "wechat",
+                "the channel's answer to the pay call moved it")
         #expect(settled.at >= query.at)
         #expect(entries.contains { $0.kind == .transition && $0.summary.hasPrefix("order ") && $0.summary.hasSuffix("→ PARTIALLY_REFUNDED") })
         #expect(entries.contains { $0.kind == .channelCall && $0.summary.hasPrefix("wechat refund ") })

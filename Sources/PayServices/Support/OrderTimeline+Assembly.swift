@@ -60,8 +60,9 @@ struct TimelineAssembly {
     /// How close in time a cause must lie to the change it caused (same transaction or the next).
     static let causeWindowMs: Int64 = 2_000
 
-    /// What moved a status: an accepted callback about it just before, else an operator action on
-    /// the order at that moment, else a janitor query or revoke of it just before, else the system.
+    /// What moved a status: an accepted callback about it just before; else a channel call about
+    /// that payment or refund just before ("janitor" for a query or revoke, the channel for the
+    /// answer to a pay or refund); else an operator action on the order at that moment; else the system.
     func mover(_ event: OrderEventRecord) -> String {
         let window = (event.at.milliseconds - Self.causeWindowMs)...event.at.milliseconds
         let callbackMatch = sources.callbacks.contains { callback in
@@ -70,15 +71,22 @@ struct TimelineAssembly {
                     : event.entity == .refund ? callback.refundId == event.entityId : true)
         }
         if callbackMatch { return "callback" }
+        let serial: String? = switch event.entity {
+        case .payment: sources.attempts.first { $0.id == event.entityId }?.serial.rawValue
+        case .refund: sources.refunds.first { $0.id == event.entityId }?.serial.rawValue
+        case .order: nil
+        }
+        if let serial, let call = sources.calls.last(where: { call in
+            window.contains(call.at.milliseconds) && (event.entity == .refund ? call.refundSerial == serial : call.serial == serial && call.refundSerial == nil)
+        }) {
+            return Self.janitorOperations.contains(call.operation) ? "janitor" : call.channel
+        }
         let around = (event.at.milliseconds - Self.causeWindowMs)...(event.at.milliseconds + Self.causeWindowMs)
         if let action = sources.audit.last(where: { around.contains($0.at.milliseconds) && $0.actor != Actor.system.name }) {
             return action.actor
         }
         if sources.calls.contains(where: { window.contains($0.at.milliseconds) && Self.janitorOperations.contains($0.operation) }) {
             return "janitor"
-        }
-        if event.entity == .payment, let call = sources.calls.last(where: { window.contains($0.at.milliseconds) && $0.operation == "pay" }) {
-            return call.channel
         }
         return "system"
     }
