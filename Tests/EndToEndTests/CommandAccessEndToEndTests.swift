@@ -23,6 +23,8 @@ struct CommandAccessEndToEndTests {
             "orders view save": ["mine", "--filter", "status:paid"],
             "orders view list": [],
             "orders view delete": ["mine"],
+            "timeline": ["--order", "R10000", "--business", "retail"],
+            "raw": ["call:1"],
             "pay": ["--business", "retail", "--order", "R10000", "--method", "wallet", "--customer", "c1"],
             "refund": ["--order", "R10000", "--business", "retail", "--amount", "0.01"],
             "resend": ["--order", "R10000", "--business", "retail"],

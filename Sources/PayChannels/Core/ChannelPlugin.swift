@@ -25,22 +25,44 @@ open class ChannelPlugin {
 
     public var channel: String { account.channel }
 
+    /// Told of every call `perform` makes (the order timeline's record); set by the registry.
+    public var recorder: (any ChannelCallRecorder)?
+
     /// Callbacks bigger than this are refused before anything else looks at them.
     public static let maxNotificationBytes = 64 * 1024
 
     // MARK: The template
 
-    /// Runs one operation through the standard flow.
+    /// Runs one operation through the standard flow, and tells the recorder what was sent and answered.
     public final func perform(_ operation: ChannelOperation) -> ChannelReply {
+        guard let recorder else {
+            var request: HTTPMessage?, response: HTTPMessage?
+            return run(operation, request: &request, response: &response)
+        }
+        let at = clock.now()
+        let started = ContinuousClock.now
+        var request: HTTPMessage?, response: HTTPMessage?
+        let reply = run(operation, request: &request, response: &response)
+        let elapsed = ContinuousClock.now - started
+        let latency = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        recorder.record(ChannelCall(at: at, channel: channel, account: account.id, operation: operation, request: request,
+                                    response: response, reply: reply, latencyMilliseconds: latency))
+        return reply
+    }
+
+    /// The standard flow; `request` and `response` are set as far as it got.
+    private func run(_ operation: ChannelOperation, request sent: inout HTTPMessage?, response answered: inout HTTPMessage?) -> ChannelReply {
         let request: HTTPMessage
         do {
             request = try sign(try buildRequest(operation))
+            sent = request
         } catch {
             return ChannelReply(result: .systemError(message: "\(channel) \(operation.name): cannot build the request: \(error)"), channelStatus: "")
         }
         let response: HTTPMessage
         do {
             response = try transport.send(request, channel: channel, account: account.id)
+            answered = response
         } catch {
             switch error {
             case .timeout:

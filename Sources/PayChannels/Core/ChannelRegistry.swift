@@ -10,6 +10,8 @@ public final class ChannelRegistry {
 
     public let transport: any ChannelTransport
     public let clock: any PayClock
+    /// Given to every plugin built here: told of each call it makes.
+    public var recorder: (any ChannelCallRecorder)?
 
     public init(transport: any ChannelTransport, clock: any PayClock) {
         self.transport = transport
@@ -26,7 +28,9 @@ public final class ChannelRegistry {
 
     /// The plugin speaking for `account`.
     public func plugin(for account: ChannelAccount) throws(PayError) -> ChannelPlugin {
-        try Self.pluginType(for: account.channel).init(account: account, transport: transport, clock: clock)
+        let plugin = try Self.pluginType(for: account.channel).init(account: account, transport: transport, clock: clock)
+        plugin.recorder = recorder
+        return plugin
     }
 
     /// The card plugin for an acquirer account (it alone can tokenize).

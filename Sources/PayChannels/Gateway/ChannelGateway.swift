@@ -12,6 +12,7 @@ public final class ChannelGateway {
     public init(store: Store, clock: any PayClock) throws(PayError) {
         sandbox = try Sandbox(storePath: store.path, clock: clock)
         registry = ChannelRegistry(transport: sandbox, clock: clock)
+        registry.recorder = StoreCallRecorder(store: store)
     }
 
     /// A gateway whose plugins reach the sandbox through `wrap(sandbox)`: a seam for tests that put
@@ -19,6 +20,7 @@ public final class ChannelGateway {
     public init(store: Store, clock: any PayClock, wrap: (Sandbox) -> any ChannelTransport) throws(PayError) {
         sandbox = try Sandbox(storePath: store.path, clock: clock)
         registry = ChannelRegistry(transport: wrap(sandbox), clock: clock)
+        registry.recorder = StoreCallRecorder(store: store)
     }
 
     /// The plugin for a channel account.

@@ -110,6 +110,9 @@ public struct RawRecord: Hashable, Sendable {
     public let headers: [Field]
     public let format: Format
     public let body: String
+    /// For a channel call: the channel's answer (nil: none came, or the record is a callback).
+    public let answer: String?
+    public let answerFormat: Format
 
     public struct Field: Hashable, Sendable {
         public let name: String
@@ -121,11 +124,13 @@ public struct RawRecord: Hashable, Sendable {
         }
     }
 
-    public init(title: String, headers: [Field], format: Format, body: String) {
+    public init(title: String, headers: [Field], format: Format, body: String, answer: String? = nil, answerFormat: Format = .text) {
         self.title = title
         self.headers = headers
         self.format = format
         self.body = body
+        self.answer = answer
+        self.answerFormat = answerFormat
     }
 }
 

@@ -17,6 +17,8 @@ public final class Connection {
     public private(set) var statementsRun = 0
     /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
     private var commitHooks: [() -> Void] = []
+    /// Rows to write in the next transaction on this connection; see `writeWithNextTransaction`.
+    private var deferredWrites: [() throws -> Void] = []
 
     /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
@@ -163,6 +165,7 @@ extension Connection {
         let changesBefore = sqlite3_total_changes64(handle)
         do {
             let result = try body()
+            runDeferredWrites()
             try execute("COMMIT")
             if sqlite3_total_changes64(handle) != changesBefore { committedWrites += 1 }
             let hooks = commitHooks
@@ -182,5 +185,30 @@ extension Connection {
     /// must never claim a write that did not happen (the audit log's anchor file).
     public func afterCommit(_ body: @escaping () -> Void) {
         if isInTransaction { commitHooks.append(body) } else { body() }
+    }
+
+    /// Writes a record that needs no commit of its own (a log row beside the data, such as a
+    /// channel call) inside the next transaction on this connection, just before it commits, so
+    /// it costs no extra durable commit; inside an open transaction it is written at once. A
+    /// failing write is dropped and never fails the transaction that carries it.
+    /// `flushDeferredWrites` writes what is waiting in a transaction of its own.
+    public func writeWithNextTransaction(_ body: @escaping () throws -> Void) {
+        if isInTransaction { try? body() } else { deferredWrites.append(body) }
+    }
+
+    /// Whether records wait for the next transaction.
+    public var hasDeferredWrites: Bool { !deferredWrites.isEmpty }
+
+    /// Writes the waiting records now, in their own transaction.
+    public func flushDeferredWrites() throws {
+        guard !deferredWrites.isEmpty else { return }
+        try inTransaction(.immediate) {}
+    }
+
+    private func runDeferredWrites() {
+        guard !deferredWrites.isEmpty else { return }
+        let writes = deferredWrites
+        deferredWrites = []
+        for write in writes { try? write() }
     }
 }

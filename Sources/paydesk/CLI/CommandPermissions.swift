@@ -18,6 +18,9 @@ enum CommandPermissions {
         "orders view save": .queryOwnOrders,
         "orders view list": .queryOwnOrders,
         "orders view delete": .queryOwnOrders,
+        // why: as for `query`, the service then lets a cashier see only their own sales.
+        "timeline": .queryOwnOrders,
+        "raw": .queryOwnOrders,
         "pay": .checkout,
         "refund": .refundOwnSale,
         "resend": .resendNotification,

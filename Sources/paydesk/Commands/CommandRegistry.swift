@@ -4,6 +4,7 @@ enum CommandRegistry {
     static let all: [CommandSpec] =
         InitCommand.specs
         + OrderCommands.specs
+        + TimelineCommands.specs
         + PaymentCommands.specs
         + ClockCommand.specs
         + BusinessCommands.specs

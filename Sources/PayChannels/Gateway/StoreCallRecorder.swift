@@ -1,0 +1,33 @@
+import PayCore
+import PayStore
+
+/// Records every channel call into the store's `channel_calls`, masked (`ChannelCallMask`), linked
+/// to the order of the payment it was about.
+///
+/// why deferred: the row rides in the next transaction on the store's connection — the one that
+/// records the call's result, right after it — instead of a durable commit of its own (a fourth
+/// fsync per payment). What is still waiting when the gateway goes away is written then.
+public final class StoreCallRecorder: ChannelCallRecorder {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    deinit {
+        try? store.db.flushDeferredWrites()
+    }
+
+    public func record(_ call: ChannelCall) {
+        let record = ChannelCallRecord(
+            id: 0, at: call.at, channel: call.channel, account: call.account, operation: call.operation.name,
+            serial: call.paymentSerial, refundSerial: call.refundSerial, orderId: nil, latencyMilliseconds: call.latencyMilliseconds,
+            httpStatus: call.response.map(\.status), result: call.resultCode, channelStatus: call.reply.channelStatus,
+            requestId: call.requestId.map(CardNumberMask.mask),
+            requestPath: call.request.map { "\($0.method) \(ChannelCallMask.path($0.path))" } ?? "",
+            requestHeaders: ChannelCallMask.headers(call.request?.headers ?? [:]),
+            requestBody: call.request.map { ChannelCallMask.body($0.body) } ?? "",
+            responseHeaders: call.response.map { ChannelCallMask.headers($0.headers) },
+            responseBody: call.response.map { ChannelCallMask.body($0.body) })
+        let calls = store.channelCalls
+        store.db.writeWithNextTransaction { _ = try calls.insert(record) }
+    }
+}
