@@ -47,7 +47,7 @@ public struct RefundService {
     }
 
     /// Resolves the payment to refund: by serial, or the order's one succeeded payment.
-    func payment(for input: RefundRequestInput) throws(PayError) -> (Order, PaymentAttempt) {
+    public func payment(for input: RefundRequestInput) throws(PayError) -> (Order, PaymentAttempt) {
         let store = context.store
         return try store.read { () throws -> (Order, PaymentAttempt) in
             if let serial = input.paymentSerial {

@@ -5,6 +5,7 @@ enum CommandRegistry {
         InitCommand.specs
         + OrderCommands.specs
         + PaymentCommands.specs
+        + SettleCommand.specs
         + ClockCommand.specs
         + BusinessCommands.specs
         + WorkerCommand.specs
