@@ -12,7 +12,7 @@ enum RepairCLI {
     static let defaultReason = "cli"
 
     /// Prints the preview: the title, each change, what is refundable, who must approve, or why
-    /// not. Exit 0 when the action can be taken, else the refusal's exit code (nothing changed).
+    /// not. Exit 0 when the action can be taken, else a conflict naming the refusal (exit 7, nothing changed).
     static func preview(_ action: RepairAction, orderId: Int64, context: ServiceContext, gateway: ChannelGateway,
                         io: CommandIO) throws(PayError) -> Int32 {
         let preview = try RepairDesk(context, gateway: gateway).preview(action, orderId: orderId)
@@ -24,8 +24,7 @@ enum RepairCLI {
             io.out("Nothing was changed (--preview).")
             return 0
         }
-        io.err("paydesk: cannot be taken now: \(refusal)")
-        return PayError.conflict("").exitCode
+        throw PayError.conflict("cannot be taken now: \(refusal)")
     }
 
     /// Takes the action on the order as it is now, with `--reason` (or `defaultReason`) and
