@@ -30,6 +30,7 @@ struct CommandAccessEndToEndTests {
             "resend": ["--order", "R10000", "--business", "retail"],
             "duplicate hold": ["--payment", "P1"],
             "close": ["--order", "R10000", "--business", "retail"],
+            "settle": ["P1", "--as", "failed", "--reason", "walk"],
             "clock advance": ["10m"],
             "clock show": [],
             "business list": [],

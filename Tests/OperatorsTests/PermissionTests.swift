@@ -10,7 +10,7 @@ struct PermissionTests {
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund, .closeOrder,
-                      .overrideUnconfirmed, .resendNotification, .manageAlerts, .viewAudit, .changeOwnPassword, .viewStatus,
+                      .settleByHand, .overrideUnconfirmed, .resendNotification, .manageAlerts, .viewAudit, .changeOwnPassword, .viewStatus,
                       .viewConfiguration, .viewMetrics],
         .admin: Set(Permission.allCases),
     ]

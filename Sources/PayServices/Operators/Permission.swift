@@ -15,6 +15,8 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Allow another payment of an order while an earlier one is unconfirmed (UNKNOWN, PENDING).
     case overrideUnconfirmed
     case closeOrder
+    /// Record by hand how an UNKNOWN payment ended, after checking with the channel out of band.
+    case settleByHand
     /// Find and read any order.
     case queryOrders
     case resendNotification
@@ -53,6 +55,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .approveRefund: "approve refunds above the limit"
         case .overrideUnconfirmed: "allow another payment while one is unconfirmed"
         case .closeOrder: "close orders"
+        case .settleByHand: "settle an unknown payment by hand"
         case .queryOrders: "look up any order"
         case .resendNotification: "resend merchant notifications"
         case .manageAlerts: "acknowledge alerts"
@@ -81,7 +84,7 @@ public enum RolePermissions {
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund,
-                      .overrideUnconfirmed, .closeOrder, .resendNotification, .manageAlerts, .viewAudit,
+                      .overrideUnconfirmed, .closeOrder, .settleByHand, .resendNotification, .manageAlerts, .viewAudit,
                       .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .admin: Set(Permission.allCases),
     ]

@@ -15,6 +15,9 @@ public struct RefundRequestInput: Sendable {
     public var automatic = false
     /// A supervisor who approves a refund above the actor's limit (logged in separately).
     public var approver: Actor?
+    /// The order as the operator saw it (`RepairDesk`): refused, in the transaction that inserts
+    /// the refund, when the order has moved since.
+    public var expected: OrderVersion?
 
     public init(paymentSerial: Serial? = nil, order: (BusinessLineCode, MerchantOrderNo)? = nil, amountText: String?,
                 reason: String? = nil, refundNo: String? = nil, idempotencyKey: IdempotencyKey? = nil) {
@@ -44,7 +47,7 @@ public struct RefundService {
     }
 
     /// Resolves the payment to refund: by serial, or the order's one succeeded payment.
-    func payment(for input: RefundRequestInput) throws(PayError) -> (Order, PaymentAttempt) {
+    public func payment(for input: RefundRequestInput) throws(PayError) -> (Order, PaymentAttempt) {
         let store = context.store
         return try store.read { () throws -> (Order, PaymentAttempt) in
             if let serial = input.paymentSerial {
@@ -77,7 +80,9 @@ public struct RefundService {
         let store = context.store
         let now = context.now
         let actor = context.actor
+        let expected = input.expected
         let refund = try store.write {
+            if let expected { try RepairDesk.checkVersion(expected, orderId: order.id, store: store) }
             // why here: the limit covers the actor's refunds of the sale so far; reading them in the
             // transaction that inserts this one keeps two processes from both slipping under it.
             let earlier = Money(minorUnits: try store.refunds.committedMinor(orderId: order.id, operatorName: actor.name,

@@ -51,9 +51,7 @@ struct Settlement {
         let from = current.status
         switch result {
         case .succeeded(let channelSerial):
-            guard try store.attempts.transition(current.id, from: from, to: .succeeded,
-                                                outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return try reread(current) }
-            try settleOrderPaid(current, at: now)
+            try succeed(current, channelSerial: channelSerial, at: now)
         case .declined(let code, let message):
             let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
             _ = try store.attempts.transition(current.id, from: from, to: closed ? .closed : .failed,
@@ -85,6 +83,47 @@ struct Settlement {
         let fresh = try reread(current)
         if fresh.status == .failed || fresh.status == .closed { try followAttempts(orderId: fresh.orderId, at: now) }
         return fresh
+    }
+
+    /// A guarded move to SUCCEEDED and the order paid by it (or the attempt marked duplicate).
+    private func succeed(_ current: PaymentAttempt, channelSerial: String?, at now: Timestamp) throws {
+        guard try context.store.attempts.transition(current.id, from: current.status, to: .succeeded,
+                                                    outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return }
+        try settleOrderPaid(current, at: now)
+    }
+
+    /// The code a payment failed by hand carries (`settleByHand`).
+    static let settledByHandCode = "SETTLED_BY_HAND"
+
+    /// An operator's word on an UNKNOWN attempt (`RepairDesk`'s settle by hand, after checking with
+    /// the channel out of band), applied as the channel's answer would be: the same guarded
+    /// transition, the same order moves, the same merchant notification. Run it inside the
+    /// caller's write, so the check of the order the operator saw and this change are one.
+    /// Throws `conflict` when the attempt is no longer UNKNOWN.
+    func settleByHand(_ attempt: PaymentAttempt, as outcome: AttemptStatus, note: String) throws -> PaymentAttempt {
+        let store = context.store
+        let now = context.now
+        guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
+        guard current.status == .unknown else {
+            throw PayError.conflict("payment \(attempt.serial) is \(current.status.rawValue) now, no longer UNKNOWN; nothing was changed")
+        }
+        switch outcome {
+        case .succeeded:
+            // why no serial: the operator has none the channel gave; one it gave earlier is kept.
+            try succeed(current, channelSerial: nil, at: now)
+            guard try reread(current).status == .succeeded else {
+                throw PayError.conflict("payment \(attempt.serial) changed while settling; nothing was changed")
+            }
+            return try reread(current)
+        case .failed:
+            let settled = try applyInTransaction(.declined(code: Self.settledByHandCode, message: note), current: current, barcode: false)
+            guard settled.status == .failed else {
+                throw PayError.conflict("payment \(attempt.serial) changed while settling; nothing was changed")
+            }
+            return settled
+        default:
+            throw PayError.invalidInput("settle payment \(attempt.serial) as \(outcome.rawValue): only SUCCEEDED or FAILED")
+        }
     }
 
     /// The order's status follows its attempts: a PAYING order with no attempt in flight and

@@ -26,6 +26,7 @@ enum CommandPermissions {
         "resend": .resendNotification,
         "duplicate hold": .refundAny,
         "close": .closeOrder,
+        "settle": .settleByHand,
         "clock advance": .advanceClock,
         "clock show": .viewStatus,
         "business list": .viewConfiguration,

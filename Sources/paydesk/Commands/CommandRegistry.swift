@@ -6,6 +6,7 @@ enum CommandRegistry {
         + OrderCommands.specs
         + TimelineCommands.specs
         + PaymentCommands.specs
+        + SettleCommand.specs
         + ClockCommand.specs
         + BusinessCommands.specs
         + WorkerCommand.specs

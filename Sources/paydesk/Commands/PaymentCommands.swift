@@ -49,23 +49,31 @@ enum PaymentCommands {
                 .value("refund-no", "NO", "the business line's own refund number"),
                 .value("approver", "NAME", "a supervisor approving a refund above your limit ($PAYDESK_APPROVER_PASSWORD)"),
                 .value("idempotency-key", "K", "replay the first answer for a retried request"),
+                .flag("preview", "print what the refund would change (statuses, amounts, what the customer gets back); change nothing"),
             ],
             run: refund),
         CommandSpec(
             path: ["resend"],
             summary: "send an order's latest merchant notification again (the worker delivers it)",
-            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")],
+            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")] + repairOptions,
             run: resend),
         CommandSpec(
             path: ["duplicate", "hold"],
             summary: "hold (or with --release, release) the automatic refund of a duplicate payment",
-            options: [.value("payment", "SERIAL", "the duplicate payment"), .flag("release", "let the automatic refund go ahead")],
+            options: [.value("payment", "SERIAL", "the duplicate payment"), .flag("release", "let the automatic refund go ahead")]
+                + repairOptions,
             run: hold),
         CommandSpec(
             path: ["close"],
             summary: "close an unpaid order (payments in flight are revoked at the channel first)",
-            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")],
+            options: [.value("business", "L", "business line"), .value("order", "NO", "the order")] + repairOptions,
             run: close),
+    ]
+
+    /// `--reason` and `--preview` of the repair commands (`RepairDesk`, shared with the console).
+    static let repairOptions: [OptionSpec] = [
+        .value("reason", "TEXT", "why, for the audit log (taken through the support desk, as in the console)"),
+        .flag("preview", "print what would change; change nothing"),
     ]
 
     // MARK: pay
@@ -230,6 +238,13 @@ enum PaymentCommands {
         let key = try args.value("idempotency-key").map { text throws(PayError) in try IdempotencyKey(text, field: "--idempotency-key") }
         input.idempotencyKey = key
         let context = try CommandLineApp.openContext(args, io: io)
+        if args.has("preview") {
+            let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+            let (order, attempt) = try RefundService(context, gateway: gateway).payment(for: input)
+            let amount = try Money.parse(try args.required("amount"), currency: attempt.amount.currency, field: "--amount")
+            return try RepairCLI.preview(.refund(payment: attempt.serial, amount: amount), orderId: order.id, context: context,
+                                         gateway: gateway, io: io)
+        }
         input.approver = try OperatorLogin.approver(args, context: context, io: io)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
         let request = input
@@ -260,7 +275,13 @@ enum PaymentCommands {
         let orderNo = try MerchantOrderNo(try args.required("order"), field: "--order")
         let context = try CommandLineApp.openContext(args, io: io)
         let order = try OrderService(context).find(line, orderNo)
-        _ = try MerchantNotifications(context).resend(orderId: order.id)
+        if args.has("preview") || args.value("reason") != nil {
+            let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+            if args.has("preview") { return try RepairCLI.preview(.resendNotification, orderId: order.id, context: context, gateway: gateway, io: io) }
+            _ = try RepairCLI.perform(.resendNotification, orderId: order.id, args: args, context: context, gateway: gateway, io: io)
+        } else {
+            _ = try MerchantNotifications(context).resend(orderId: order.id)
+        }
         io.out("Queued the latest notification of order \(order.orderNo) again; the worker delivers it.")
         return 0
     }
@@ -268,7 +289,20 @@ enum PaymentCommands {
     static func hold(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let serial = try Serial(try args.required("payment"), field: "--payment")
         let context = try CommandLineApp.openContext(args, io: io)
-        let held = try DuplicateScanner.hold(serial, release: args.has("release"), context: context)
+        let held: Bool
+        if args.has("preview") || args.value("reason") != nil {
+            let store = context.store
+            guard let attempt = try store.read({ try store.attempts.find(serial: serial) }) else {
+                throw PayError.notFound("payment '\(serial)': not found")
+            }
+            let gateway = try ChannelGateway(store: store, clock: context.clock)
+            let action: RepairAction = args.has("release") ? .releaseDuplicateRefund(payment: serial) : .holdDuplicateRefund(payment: serial)
+            if args.has("preview") { return try RepairCLI.preview(action, orderId: attempt.orderId, context: context, gateway: gateway, io: io) }
+            _ = try RepairCLI.perform(action, orderId: attempt.orderId, args: args, context: context, gateway: gateway, io: io)
+            held = !args.has("release")
+        } else {
+            held = try DuplicateScanner.hold(serial, release: args.has("release"), context: context)
+        }
         io.out("Automatic refund of duplicate payment \(serial) \(held ? "held" : "released").")
         return 0
     }
@@ -281,7 +315,10 @@ enum PaymentCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         let order = try OrderService(context).find(line, orderNo)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
-        let closed = try CloseService(context, gateway: gateway).close(order)
+        if args.has("preview") { return try RepairCLI.preview(.close, orderId: order.id, context: context, gateway: gateway, io: io) }
+        let closed = args.value("reason") != nil
+            ? try RepairCLI.perform(.close, orderId: order.id, args: args, context: context, gateway: gateway, io: io).order
+            : try CloseService(context, gateway: gateway).close(order)
         if args.has("json") {
             struct Result: Encodable { let order: OrderJSON }
             try io.json(Result(order: OrderJSON(closed)))
