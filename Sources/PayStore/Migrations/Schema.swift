@@ -1,20 +1,13 @@
 /// The store's schema, one migration per version. Never edit a migration that has shipped: add one.
 /// Versions only increase; a module's migration may skip numbers reserved for another module
 /// (2: routing and risk, 3: channels, 4: operators and audit, 5: payment core, 6: attempt owner,
-<<<<<<< HEAD
-/// 7: channel callbacks, 10: one payment in flight per order, 11: expiry index, 12: saved views).
-=======
-/// 7: channel callbacks, 10: one payment in flight per order, 11: expiry index, 13: order timeline).
->>>>>>> fix/timeline
+/// 7: channel callbacks, 10: one payment in flight per order, 11: expiry index, 12: saved views,
+/// 13: order timeline).
 ///
 /// Times are INTEGER Unix milliseconds UTC; money is INTEGER minor units beside a TEXT currency.
 /// SQL stays portable (no SQLite-only functions) so a PostgreSQL backend can follow.
 public enum Schema {
-<<<<<<< HEAD
-    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12])
-=======
-    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v13])
->>>>>>> fix/timeline
+    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12, v13])
 
     static let v1 = Migration(version: 1, name: "foundation", sql: """
     CREATE TABLE meta (
