@@ -15,7 +15,7 @@ final class CheckoutScreen: ConsoleScreen {
         case working(String)
         case waiting(serial: String, payCode: String?, method: String, deadline: Timestamp, nextPoll: Timestamp, unknown: Bool)
         case paid(serial: String, channelSerial: String, method: String, receipt: Receipt, path: String?)
-        case declined(sentence: String, code: String?)
+        case declined(sentence: String, code: FailureCode?)
         /// Not confirmed: with a serial, a payment of the order that may still go through, so no
         /// other charge is offered (R asks the channel, S calls a supervisor).
         case unresolved(serial: String?, method: String, reason: String)
@@ -57,7 +57,7 @@ final class CheckoutScreen: ConsoleScreen {
 
     init(app: ConsoleApp) {
         var found: [BusinessLine] = []
-        if let store = app.store { found = (try? store.read { try store.businessLines.all() }) ?? [] }
+        if let orders = app.services?.orders { found = (try? orders.businessLines()) ?? [] }
         if found.isEmpty {
             // why try!: "retail" is a constant valid business line code.
             found = [BusinessLine(code: try! BusinessLineCode("retail"), name: "Retail (no business line in this store)",
@@ -99,6 +99,12 @@ final class CheckoutScreen: ConsoleScreen {
     // MARK: Screen
 
     var title: String { "Checkout" }
+    var destination: Destination? { .checkout }
+    /// F6 loads an order while ringing up (elsewhere it goes to reconciliation).
+    var claimedKeys: [Key] {
+        if case .ringing = phase, card == nil { return [.function(6)] }
+        return []
+    }
     var statusSegments: [String] { ["line \(sale.line.code)"] }
 
     var hints: [KeyHint] {
@@ -332,8 +338,7 @@ final class CheckoutScreen: ConsoleScreen {
     }
 
     func load(_ identifier: String, app: ConsoleApp) {
-        guard let context = app.context, !identifier.isEmpty else { return }
-        let service = OrderService(context)
+        guard let service = app.services?.orders, !identifier.isEmpty else { return }
         do {
             var order: Order?
             if let number = try? MerchantOrderNo(identifier) { order = try? service.find(sale.line.code, number) }
@@ -363,9 +368,9 @@ final class CheckoutScreen: ConsoleScreen {
     func startPayment(_ app: ConsoleApp) {
         if sale.order == nil {
             guard !sale.items.isEmpty else { error = "add an item first, or F6 to load an order"; return }
-            guard let context = app.context else { error = "no store is open"; return }
+            guard let orders = app.services?.orders else { error = "no store is open"; return }
             do {
-                sale.order = try createOrder(OrderService(context), app: app)
+                sale.order = try createOrder(orders, app: app)
                 sale.items = sale.order?.items ?? sale.items
             } catch {
                 self.error = error.message
@@ -387,8 +392,8 @@ final class CheckoutScreen: ConsoleScreen {
     /// Nothing is shown once a supervisor allowed another payment.
     @discardableResult
     func showUnconfirmed(_ app: ConsoleApp, after sentence: String? = nil) -> Bool {
-        guard override == nil, let order = sale.order, let context = app.context,
-              let earlier = (try? UnconfirmedPayments(context).of(orderId: order.id))?.first else { return false }
+        guard override == nil, let order = sale.order, let orders = app.services?.orders,
+              let earlier = (try? orders.unconfirmedPayments(orderId: order.id))?.first else { return false }
         let state = earlier.status == .pending ? "is still open for the customer to pay" : "has not been confirmed by the channel"
         var reason = "Payment \(earlier.serial) (\(earlier.method.rawValue)) \(state): it may still go through. Do not charge the customer again; the center keeps checking it."
         if let sentence { reason = sentence + " " + reason }
@@ -453,7 +458,7 @@ final class CheckoutScreen: ConsoleScreen {
         }
     }
 
-    func createOrder(_ service: OrderService, app: ConsoleApp) throws(PayError) -> Order {
+    func createOrder(_ service: any CheckoutOrders, app: ConsoleApp) throws(PayError) -> Order {
         let c = app.clock.now().components
         let stamp = String(format: "%04d%02d%02d%02d%02d%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
         for _ in 0..<5 {
@@ -616,8 +621,8 @@ final class CheckoutScreen: ConsoleScreen {
         if case .challenge = outcome {} else { override = nil }
         // why: every answer may move the order (PAYING while a payment is open, CREATED again after
         // it failed, PAID): the header shows the order as the store has it now.
-        if let order = sale.order, let context = app.context,
-           let fresh = try? OrderService(context).find(order.businessLine, order.orderNo) { sale.order = fresh }
+        if let order = sale.order, let orders = app.services?.orders,
+           let fresh = try? orders.find(order.businessLine, order.orderNo) { sale.order = fresh }
         switch outcome {
         case .succeeded(let serial, let channelSerial):
             let order = sale.order!
@@ -723,7 +728,7 @@ final class CheckoutScreen: ConsoleScreen {
         case .declined(let sentence, let code):
             var lines = [Line("✘ NOT PAID", "status.failed")]
             lines += sentence.wrapped(toWidth: max(10, width - 2)).map { Line($0) }
-            if let code { lines.append(Line("code \(code)", "hint")) }
+            if let code { lines.append(Line("code \(code.rawValue)", "hint")) }
             lines += [Line(""), Line("F9  try again or another method", "hint"), Line("F12 cancel the sale", "hint")]
             return PaymentPanel(lines: lines, footer: Line("Not paid: \(sentence)", "status.failed"))
         case .unresolved(let serial, _, let reason):

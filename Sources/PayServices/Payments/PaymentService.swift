@@ -214,7 +214,10 @@ public struct PaymentService {
             throw PayError.invalidInput("--otp: no one-time code was sent for order '\(validated.order.orderNo)'; pay without --otp first")
         }
         let verdict = try risk.verifyChallenge(id: challenge, code: otp)
-        guard verdict.passed else { throw PayError.declined("--otp: \(verdict.description)") }
+        guard verdict.passed else {
+            let code: FailureCode = if case .wrongCode = verdict { .wrongOneTimeCode } else { .oneTimeCodeExpired }
+            throw PayError.declined("one-time code: \(verdict.description)").failing(code)
+        }
     }
 
     /// The card issuer asked for authentication (3-D Secure) and the request carried no passed
