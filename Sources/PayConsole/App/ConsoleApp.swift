@@ -126,9 +126,6 @@ public final class ConsoleApp {
         screens = [LoginScreen()]
     }
 
-    /// Tells the services who acts (the lock screen checks the password as the operator).
-    func actAs(_ actor: Actor) { services?.act(actor) }
-
     /// Hides the work behind the lock screen until the same operator's password is given.
     func lockSession() {
         guard let session, lock == nil else { return }

@@ -47,6 +47,14 @@ public enum FailureCode: String, Sendable, CaseIterable, Hashable {
 }
 
 extension PayError {
+    /// This error tagged with the request argument it is about ("customer", "otp"), named in words
+    /// in the message; the command line adds the flag (`--customer`), the console does not.
+    public func about(_ argument: String) -> PayError {
+        var error = self
+        error.argument = argument
+        return error
+    }
+
     /// This error with its typed failure code (and the thing it is about, e.g. a payment serial).
     public func failing(_ code: FailureCode, subject: String? = nil) -> PayError {
         var error = self

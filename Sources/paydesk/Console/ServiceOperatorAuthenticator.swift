@@ -25,7 +25,7 @@ struct ServiceOperatorAuthenticator: OperatorAuthenticating {
     /// in yet). Refused once the store has operators.
     func createAdministrator(name: String, password: String) throws(PayError) {
         guard try !hasOperators() else {
-            throw PayError.conflict("the store already has operators; add more with `paydesk operator add`")
+            throw PayError.conflict("the store already has operators; an admin adds more")
         }
         _ = try OperatorService(context).add(name: name, role: .admin, password: password)
     }
