@@ -45,8 +45,7 @@ import TUIKit
         console.press(.function(9))
         #expect(console.screen.contains("航空意外险 Travel insura…"))
         #expect(console.screen.contains("Sub-order   ¥60.00 → insurer"))
-        let store = try #require(console.app.store)
-        let order = try #require(try store.read { try store.orders.find(try BusinessLineCode("flight"), try MerchantOrderNo("F2026112109300000001")) })
+        let order = try #require(try console.app.services?.orders.find(try BusinessLineCode("flight"), try MerchantOrderNo("F2026112109300000001")))
         #expect(order.subOrders == [try SubOrder(merchantAccount: "insurer", amount: Money(minorUnits: 6000, currency: .CNY))])
         #expect(order.amount == Money(minorUnits: 202_000, currency: .CNY))
     }

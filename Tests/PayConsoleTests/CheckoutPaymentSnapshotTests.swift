@@ -63,7 +63,7 @@ import TUIKit
     }
 
     @Test func declinedSaysWhyInPlainWords() async throws {
-        let gateway = ScriptedGateway(pay: [.declined(code: "INSUFFICIENT_FUNDS", reason: "balance too low")])
+        let gateway = ScriptedGateway(pay: [.declined(code: .insufficientFunds, reason: "balance too low")])
         let console = try paying(gateway)
         console.type(Self.wechatCode + "\n")
         await console.settle()

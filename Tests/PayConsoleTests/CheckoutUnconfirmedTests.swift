@@ -74,7 +74,7 @@ import TUIKit
 
     @Test func whenTheChannelNeverGotItRSaysSoAndTheNextPaymentIsOffered() async throws {
         let gateway = ScriptedGateway(pay: [.unknown(serial: Self.serial, reason: "timeout")],
-                                      check: [.declined(code: "NOT_FOUND", reason: "resource_missing: No such charge")])
+                                      check: [.declined(code: .notFound, reason: "resource_missing: No such charge")])
         let console = try await unconfirmed(gateway)
         console.press(.character("r"))
         await console.settle()

@@ -1,4 +1,5 @@
 import Testing
+import PayCore
 @testable import PayConsole
 
 /// The scan field's channel hint follows DESIGN §5's lengths and prefixes exactly.
@@ -37,8 +38,8 @@ import Testing
     }
 
     @Test func plainWordsKeepUnknownReasons() {
-        #expect(FailureWording.sentence(code: "INSUFFICIENT_FUNDS", reason: "x") == "Not enough money in the customer's account.")
-        #expect(FailureWording.sentence(code: "XYZ", reason: "Card blocked by issuer") == "Card blocked by issuer")
+        #expect(FailureWording.sentence(code: .insufficientFunds, reason: "x") == "Not enough money in the customer's account.")
+        #expect(FailureWording.sentence(code: FailureCode(code: "XYZ"), reason: "Card blocked by issuer") == "Card blocked by issuer")
         #expect(FailureWording.sentence(code: nil, reason: "") == "The payment did not go through.")
     }
 }

@@ -1,25 +1,28 @@
 import Foundation
 import PayCore
 import PayServices
-import PayStore
 import TUIKit
 
 /// The console: one loop on the main actor — read a key (100 ms timeout), update state, render.
-/// Owns the screen stack, the overlays, the global keys of DESIGN §9 and the session.
+/// A router: owns the screen stack, the overlays, the global keys of DESIGN §9 (`KeyMap`), the
+/// destinations (`DestinationTable`) and the session. Screens reach the services only through
+/// `services` (the narrow environment the composition root builds), never a store.
 @MainActor
 public final class ConsoleApp {
     public let terminal: any Terminal
     public let options: ConsoleOptions
-    let services: ConsoleServices
+    /// How the console reaches a store (the composition root's).
+    let backend: any ConsoleBackend
     /// The wall clock the console shows and counts down by (fixed in tests).
     public let clock: any PayClock
     public private(set) var theme: Theme
-    public private(set) var store: Store?
-    public private(set) var context: ServiceContext?
-    public private(set) var authenticator: (any OperatorAuthenticating)?
+    /// The services over the open store (nil before one is open).
+    public private(set) var services: ConsoleServices?
+    public var authenticator: (any OperatorAuthenticating)? { services?.operators }
+    /// The payment core while an operator is logged in.
     public private(set) var gateway: (any CheckoutPaymentGateway)?
     /// The background jobs running in this process (nil in tests, or before a store is open).
-    var worker: BackgroundWorker?
+    var worker: (any BackgroundJobs)?
     public private(set) var session: Actor?
     public private(set) var isQuitting = false
     /// The title bar's store name ("store.db (sandbox demo)"), read once when the store opens.
@@ -41,11 +44,11 @@ public final class ConsoleApp {
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = Size(columns: 80, rows: 24)
 
-    public init(terminal: any Terminal, options: ConsoleOptions, services: ConsoleServices = .standard,
+    public init(terminal: any Terminal, options: ConsoleOptions, backend: any ConsoleBackend,
                 clock: any PayClock = SystemClock()) {
         self.terminal = terminal
         self.options = options
-        self.services = services
+        self.backend = backend
         self.clock = clock
         let loaded = options.themeLoader.load(options.themeName, environment: options.environment, colorSupport: terminal.colorSupport)
         theme = loaded.theme
@@ -56,7 +59,7 @@ public final class ConsoleApp {
 
     /// Opens the store (or the first-run setup when there is none) and shows the first screen.
     func start() {
-        guard FileSystem.exists(options.storePath) else {
+        guard backend.storeExists(at: options.storePath) else {
             screens = [FirstRunScreen(mode: .newStore)]
             return
         }
@@ -74,11 +77,8 @@ public final class ConsoleApp {
     }
 
     func open(create: Bool) throws(PayError) {
-        let store = try Store.open(path: options.storePath, create: create)
-        self.store = store
-        context = try ServiceContext(store: store, actor: Actor(name: "console", role: .cashier, origin: options.origin))
-        authenticator = try services.makeAuthenticator(store)
-        if worker == nil, let started = services.makeWorker(options.storePath) {
+        services = try backend.open(path: options.storePath, create: create, origin: options.origin)
+        if worker == nil, let started = backend.backgroundJobs(path: options.storePath) {
             worker = started
             started.start()
         }
@@ -87,34 +87,34 @@ public final class ConsoleApp {
 
     /// Forgets the store (a first-run setup that failed half way).
     func closeStore() {
-        store = nil
-        context = nil
-        authenticator = nil
+        services = nil
         gateway = nil
         storeLabel = "no store"
     }
 
     /// The title bar's store name, marked when it is a sandbox demo (after first-run seeding too).
     func refreshStoreLabel() throws(PayError) {
-        storeLabel = URL(fileURLWithPath: options.storePath).lastPathComponent
+        storeLabel = services?.store.fileName ?? URL(fileURLWithPath: options.storePath).lastPathComponent
         if try isDemoStore() { storeLabel += " (sandbox demo)" }
     }
 
     public func isDemoStore() throws(PayError) -> Bool {
-        guard let store else { return false }
-        return try store.read { try store.meta.value("store.kind") == "demo" }
+        guard let services else { return false }
+        return try services.store.isDemo()
     }
 
     // MARK: Session
 
-    /// Starts a session for the operator: the services act as them from now on.
+    /// Starts a session for the operator: the services act as them from now on, and the console
+    /// lands on the screen of their role.
     func logIn(_ actor: Actor) {
         session = actor
         activity = OperatorSession(actor: actor, at: clock.now())
         lock = nil
-        context?.actor = actor
-        if let context { gateway = services.makeGateway(context) }
-        screens = [CheckoutScreen(app: self)]
+        services?.act(actor)
+        gateway = services?.payments
+        let landing = DestinationTable.entry(DestinationTable.landing(for: actor.role))
+        screens = [landing.make(self)]
         showMessage("Logged in as \(actor.name) (\(actor.role.rawValue))")
     }
 
@@ -251,7 +251,11 @@ public final class ConsoleApp {
         switch action {
         case .help?: showHelp(for: screen); return
         case .palette?: openPalette(); return
-        case .go(let destination)? where session != nil: navigate(to: destination); return
+        case .go(let destination)? where session != nil:
+            // why: a screen may use a destination's key for itself (the checkout's F6 loads an order).
+            if screen.claimedKeys.contains(key), screen.handle(key, app: self) { return }
+            navigate(to: destination)
+            return
         default: break
         }
         if screen.handle(key, app: self) { return }
@@ -284,27 +288,19 @@ public final class ConsoleApp {
 
     // MARK: Navigation and commands
 
-    enum Destination: String { case checkout, orders, alerts, dashboard }
-
+    /// Goes to a destination of the table: back to it when it is on the stack, else opens it on
+    /// top. An operator whose role may not go there is told why and stays.
     func navigate(to destination: Destination) {
-        if let index = screens.firstIndex(where: { Self.destination(of: $0) == destination }) {
+        let entry = DestinationTable.entry(destination)
+        if let session, !entry.allows(session) {
+            showMessage(entry.refusal(for: session), error: true)
+            return
+        }
+        if let index = screens.firstIndex(where: { $0.destination == destination }) {
             screens.removeSubrange((index + 1)...)
             return
         }
-        let screen: any ConsoleScreen
-        switch destination {
-        case .checkout: screen = CheckoutScreen(app: self)
-        case .orders: screen = NotYetScreen.orders
-        case .alerts: screen = NotYetScreen.alerts
-        case .dashboard: screen = NotYetScreen.dashboard
-        }
-        if destination == .checkout { screens = [screen] } else { screens.append(screen) }
-    }
-
-    static func destination(of screen: any ConsoleScreen) -> Destination? {
-        if screen is CheckoutScreen { return .checkout }
-        if let notYet = screen as? NotYetScreen { return Destination(rawValue: notYet.id) }
-        return nil
+        screens.append(entry.make(self))
     }
 
     func confirmQuit() {
@@ -324,9 +320,10 @@ public final class ConsoleApp {
 
     func openPalette() {
         var commands: [CommandPalette.Command] = []
-        if session != nil {
-            commands += [.init(id: "go.checkout", title: "Go to checkout (F2)"), .init(id: "go.orders", title: "Go to orders (F3)"),
-                         .init(id: "go.alerts", title: "Go to alerts (F4)"), .init(id: "go.dashboard", title: "Go to dashboard (F5)")]
+        if let session {
+            for entry in DestinationTable.entries where entry.allows(session) {
+                commands.append(.init(id: "go.\(entry.destination.rawValue)", title: "Go to \(entry.title.lowercased()) (\(entry.key.label))"))
+            }
         }
         commands += screens.last?.paletteCommands ?? []
         for name in options.themeLoader.available() where name != theme.name {

@@ -1,7 +1,5 @@
 import Foundation
 import PayCore
-import PayServices
-import PayStore
 import TUIKit
 
 /// How the console was started: `paydesk [--db PATH] [--theme NAME] [--mouse]`.
@@ -26,30 +24,5 @@ public struct ConsoleOptions: Sendable {
         self.receiptsDirectory = receiptsDirectory ?? (folder + "/receipts")
         self.origin = origin
         self.themeLoader = themeLoader
-    }
-}
-
-/// The parts of the service layer the composition root plugs in: logins, the payment gateway
-/// and the background worker. Tests swap the gateway for a scripted one.
-@MainActor
-public struct ConsoleServices {
-    public var makeAuthenticator: (Store) throws(PayError) -> any OperatorAuthenticating
-    public var makeGateway: (ServiceContext) -> (any CheckoutPaymentGateway)?
-    /// The worker to run in this process once a store is open (nil: none, e.g. in tests).
-    public var makeWorker: (String) -> BackgroundWorker?
-
-    public init(makeAuthenticator: @escaping (Store) throws(PayError) -> any OperatorAuthenticating,
-                makeGateway: @escaping (ServiceContext) -> (any CheckoutPaymentGateway)?,
-                makeWorker: @escaping (String) -> BackgroundWorker? = { _ in nil }) {
-        self.makeAuthenticator = makeAuthenticator
-        self.makeGateway = makeGateway
-        self.makeWorker = makeWorker
-    }
-
-    /// The real services: operators module logins, the payment core, a worker in this process.
-    public static var standard: ConsoleServices {
-        ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
-                        makeGateway: { context in ServiceCheckoutGateway(storePath: context.store.path) },
-                        makeWorker: { path in BackgroundWorker(storePath: path) })
     }
 }

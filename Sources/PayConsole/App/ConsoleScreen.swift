@@ -24,6 +24,10 @@ public protocol ConsoleScreen: AnyObject {
     var paletteCommands: [CommandPalette.Command] { get }
     /// Runs one of this screen's palette commands; false when the id is not its own.
     func runPaletteCommand(_ id: String, app: ConsoleApp) -> Bool
+    /// The destination this screen is, when it is one (the router goes back to it, not a new one).
+    var destination: Destination? { get }
+    /// Destination keys this screen uses itself right now (they reach it before the router).
+    var claimedKeys: [Key] { get }
 }
 
 extension ConsoleScreen {
@@ -32,4 +36,6 @@ extension ConsoleScreen {
     public func tick(app: ConsoleApp) {}
     public var paletteCommands: [CommandPalette.Command] { [] }
     public func runPaletteCommand(_ id: String, app: ConsoleApp) -> Bool { false }
+    public var destination: Destination? { nil }
+    public var claimedKeys: [Key] { [] }
 }

@@ -3,7 +3,7 @@ import TUIKit
 /// What a global key does.
 enum GlobalAction: Equatable {
     case help
-    case go(ConsoleApp.Destination)
+    case go(Destination)
     case quit
     case palette
     case redraw
@@ -18,22 +18,25 @@ enum KeyMap {
         let description: String
     }
 
-    static let bindings: [Binding] = [
-        Binding(keys: [.function(1)], action: .help, description: "help for this screen"),
-        Binding(keys: [.function(2)], action: .go(.checkout), description: "checkout"),
-        Binding(keys: [.function(3)], action: .go(.orders), description: "orders"),
-        Binding(keys: [.function(4)], action: .go(.alerts), description: "alerts"),
-        Binding(keys: [.function(5)], action: .go(.dashboard), description: "dashboard"),
+    /// The global keys; the destinations' keys come from `DestinationTable`.
+    @MainActor
+    static var bindings: [Binding] {
+        [Binding(keys: [.function(1)], action: .help, description: "help for this screen")]
+        + DestinationTable.entries.map { Binding(keys: [$0.key], action: .go($0.destination), description: $0.title.lowercased()) }
+        + [
         Binding(keys: [.function(10), .ctrl("q")], action: .quit, description: "quit (asks first)"),
         Binding(keys: [.character(":"), .ctrl("p")], action: .palette, description: "command palette"),
         Binding(keys: [.ctrl("l")], action: .redraw, description: "redraw the screen"),
-    ]
+        ]
+    }
 
+    @MainActor
     static func action(for key: Key) -> GlobalAction? {
         bindings.first { $0.keys.contains(key) }?.action
     }
 
     /// The help overlay's "Everywhere" section.
+    @MainActor
     static var helpSection: HelpOverlay.Section {
         HelpOverlay.Section("Everywhere", bindings.map { binding in
             KeyHint(binding.keys.map(\.label).joined(separator: " "), binding.description)

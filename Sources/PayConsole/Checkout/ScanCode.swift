@@ -1,5 +1,4 @@
 import PayCore
-import PayChannels
 
 /// Recognises which channel a scanned payment code belongs to, from its length and prefix
 /// (DESIGN §5, the table of `AuthCode`), so the cashier sees it before pressing Enter. Display

@@ -1,7 +1,6 @@
 import Foundation
 import PayCore
 import PayServices
-import PayStore
 import TUIKit
 
 /// The first run on a missing store: create the admin operator, or a sandbox demo store. On a
@@ -81,7 +80,7 @@ final class FirstRunScreen: ConsoleScreen {
             self.form = form
             return
         }
-        let existed = FileSystem.exists(app.options.storePath)
+        let existed = app.backend.storeExists(at: app.options.storePath)
         do {
             if !existed { try app.open(create: true) }
             try app.authenticator?.createAdministrator(name: form.name.text, password: form.password.text)
@@ -100,9 +99,8 @@ final class FirstRunScreen: ConsoleScreen {
     func createDemo(_ app: ConsoleApp) {
         do {
             try app.open(create: true)
-            guard let store = app.store else { return }
-            let context = try ServiceContext(store: store, actor: Actor(name: "first-run", role: .admin, origin: app.options.origin))
-            try DemoSeeder(context).seed()
+            guard let services = app.services else { return }
+            try services.store.seedDemo(origin: app.options.origin)
             try app.refreshStoreLabel()
             app.showMessage("Sandbox demo store created at \(app.options.storePath)")
             app.screens = [LoginScreen()]
@@ -115,7 +113,7 @@ final class FirstRunScreen: ConsoleScreen {
     /// Takes back a store this screen created when the setup failed half way.
     func removeStore(_ app: ConsoleApp) {
         app.closeStore()
-        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-anchor"] { try? FileManager.default.removeItem(atPath: app.options.storePath + suffix) }
+        app.backend.discardStore(at: app.options.storePath)
     }
 
     func render(into buffer: inout ScreenBuffer, area: Rect, app: ConsoleApp) -> (x: Int, y: Int)? {

@@ -5,6 +5,7 @@ import TUIKit
 final class NotYetScreen: ConsoleScreen {
     let id: String
     let title: String
+    var destination: Destination? { Destination(rawValue: id) }
     let lines: [String]
 
     init(id: String, title: String, lines: [String]) {
@@ -23,6 +24,10 @@ final class NotYetScreen: ConsoleScreen {
     }
     static var dashboard: NotYetScreen {
         NotYetScreen(id: "dashboard", title: "Dashboard", lines: ["The dashboard is not in this build yet.", "Meanwhile: paydesk metrics"])
+    }
+
+    static var reconciliation: NotYetScreen {
+        NotYetScreen(id: "reconciliation", title: "Reconciliation", lines: ["Reconciliation is not in this build yet.", "Meanwhile: paydesk check"])
     }
 
     var hints: [KeyHint] { [KeyHint("F1", "Help"), KeyHint("F2", "Checkout"), KeyHint("Esc", "Back")] }

@@ -22,6 +22,13 @@ public struct PayError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// Why a payment failed, typed, when the error is about one (`failing(_:subject:)`): screens
+    /// word it, the command line adds its flag hints from it.
+    public internal(set) var failure: FailureCode?
+    /// What the failure is about (the unconfirmed payment's serial …), for those hints.
+    public internal(set) var subject: String?
+    /// The request argument the error is about (`about(_:)`), for the command line's flag hint.
+    public internal(set) var argument: String?
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind

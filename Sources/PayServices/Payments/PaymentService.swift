@@ -121,10 +121,10 @@ public struct PaymentService {
         let owed = try order.amount.subtracting(order.paidAmount)
         if let amount = request.amount {
             guard amount.currency == order.amount.currency else {
-                throw PayError.invalidInput("--amount: order '\(order.orderNo)' is in \(order.amount.currency), not \(amount.currency)")
+                throw PayError.invalidInput("amount: order '\(order.orderNo)' is in \(order.amount.currency), not \(amount.currency)").about("amount")
             }
             guard amount == owed else {
-                throw PayError.invalidInput("--amount \(amount.decimalString): order '\(order.orderNo)' owes \(owed.decimalString) \(owed.currency)")
+                throw PayError.invalidInput("amount \(amount.decimalString): order '\(order.orderNo)' owes \(owed.decimalString) \(owed.currency)").about("amount")
             }
         }
         guard line.allows(request.method) else {
@@ -134,11 +134,11 @@ public struct PaymentService {
         var channel: String?
         switch request.method {
         case .alipay, .wechat, .unionpay:
-            if request.card != nil { throw PayError.invalidInput("--card: only for the card method") }
+            if request.card != nil { throw PayError.invalidInput("card details: only for the card method").about("card") }
             if let code = request.authCode {
                 let recognised = try AuthCode.channel(of: code, field: "--auth-code")
                 guard recognised == request.method.rawValue else {
-                    throw PayError.invalidInput("--auth-code \(AuthCode.masked(code)): a \(recognised) payment code, but the method is \(request.method.rawValue)")
+                    throw PayError.invalidInput("payment code \(AuthCode.masked(code)): a \(recognised) payment code, but the method is \(request.method.rawValue)").about("auth-code")
                 }
                 mode = .barcode(code: code, channel: recognised)
             } else {
@@ -147,15 +147,15 @@ public struct PaymentService {
             channel = request.method.rawValue
         case .card, .applePay:
             guard let card = request.card else {
-                throw PayError.usage("method \(request.method.rawValue) needs --card PAN --expiry MM/YY --cvc CVC")
+                throw PayError.usage("method \(request.method.rawValue) needs the card's number, expiry and CVC").about("card PAN --expiry MM/YY --cvc CVC")
             }
-            if request.authCode != nil { throw PayError.invalidInput("--auth-code: not for card payments") }
+            if request.authCode != nil { throw PayError.invalidInput("payment code: not for card payments").about("auth-code") }
             try card.expiry.requireUsable(at: now, field: "card expiry")
             mode = .card(card)
             channel = "card"
         case .paypal, .wallet:
             guard let payer = request.customerId else {
-                throw PayError.usage("method \(request.method.rawValue) needs --customer (the payer)")
+                throw PayError.usage("method \(request.method.rawValue) needs the payer's customer id").about("customer")
             }
             mode = .account(payer: payer)
             channel = request.method.rawValue
@@ -211,10 +211,13 @@ public struct PaymentService {
     /// none or the code does not pass (wrong, expired, used, tries exhausted).
     func verifyOneTimeCode(_ otp: String, validated: Validated, risk: RiskService) throws(PayError) {
         guard let challenge = try latestChallenge(reference: validated.order.serial.rawValue) else {
-            throw PayError.invalidInput("--otp: no one-time code was sent for order '\(validated.order.orderNo)'; pay without --otp first")
+            throw PayError.invalidInput("one-time code: none was sent for order '\(validated.order.orderNo)'; pay without a code first").about("otp")
         }
         let verdict = try risk.verifyChallenge(id: challenge, code: otp)
-        guard verdict.passed else { throw PayError.declined("--otp: \(verdict.description)") }
+        guard verdict.passed else {
+            let code: FailureCode = if case .wrongCode = verdict { .wrongOneTimeCode } else { .oneTimeCodeExpired }
+            throw PayError.declined("one-time code: \(verdict.description)").failing(code)
+        }
     }
 
     /// The card issuer asked for authentication (3-D Secure) and the request carried no passed

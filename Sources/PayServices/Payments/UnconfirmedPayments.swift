@@ -45,13 +45,12 @@ public struct UnconfirmedPayments {
         let listed = unconfirmed.map {
             "\($0.serial) (\($0.method.rawValue) via \($0.account), \($0.status.rawValue) since \($0.updatedAt.displayString) UTC)"
         }
-        let first = unconfirmed.first?.serial.rawValue ?? "SERIAL"
+        let first = unconfirmed.first?.serial.rawValue
         return PayError.conflict("""
             order '\(order.orderNo)': an earlier payment is still unconfirmed: \(listed.joined(separator: ", ")). \
             It may still go through, so another charge could take the money twice; nothing was charged. \
-            Ask the channel now (paydesk query --serial \(first) --refresh), wait for the center to settle it, \
-            or have a supervisor override (--override-unconfirmed NAME)
-            """)
+            Ask the channel now, wait for the center to settle it, or have a supervisor allow another payment
+            """).failing(.unconfirmedPayment, subject: first)
     }
 
     /// The refusal when the guarded insert found another attempt of the order first (inside the

@@ -97,7 +97,7 @@ public struct RiskService {
     /// sender. `reference` names what it guards (a payment serial) for the timeline.
     public func issueChallenge(recipient: String, customerId: String?, reference: String?,
                                amount: Money? = nil) throws(PayError) -> IssuedChallenge {
-        guard !recipient.isEmpty else { throw PayError.invalidInput("challenge: no recipient for the one-time code (give --customer)") }
+        guard !recipient.isEmpty else { throw PayError.invalidInput("challenge: no recipient for the one-time code (the payer's customer id is needed)").about("customer") }
         var generator = SystemRandomNumberGenerator()
         let code = String(UInt32.random(in: 0..<1_000_000, using: &generator))
         let padded = String(repeating: "0", count: 6 - code.count) + code

@@ -25,10 +25,8 @@ enum RenderBench {
         try DemoSeeder(try ServiceContext(store: store, actor: .system)).seed()
 
         let terminal = VirtualTerminal(columns: columns, rows: rows)
-        let services = ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
-                                       makeGateway: { _ in nil })
         let app = ConsoleApp(terminal: terminal, options: ConsoleOptions(storePath: path, receiptsDirectory: folder + "/receipts"),
-                             services: services)
+                             backend: StandardConsoleBackend(payments: .none, runsWorker: false))
         app.render()
         terminal.type("cashier\tdemo\n")
         app.processPendingInput()

@@ -43,7 +43,7 @@ enum CommandLineApp {
             try CommandPermissions.authorize(spec.name, parsed, io: &io)
             return try spec.run(parsed, &io)
         } catch let error as PayError {
-            io.err(ErrorLine.render("paydesk \(spec.name): \(error.message)"))
+            io.err(ErrorLine.render("paydesk \(spec.name): \(FailureHints.message(error))"))
             return error.exitCode
         } catch {
             io.err(ErrorLine.render("paydesk \(spec.name): internal error: \(error)"))

@@ -54,7 +54,7 @@ struct IdempotentRun {
             _ = try? store.write { try store.idempotency.release(scope: scope, key: key, owner: owner) }
             throw error
         } catch let error as PayError {
-            let message = ErrorLine.render("paydesk \(scope): \(error.message)") + "\n"
+            let message = ErrorLine.render("paydesk \(scope): \(FailureHints.message(error))") + "\n"
             // why: the store may be what failed (disk full); the request's own error is the answer,
             // not the failure to record it (the key stays in flight, recovered as a dead holder's).
             _ = try? store.write {

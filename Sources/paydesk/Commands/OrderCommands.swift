@@ -12,6 +12,10 @@ enum OrderCommands {
             details: """
             Items are NAME:QTY:PRICE with PRICE in the order's currency; their sum must be the amount.
             Sub-orders are ACCOUNT:AMOUNT, money owed to a merchant account (their sum at most the amount).
+            Attributes are the business details the console's checkout asks for; the line prices them:
+            flight insurance=yes passengers=A,B adds the insurance per passenger (a line and a sub-order
+            to the insurer), hotel deposit=AMOUNT adds the deposit (checkIn/checkOut YYYY-MM-DD).
+            --amount is then the goods' total; the add-ons raise it.
             """,
             options: [
                 .value("business", "L", "business line (retail, hotel, …)"),
@@ -21,6 +25,7 @@ enum OrderCommands {
                 .value("item", "NAME:QTY:PRICE", "a line item", repeatable: true),
                 .value("sub", "ACCOUNT:AMOUNT", "a sub-order", repeatable: true),
                 .value("customer", "ID", "the customer's id"),
+                .value("attr", "KEY=VALUE", "a business detail (passengers, insurance, deposit, …)", repeatable: true),
                 .value("expires-in", "DURATION", "how long the order may wait for payment (default 30m)"),
                 .value("idempotency-key", "K", "replay the first answer for a retried request"),
             ],
@@ -85,8 +90,18 @@ enum OrderCommands {
         if let text = args.value("expires-in") {
             expiry = try DurationText.milliseconds(text, field: "--expires-in", in: OrderDraft.expiryRange)
         }
-        let draft = OrderDraft(businessLine: line, orderNo: orderNo, amount: amount, customerId: args.value("customer"),
-                               items: items, subOrders: subs, expiresInMilliseconds: expiry)
+        var attributes: [String: String] = [:]
+        for text in args.all("attr") {
+            guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+                throw PayError.invalidInput("--attr '\(text)': expected KEY=VALUE, e.g. insurance=yes")
+            }
+            let key = String(text[..<equals])
+            guard attributes[key] == nil else { throw PayError.invalidInput("--attr '\(text)': \(key) is given twice") }
+            attributes[key] = String(text[text.index(after: equals)...])
+        }
+        let draft = try Pricing.apply(OrderDraft(businessLine: line, orderNo: orderNo, amount: amount, customerId: args.value("customer"),
+                                                 items: items, subOrders: subs, expiresInMilliseconds: expiry, attributes: attributes),
+                                      layout: businessLine.layout)
         var run = IdempotentRun(scope: "order create", key: key, request: draft.canonical)
         // why: creating an order is itself idempotent (the same order no and parameters give the
         // same order, anything else under it is a conflict), so a dead holder's request may run again.

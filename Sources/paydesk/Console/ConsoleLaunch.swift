@@ -52,7 +52,7 @@ enum ConsoleLaunch {
             themeLoader: ThemeLoader.standard(environment: environment, executablePath: CommandLine.arguments[0]))
         let terminal = NCursesTerminal(mouse: request.mouse)
         defer { terminal.stop() }
-        let app = ConsoleApp(terminal: terminal, options: options)
+        let app = ConsoleApp(terminal: terminal, options: options, backend: StandardConsoleBackend())
         app.run()
         return 0
     }

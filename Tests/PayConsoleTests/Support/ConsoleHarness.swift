@@ -1,5 +1,6 @@
 import Foundation
 import PayConsole
+@testable import paydesk
 import PayCore
 import PayServices
 import PayStore
@@ -30,10 +31,8 @@ final class ConsoleHarness {
         }
         let options = ConsoleOptions(storePath: storePath, environment: [:], receiptsDirectory: receipts, origin: "test",
                                      themeLoader: ThemeLoader(directories: themes))
-        let gateway = self.gateway
-        let services = ConsoleServices(makeAuthenticator: { store throws(PayError) in try ServiceOperatorAuthenticator(store: store) },
-                                       makeGateway: { _ in gateway })
-        app = ConsoleApp(terminal: terminal, options: options, services: services, clock: clock)
+        let backend = StandardConsoleBackend(payments: gateway.map { .custom($0) } ?? .none, runsWorker: false)
+        app = ConsoleApp(terminal: terminal, options: options, backend: backend, clock: clock)
         app.render()
     }
 
@@ -59,6 +58,11 @@ final class ConsoleHarness {
     func settle() async { await app.settle() }
 
     var screen: String { terminal.text }
+
+    /// A service context on the console's store, acting as `actor` (to make orders "elsewhere").
+    func context(as actor: Actor = .system) throws -> ServiceContext {
+        try ServiceContext(store: try Store.open(path: storePath), actor: actor)
+    }
 
     func logIn(_ name: String = "cashier") {
         type("\(name)\tdemo\n")

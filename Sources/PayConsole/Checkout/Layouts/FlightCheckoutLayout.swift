@@ -1,14 +1,10 @@
 import Foundation
 import PayCore
+import PayServices
 
 /// Flight booking: passengers, segments, and travel insurance sold as an add-on that becomes a
-/// sub-order owed to the insurer's account.
+/// sub-order owed to the insurer's account (priced by `Pricing` when the order is created).
 public final class FlightCheckoutLayout: CheckoutLayout {
-    /// The insurance premium per passenger, in minor units of the order's currency.
-    public static let premiumMinorUnits: Int64 = 3000
-    /// The merchant account the insurance share is settled to.
-    public static let insurerAccount = "insurer"
-
     override public var name: String { "flight" }
     override public var businessTitle: String { "Passengers and flights" }
     override public var orderPrefix: String { "F" }
@@ -18,15 +14,10 @@ public final class FlightCheckoutLayout: CheckoutLayout {
          CheckoutField("insurance", "Travel insurance", kind: .toggle)]
     }
 
-    static func passengers(_ sale: CheckoutSale) -> [String] {
-        (sale.attribute("passengers") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    static func passengers(_ sale: CheckoutSale) -> [String] { Pricing.passengers(sale.attributes) }
 
-    static func premium(_ sale: CheckoutSale) -> Money? {
-        guard sale.attribute("insurance") == "yes" else { return nil }
-        let count = Int64(max(1, passengers(sale).count))
-        return Money(minorUnits: premiumMinorUnits * count, currency: sale.currency)
-    }
+    /// The premium the order will carry (priced by the service layer's `Pricing`).
+    static func premium(_ sale: CheckoutSale) -> Money? { Pricing.premium(sale.attributes, currency: sale.currency) }
 
     override public func businessBlock(_ sale: CheckoutSale) -> [(String, String)] {
         let names = FlightCheckoutLayout.passengers(sale)
@@ -34,7 +25,7 @@ public final class FlightCheckoutLayout: CheckoutLayout {
                                         ("Segments", sale.attribute("segments") ?? "—")]
         if let premium = FlightCheckoutLayout.premium(sale) {
             rows.append(("Insurance", "\(premium.displayString) add-on"))
-            rows.append(("Sub-order", "\(premium.displayString) → \(FlightCheckoutLayout.insurerAccount)"))
+            rows.append(("Sub-order", "\(premium.displayString) → \(Pricing.insurerAccount)"))
         } else if let sub = sale.order?.subOrders.first {
             rows.append(("Insurance", "\(sub.amount.displayString) add-on"))
             rows.append(("Sub-order", "\(sub.amount.displayString) → \(sub.merchantAccount)"))
@@ -42,16 +33,5 @@ public final class FlightCheckoutLayout: CheckoutLayout {
             rows.append(("Insurance", "not added (F7)"))
         }
         return rows
-    }
-
-    override public func prepare(_ draft: OrderDraft, sale: CheckoutSale) throws(PayError) -> OrderDraft {
-        var draft = draft
-        guard let premium = FlightCheckoutLayout.premium(sale) else { return draft }
-        let count = Int64(max(1, FlightCheckoutLayout.passengers(sale).count))
-        draft.items.append(try LineItem(name: "航空意外险 Travel insurance", quantity: count,
-                                        unitPrice: Money(minorUnits: FlightCheckoutLayout.premiumMinorUnits, currency: draft.amount.currency)))
-        draft.amount = try draft.amount.adding(premium)
-        draft.subOrders.append(try SubOrder(merchantAccount: FlightCheckoutLayout.insurerAccount, amount: premium))
-        return draft
     }
 }

@@ -2,16 +2,17 @@ import PayCore
 import PayStore
 import PayChannels
 import PayServices
+import PayConsole
 
 /// The checkout's door to the payment core: `PaymentService` on a connection of its own, so a
 /// payment never runs on the console's main actor and a key press never waits on a channel.
 /// An actor: its calls run one at a time, as one SQLite connection wants.
-public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
+actor ServiceCheckoutGateway: CheckoutPaymentGateway {
     private let storePath: String
     // why: non-Sendable, but only ever touched inside this actor.
     private var opened: (context: ServiceContext, gateway: ChannelGateway)?
 
-    public init(storePath: String) { self.storePath = storePath }
+    init(storePath: String) { self.storePath = storePath }
 
     private func open(as actor: Actor) throws(PayError) -> (ServiceContext, ChannelGateway) {
         if let opened {
@@ -26,7 +27,7 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         return (context, gateway)
     }
 
-    public func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome {
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome {
         do {
             let (context, gateway) = try open(as: actor)
             var request = try Self.request(order: order, method: method, otp: otp)
@@ -41,11 +42,12 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
                let earlier = (try? UnconfirmedPayments(context).of(orderId: order.id))?.first {
                 return .unconfirmed(serial: earlier.serial.rawValue, reason: error.message)
             }
-            return .declined(code: error.kind == .declined ? "DECLINED" : nil, reason: error.message)
+            // why: the core's typed code first: a wrong one-time code is declined too, but not by the bank.
+            return .declined(code: error.failure ?? (error.kind == .declined ? .bankDeclined : nil), reason: error.message)
         }
     }
 
-    public func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome {
+    func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome {
         do {
             let (context, gateway) = try open(as: actor)
             return Self.outcome(try UnconfirmedPayments(context).checkWithChannel(serial: try Serial(serial), gateway: gateway))
@@ -54,7 +56,7 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         }
     }
 
-    public func poll(serial: String) async -> CheckoutOutcome {
+    func poll(serial: String) async -> CheckoutOutcome {
         do {
             let (context, _) = try open(as: opened?.context.actor ?? .system)
             let store = context.store
@@ -92,7 +94,7 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         case .succeeded(_, let a), .declined(_, let a), .unknown(_, let a): return Self.outcome(a)
         case .pending(_, let a, let url): return .pending(serial: a.serial.rawValue, payCode: url)
         case .blocked(_, let reasons):
-            return .declined(code: "RISK_BLOCKED", reason: "blocked by risk rules: \(reasons.joined(separator: "; "))")
+            return .declined(code: .riskBlocked, reason: "blocked by risk rules: \(reasons.joined(separator: "; "))")
         case .challenge(_, let issued, _):
             return .challenge(hint: "SMS to \(issued.recipient), valid until \(issued.expiresAt.displayString) UTC")
         }
@@ -105,9 +107,14 @@ public actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         case .unknown: return .unknown(serial: attempt.serial.rawValue, reason: attempt.failureMessage ?? "no answer from the channel yet")
         case .failed, .closed:
             if attempt.failureKind == .system {
-                return .declined(code: "SYSTEM", reason: "the channel could not take the payment (\(attempt.failureMessage ?? "system error")); try another method")
+                return .declined(code: .system, reason: "the channel could not take the payment (\(attempt.failureMessage ?? "system error")); try another method")
             }
-            return .declined(code: attempt.failureCode, reason: attempt.failureMessage ?? attempt.status.rawValue.lowercased())
+            let reason = attempt.failureMessage ?? attempt.status.rawValue.lowercased()
+            guard let channelCode = attempt.failureCode else { return .declined(code: nil, reason: reason) }
+            // why: a code PayDesk has no type for (a revoke's CLOSED, a channel's own) is shown in the
+            // core's words with the code kept for support, not guessed into a bank decline.
+            guard let code = FailureCode(code: channelCode) else { return .declined(code: nil, reason: "\(reason) (code \(channelCode))") }
+            return .declined(code: code, reason: reason)
         }
     }
 }

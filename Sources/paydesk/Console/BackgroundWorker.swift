@@ -4,32 +4,26 @@ import PayCore
 import PayStore
 import PayChannels
 import PayServices
-
-/// What the status bar shows of the background: firing alerts and the worker's state.
-public struct BackgroundStatus: Sendable, Equatable {
-    public var firingAlerts: Int = 0
-    /// "running" (this console holds the lease), "standby" (another process does), "stopped", "error: …".
-    public var worker: String = "starting"
-}
+import PayConsole
 
 /// Runs the worker's jobs in this console process on a thread and connection of its own — sandbox
 /// callbacks, janitor, duplicates, expiry, merchant notifications — when it can take the store's
 /// worker lease; otherwise it stands by while another process works. Never blocks the UI.
-public final class BackgroundWorker: Sendable {
+final class BackgroundWorker: BackgroundJobs {
     private let storePath: String
     private let state = Mutex<(status: BackgroundStatus, stop: Bool)>((BackgroundStatus(), false))
 
-    public init(storePath: String) { self.storePath = storePath }
+    init(storePath: String) { self.storePath = storePath }
 
-    public var status: BackgroundStatus { state.withLock { $0.status } }
+    var status: BackgroundStatus { state.withLock { $0.status } }
 
-    public func start() {
+    func start() {
         let thread = Thread { [self] in loop() }
         thread.name = "paydesk-worker"
         thread.start()
     }
 
-    public func stop() { state.withLock { $0.stop = true } }
+    func stop() { state.withLock { $0.stop = true } }
 
     private func loop() {
         let worker: Worker

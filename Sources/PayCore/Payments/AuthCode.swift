@@ -1,5 +1,3 @@
-import PayCore
-
 /// Recognises the channel of a customer's payment code (barcode) by prefix and length (DESIGN §5):
 /// Alipay 16–24 digits starting 25–30; WeChat 18 digits starting 10–15; UnionPay 19 digits starting 62.
 /// The one table of these rules: the payment core, `route explain` and the console's scan hint read it.

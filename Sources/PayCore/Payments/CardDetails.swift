@@ -1,5 +1,3 @@
-import PayCore
-
 /// A card as typed at the terminal. Lives only in memory on the way to the acquirer's token
 /// endpoint: never stored, never logged, never printed (its description hides it).
 public struct CardDetails: Sendable, CustomStringConvertible {

@@ -1,0 +1,85 @@
+import Foundation
+import PayCore
+import PayStore
+import PayServices
+import PayConsole
+
+/// The composition root of the console: opens the store, builds the narrow services the screens
+/// use over it (operators, orders, the payment gateway on a connection of its own) and runs the
+/// background worker. `payments` overrides the gateway (tests script it); `runsWorker` is false
+/// in tests and benchmarks.
+@MainActor
+struct StandardConsoleBackend: ConsoleBackend {
+    enum Payments { case standard, none, custom(any CheckoutPaymentGateway) }
+    var payments: Payments = .standard
+    var runsWorker = true
+
+    func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
+
+    func open(path: String, create: Bool, origin: String) throws(PayError) -> ConsoleServices {
+        let store = try Store.open(path: path, create: create)
+        let context = try ServiceContext(store: store, actor: Actor(name: "console", role: .cashier, origin: origin))
+        let gateway: (any CheckoutPaymentGateway)?
+        switch payments {
+        case .standard: gateway = ServiceCheckoutGateway(storePath: path)
+        case .none: gateway = nil
+        case .custom(let custom): gateway = custom
+        }
+        return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
+                               orders: ServiceCheckoutOrders(context), payments: gateway, act: { actor in context.actor = actor })
+    }
+
+    func discardStore(at path: String) {
+        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-anchor"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    func backgroundJobs(path: String) -> (any BackgroundJobs)? {
+        runsWorker ? BackgroundWorker(storePath: path) : nil
+    }
+}
+
+/// The store's kind and the first-run demo seeding, over the console's service context.
+@MainActor
+final class ServiceConsoleStore: ConsoleStoreInfo {
+    let context: ServiceContext
+
+    init(_ context: ServiceContext) { self.context = context }
+
+    var fileName: String { URL(fileURLWithPath: context.store.path).lastPathComponent }
+
+    func isDemo() throws(PayError) -> Bool {
+        let store = context.store
+        return try store.read { try store.meta.value("store.kind") == "demo" }
+    }
+
+    func seedDemo(origin: String) throws(PayError) {
+        let seeding = try ServiceContext(store: context.store, actor: Actor(name: "first-run", role: .admin, origin: origin))
+        try DemoSeeder(seeding).seed()
+    }
+}
+
+/// The checkout's orders through `OrderService`, acting as the operator logged in.
+@MainActor
+final class ServiceCheckoutOrders: CheckoutOrders {
+    let context: ServiceContext
+
+    init(_ context: ServiceContext) { self.context = context }
+
+    func businessLines() throws(PayError) -> [BusinessLine] { try BusinessLineService(context).all() }
+
+    /// Creates the order with its line's pricing (insurance, deposit) applied by the service layer.
+    func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool) {
+        let service = OrderService(context)
+        return try service.create(try service.priced(draft))
+    }
+
+    func find(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) throws(PayError) -> Order {
+        try OrderService(context).find(line, orderNo)
+    }
+
+    func search(_ identifier: String) throws(PayError) -> [Order] { try OrderService(context).search(identifier) }
+
+    func unconfirmedPayments(orderId: Int64) throws(PayError) -> [PaymentAttempt] {
+        try UnconfirmedPayments(context).of(orderId: orderId)
+    }
+}
