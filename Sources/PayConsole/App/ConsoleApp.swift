@@ -294,7 +294,7 @@ public final class ConsoleApp {
         let screen: any ConsoleScreen
         switch destination {
         case .checkout: screen = CheckoutScreen(app: self)
-        case .orders: screen = NotYetScreen.orders
+        case .orders: screen = OrdersScreen(app: self)
         case .alerts: screen = NotYetScreen.alerts
         case .dashboard: screen = NotYetScreen.dashboard
         }
@@ -303,6 +303,7 @@ public final class ConsoleApp {
 
     static func destination(of screen: any ConsoleScreen) -> Destination? {
         if screen is CheckoutScreen { return .checkout }
+        if screen is OrdersScreen { return .orders }
         if let notYet = screen as? NotYetScreen { return Destination(rawValue: notYet.id) }
         return nil
     }
@@ -380,6 +381,10 @@ public final class ConsoleApp {
 
     public var hasOverlay: Bool { !overlays.isEmpty }
     public var currentScreen: (any ConsoleScreen)? { screens.last }
+    /// The support services the orders screens ask (nil when the composition root gave none).
+    public var support: (any SupportDesk)? { services.support }
+    /// Opens a screen on top of the current one (Esc comes back).
+    func push(_ screen: any ConsoleScreen) { screens.append(screen) }
 
     // MARK: Rendering
 

@@ -37,13 +37,16 @@ public struct ConsoleServices {
     public var makeGateway: (ServiceContext) -> (any CheckoutPaymentGateway)?
     /// The worker to run in this process once a store is open (nil: none, e.g. in tests).
     public var makeWorker: (String) -> BackgroundWorker?
+    /// The support services for the orders screens (nil: F3 says they are not connected).
+    public var support: (any SupportDesk)?
 
     public init(makeAuthenticator: @escaping (Store) throws(PayError) -> any OperatorAuthenticating,
                 makeGateway: @escaping (ServiceContext) -> (any CheckoutPaymentGateway)?,
-                makeWorker: @escaping (String) -> BackgroundWorker? = { _ in nil }) {
+                makeWorker: @escaping (String) -> BackgroundWorker? = { _ in nil }, support: (any SupportDesk)? = nil) {
         self.makeAuthenticator = makeAuthenticator
         self.makeGateway = makeGateway
         self.makeWorker = makeWorker
+        self.support = support
     }
 
     /// The real services: operators module logins, the payment core, a worker in this process.

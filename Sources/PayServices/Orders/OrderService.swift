@@ -6,6 +6,12 @@ public struct OrderDetail: Sendable {
     public let order: Order
     public let attempts: [PaymentAttempt]
     public let refunds: [Refund]
+
+    public init(order: Order, attempts: [PaymentAttempt], refunds: [Refund]) {
+        self.order = order
+        self.attempts = attempts
+        self.refunds = refunds
+    }
 }
 
 /// Creating, finding and listing orders.
