@@ -381,10 +381,6 @@ public final class ConsoleApp {
 
     public var hasOverlay: Bool { !overlays.isEmpty }
     public var currentScreen: (any ConsoleScreen)? { screens.last }
-    /// The support services the orders screens ask (nil when the composition root gave none).
-    public var support: (any SupportDesk)? { services.support }
-    /// Opens a screen on top of the current one (Esc comes back).
-    func push(_ screen: any ConsoleScreen) { screens.append(screen) }
 
     // MARK: Rendering
 
