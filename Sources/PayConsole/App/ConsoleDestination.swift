@@ -34,7 +34,7 @@ enum DestinationTable {
         DestinationEntry(destination: .checkout, title: "Checkout", key: .function(2), permission: .checkout,
                          make: { CheckoutScreen(app: $0) }),
         DestinationEntry(destination: .orders, title: "Orders", key: .function(3), permission: .queryOwnOrders,
-                         make: { _ in NotYetScreen.orders }),
+                         make: { OrdersScreen(app: $0) }),
         DestinationEntry(destination: .alerts, title: "Alerts", key: .function(4), permission: .viewMetrics,
                          make: { _ in NotYetScreen.alerts }),
         DestinationEntry(destination: .dashboard, title: "Dashboard", key: .function(5), permission: .viewMetrics,

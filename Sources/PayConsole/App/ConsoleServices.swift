@@ -60,15 +60,18 @@ public struct ConsoleServices {
     public var orders: any CheckoutOrders
     /// The payment core; nil: "payment service not connected".
     public var payments: (any CheckoutPaymentGateway)?
+    /// The orders browser, timeline and repair actions; nil: the orders screen says "not connected".
+    public var support: (any SupportDesk)?
     /// Makes the services act as this operator from now on (login, logout).
     public var act: (Actor) -> Void
 
     public init(store: any ConsoleStoreInfo, operators: any OperatorAuthenticating, orders: any CheckoutOrders,
-                payments: (any CheckoutPaymentGateway)?, act: @escaping (Actor) -> Void = { _ in }) {
+                payments: (any CheckoutPaymentGateway)?, support: (any SupportDesk)? = nil, act: @escaping (Actor) -> Void = { _ in }) {
         self.store = store
         self.operators = operators
         self.orders = orders
         self.payments = payments
+        self.support = support
         self.act = act
     }
 }

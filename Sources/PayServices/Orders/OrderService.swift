@@ -6,6 +6,12 @@ public struct OrderDetail: Sendable {
     public let order: Order
     public let attempts: [PaymentAttempt]
     public let refunds: [Refund]
+
+    public init(order: Order, attempts: [PaymentAttempt], refunds: [Refund]) {
+        self.order = order
+        self.attempts = attempts
+        self.refunds = refunds
+    }
 }
 
 /// Creating, finding and listing orders.
@@ -67,6 +73,15 @@ public struct OrderService {
         return try store.read {
             OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
         }
+    }
+
+    /// The order with this id (the browser's rows carry it).
+    public func find(id: Int64) throws(PayError) -> Order {
+        let store = context.store
+        let found = try store.read { try store.orders.find(id: id) }
+        guard let found else { throw PayError.notFound("order #\(id): not found") }
+        try checkVisible(found)
+        return found
     }
 
     public func find(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) throws(PayError) -> Order {

@@ -8,6 +8,8 @@ public struct Table: Hashable, Sendable {
     public var showsCursor: Bool = true
     /// Rows a page holds, learned at the last render (PgUp/PgDn move by it).
     public private(set) var pageSize: Int = 10
+    /// Theme style names for rows drawn other than `table.row` (a problem row as a warning), by row index.
+    public var rowStyles: [Int: String] = [:]
 
     public init(columns: [TableColumn], rows: [[String]] = []) {
         self.columns = columns
@@ -48,6 +50,20 @@ public struct Table: Hashable, Sendable {
         cursor = rows.isEmpty ? 0 : min(max(0, cursor), rows.count - 1)
     }
 
+    /// The indices of the columns shown in `total` columns: the lowest priorities are hidden
+    /// (equal priorities right to left) until the rest fit, rather than wrapping or squeezing.
+    public static func visibleColumns(_ columns: [TableColumn], total: Int) -> [Int] {
+        var shown = Array(columns.indices)
+        func needed() -> Int { shown.reduce(0) { $0 + columns[$1].minimumWidth } + max(0, shown.count - 1) }
+        while needed() > total {
+            let hideable = shown.filter { columns[$0].priority != TableColumn.required }
+            guard let lowest = hideable.map({ columns[$0].priority }).min(),
+                  let victim = hideable.last(where: { columns[$0].priority == lowest }) else { break }
+            shown.removeAll { $0 == victim }
+        }
+        return shown
+    }
+
     /// Moves the cursor: ↑/↓, `k`/`j`, PgUp/PgDn, Home/End. Returns whether the key was used.
     public mutating func handle(_ key: Key) -> Bool {
         guard !rows.isEmpty else { return false }
@@ -64,14 +80,22 @@ public struct Table: Hashable, Sendable {
         return true
     }
 
+    func rowStyle(_ index: Int, _ theme: Theme) -> Style {
+        rowStyles[index].map { theme[$0] } ?? theme["table.row"]
+    }
+
+    /// The first row shown, as of the last render.
+    public var firstVisibleRow: Int { offset }
+
     /// Draws the header and the visible rows in `area`.
     public mutating func render(into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
         guard area.height >= 1, area.width >= 1 else { return }
-        let widths = Table.widths(columns, total: area.width)
+        let shown = Table.visibleColumns(columns, total: area.width)
+        let widths = Table.widths(shown.map { columns[$0] }, total: area.width)
         let header = theme["table.header"]
         buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: header)
         var x = area.x
-        for (column, width) in zip(columns, widths) {
+        for (column, width) in zip(shown.map({ columns[$0] }), widths) {
             buffer.put(column.title.padded(toWidth: width, alignment: column.alignment), x: x, y: area.y, style: header, maxWidth: width)
             x += width + 1
         }
@@ -83,10 +107,10 @@ public struct Table: Hashable, Sendable {
             let index = offset + line
             let y = area.y + 1 + line
             guard index < rows.count else { break }
-            let style = showsCursor && index == cursor ? theme["table.cursor"] : theme["table.row"]
+            let style = showsCursor && index == cursor ? theme["table.cursor"] : rowStyle(index, theme)
             buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
             var x = area.x
-            for (columnIndex, width) in widths.enumerated() {
+            for (columnIndex, width) in zip(shown, widths) {
                 let value = columnIndex < rows[index].count ? rows[index][columnIndex] : ""
                 buffer.put(value.padded(toWidth: width, alignment: columns[columnIndex].alignment), x: x, y: y, style: style, maxWidth: width)
                 x += width + 1

@@ -12,6 +12,9 @@ import PayConsole
 struct StandardConsoleBackend: ConsoleBackend {
     enum Payments { case standard, none, custom(any CheckoutPaymentGateway) }
     var payments: Payments = .standard
+    /// The orders screens' services: the real ones over the store; tests give a fake or none.
+    enum Support { case standard, none, custom(any SupportDesk) }
+    var support: Support = .standard
     var runsWorker = true
 
     func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
@@ -25,8 +28,21 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: gateway = nil
         case .custom(let custom): gateway = custom
         }
+        var desk: ServiceSupportDesk?
+        let supportDesk: (any SupportDesk)?
+        switch support {
+        case .standard:
+            desk = ServiceSupportDesk(storePath: path, now: context.now)
+            supportDesk = desk
+        case .none: supportDesk = nil
+        case .custom(let custom): supportDesk = custom
+        }
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
-                               orders: ServiceCheckoutOrders(context), payments: gateway, act: { actor in context.actor = actor })
+                               orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
+                               act: { actor in
+                                   context.actor = actor
+                                   desk?.act(as: actor)
+                               })
     }
 
     func discardStore(at path: String) {
