@@ -67,6 +67,11 @@ public final class Store {
         }
     }
 
+    /// Runs reads in one (deferred) transaction, so they all see one state of the store.
+    public func snapshot<T>(_ body: () throws -> T) throws(PayError) -> T {
+        try read { try db.inTransaction(.deferred, body) }
+    }
+
     public var meta: MetaRepository { MetaRepository(db: db) }
     public var businessLines: BusinessLineRepository { BusinessLineRepository(db: db) }
     public var channelAccounts: ChannelAccountRepository { ChannelAccountRepository(db: db) }

@@ -76,6 +76,17 @@ import TUIKit
         assertSnapshot(console.styledScreen, named: "orders-searched")
     }
 
+    /// Found in tmux: `/` serial Enter Enter typed before the page came back opened the first row
+    /// of the old page. Enter while a page loads now opens the row of the page that arrives.
+    @Test func enterTypedBeforeTheFilteredPageArrivesOpensTheOrderFound() async throws {
+        let console = try OrdersHarness()
+        await console.open()
+        #expect(console.selectedOrderNo == "R20261121000300", "the cursor starts on another order")
+        console.type("/\(FakeSupportDesk.storyChannelSerial)\n\n")
+        await console.settle()
+        #expect(console.screen.contains("PayDesk — Order H20261121000297"), "\(console.screen)")
+    }
+
     @Test func searchFindingNothingSaysSo() async throws {
         let console = try OrdersHarness()
         await console.open()

@@ -179,12 +179,13 @@ struct OrderBrowserTests {
         try f.settled("a,b", minor: 100)
         try f.settled("say \"hi\"", minor: 100)
         try f.settled("two\nlines", minor: 100)
+        try f.settled("=1+2", minor: 100)
         try f.store.write {
             for n in 0..<1100 { try f.settled("bulk-\(n)", minor: 100, channel: "card", minutesAgo: Int64(n % 7)) }
         }
         var lines: [String] = []
         let written = try f.browser.exportCSV(try OrderQuery.parse("!status:created channel:alipay", now: f.context.now)) { lines.append($0) }
-        #expect(written == 4)
+        #expect(written == 5)
         #expect(lines.first == "created_at,business_line,order_no,serial,amount,currency,status,channel,customer_id,paid,refunded\r\n")
         let body = lines.dropFirst().joined()
         #expect(body.contains(",plain,"))
@@ -193,6 +194,9 @@ struct OrderBrowserTests {
         #expect(body.contains(",\"say \"\"hi\"\"\","))
         #expect(body.contains(",\"two\nlines\","))
         #expect(body.contains(",\"cust-a,b\","))
+        // A spreadsheet would run an order no starting with '=' as a formula: it is made inert.
+        #expect(body.contains(",'=1+2,"))
+        #expect(!body.contains(",=1+2,"))
 
         // More rows than one chunk: every one exactly once.
         var cardRows: [String] = []

@@ -24,6 +24,12 @@ final class OrdersScreen: ConsoleScreen {
     /// Says what a load found when it is worth saying ("nothing found for …").
     private(set) var notice: String?
     private var loading = false
+    /// Counts loads: an answer to a load that a newer one replaced (a filter typed while the
+    /// previous page was still coming) is dropped, so the rows always answer the query shown.
+    private var generation = 0
+    /// Enter or `a` pressed while a page was loading: done on the page that arrives, not on the
+    /// stale rows (`/` serial Enter Enter opens the order found).
+    private var pending: Key?
     private var refreshing = false
     private var lastRefresh: Timestamp
     /// Rows the table shows, learned at the last render (the page size asked for).
@@ -69,16 +75,20 @@ final class OrdersScreen: ConsoleScreen {
 
     /// Loads the page at `position`; `cursorAtEnd` puts the cursor on its last row (paging up).
     func load(_ position: BrowsePosition, cursorAtEnd: Bool = false, app: ConsoleApp, then done: ((OrderPage) -> Void)? = nil) {
-        guard !loading else { return }
+        generation += 1
+        let mine = generation
         loading = true
         let query = self.query, limit = visibleRows
         app.ask({ support throws(PayError) in try await support.page(query, at: position, limit: limit) }) { [weak self] result in
-            guard let self else { return }
+            guard let self, mine == generation else { return }
             loading = false
+            let waiting = pending
+            pending = nil
             switch result {
             case .success(let page):
                 show(page, cursorAtEnd: cursorAtEnd)
                 done?(page)
+                if let waiting { _ = handle(waiting, app: app) }
             case .failure(let error):
                 app.showMessage(error.message, error: true)
             }
@@ -177,10 +187,12 @@ final class OrdersScreen: ConsoleScreen {
             load(.newest, app: app)
             return true
         case .enter:
+            if loading { pending = key; return true }
             guard let order = selected else { return true }
             app.push(OrderDetailScreen(app: app, order: order))
             return true
         case .character("a"):
+            if loading { pending = key; return true }
             guard let order = selected else { return true }
             RepairFlow.start(app: app, order: order) { [weak self] changed in
                 self?.replace([changed])
@@ -318,7 +330,7 @@ final class OrdersScreen: ConsoleScreen {
         let row = { (y: Int) in Rect(x: area.x, y: area.y + y, width: area.width, height: 1) }
         // Header: what is shown, and whose.
         let scope = app.seesOwnSalesOnly ? "your sales" : "all business lines"
-        let what = query.text.isEmpty ? "all orders, newest first" : "filter: \(query.text)"
+        let what = (query.text.isEmpty ? "all orders, newest first" : "filter: \(query.text)") + (loading ? " · loading…" : "")
         buffer.put(" Orders — \(what)", x: area.x, y: area.y, style: app.theme["subtitle"], maxWidth: area.width - scope.displayWidth - 2)
         buffer.put(scope + " ", x: area.maxX - scope.displayWidth - 1, y: area.y, style: app.theme["label"])
         // The filter line.

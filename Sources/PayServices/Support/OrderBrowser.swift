@@ -143,22 +143,23 @@ extension BrowsePosition {
     }
 }
 
-extension Store {
-    /// Runs reads in one (deferred) transaction, so they see one state of the store.
-    func snapshot<T>(_ body: () throws -> T) throws(PayError) -> T {
-        try read { try db.inTransaction(.deferred, body) }
-    }
-}
-
 /// The order list's CSV form.
 enum CSV {
     static let header = ["created_at", "business_line", "order_no", "serial", "amount", "currency", "status", "channel",
                          "customer_id", "paid", "refunded"]
 
     static func fields(_ order: Order) -> [String] {
-        [order.createdAt.iso8601, order.businessLine.rawValue, order.orderNo.rawValue, order.serial.rawValue,
+        [order.createdAt.iso8601, order.businessLine.rawValue, inert(order.orderNo.rawValue), order.serial.rawValue,
          order.amount.decimalString, order.amount.currency.code, order.status.rawValue, order.channel ?? "",
-         order.customerId ?? "", order.paidAmount.decimalString, order.refundedAmount.decimalString]
+         inert(order.customerId ?? ""), order.paidAmount.decimalString, order.refundedAmount.decimalString]
+    }
+
+    /// Text a business system chose (order no, customer id) that a spreadsheet would run as a
+    /// formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a leading tab or CR) gets a leading apostrophe
+    /// (OWASP's CSV injection advice); the other columns are ours and never start so.
+    static func inert(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     /// One record, CRLF-terminated.

@@ -19,7 +19,7 @@ public struct OrderTimeline {
             throw PayError.notFound("order \(orderId): not found")
         }
         try OrderService(context).checkVisible(order)
-        let sources = try store.read { try TimelineSources.load(order, store: store) }
+        let sources = try store.snapshot { try TimelineSources.load(order, store: store) }
         let happened = TimelineAssembly(order: order, sources: sources).entries()
         return happened + OverdueRules.entries(order: order, sources: sources, now: context.now)
     }

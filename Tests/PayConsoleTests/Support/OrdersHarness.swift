@@ -1,5 +1,5 @@
 import Foundation
-import PayConsole
+@testable import PayConsole
 @testable import paydesk
 import PayCore
 import PayServices
@@ -72,6 +72,9 @@ final class OrdersHarness {
     }
 
     var screen: String { terminal.text }
+
+    /// The order no under the browser's cursor (nil when the orders screen is not on top).
+    var selectedOrderNo: String? { (app.currentScreen as? OrdersScreen)?.selected?.orderNo.rawValue }
 
     /// The screen's text, then each cell's theme style as one letter (ratatui-style buffer snapshot).
     var styledScreen: String { StyleMap.render(terminal.screen, theme: app.theme) }
