@@ -23,8 +23,8 @@ struct ValidationTests {
             (PaymentRequest(businessLine: line, orderNo: no, amount: Money(minorUnits: 1_000, currency: .USD), method: .alipay, authCode: Barcode.alipay), .invalidInput, "CNY"),
             (PaymentRequest(businessLine: line, orderNo: no, method: .alipay, authCode: Barcode.wechat), .invalidInput, "wechat payment code"),
             (PaymentRequest(businessLine: line, orderNo: no, method: .alipay, authCode: "12345"), .invalidInput, "auth-code"),
-            (PaymentRequest(businessLine: line, orderNo: no, method: .card), .usage, "--card"),
-            (PaymentRequest(businessLine: line, orderNo: no, method: .wallet), .usage, "--customer"),
+            (PaymentRequest(businessLine: line, orderNo: no, method: .card), .usage, "card's number, expiry and CVC"),
+            (PaymentRequest(businessLine: line, orderNo: no, method: .wallet), .usage, "payer's customer id"),
             (PaymentRequest(businessLine: line, orderNo: try MerchantOrderNo("NOPE"), method: .alipay, authCode: Barcode.alipay), .notFound, "NOPE"),
         ]
         for (request, kind, words) in cases {

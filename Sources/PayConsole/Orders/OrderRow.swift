@@ -3,7 +3,8 @@ import PayServices
 import TUIKit
 
 /// The order browser's columns and how an order fills them. On a narrow terminal the customer,
-/// serial, channel and business line hide first, in that order.
+/// serial, channel and business line hide first, in that order. The serial is shown whole (30
+/// characters): support copies it.
 enum OrderRow {
     static let columns: [TableColumn] = [
         TableColumn("Time", width: .fixed(19)),
@@ -12,7 +13,7 @@ enum OrderRow {
         TableColumn("Amount", width: .fixed(12), alignment: .right),
         TableColumn("Status", width: .fixed(18)),
         TableColumn("Channel", width: .fixed(8), priority: 3),
-        TableColumn("Serial", width: .fixed(24), priority: 2),
+        TableColumn("Serial", width: .fixed(30), priority: 2),
         TableColumn("Customer", width: .flex(min: 10), priority: 1),
     ]
 
