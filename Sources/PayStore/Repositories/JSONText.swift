@@ -11,6 +11,9 @@ enum JSONText {
     }
 
     static func decode(_ text: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        // why: most orders carry no attributes, and a JSONDecoder per row was half the cost of a
+        // browser page (bench browse: 50 decodes ≈ the page's own SQL).
+        if text == "{}" || text.isEmpty { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 }

@@ -137,21 +137,9 @@ enum OrderCommands {
     }
 
     static func query(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        let given = ["order", "serial", "channel-serial"].filter { args.value($0) != nil }
-        guard given.count == 1 else {
-            throw PayError.usage("give exactly one of --order NO --business L, --serial S, --channel-serial S")
-        }
         let context = try CommandLineApp.openContext(args, io: io)
         let orders = OrderService(context)
-        let order: Order
-        if let no = args.value("order") {
-            let line = try BusinessLineCode(try args.required("business"), field: "--business")
-            order = try orders.find(line, try MerchantOrderNo(no, field: "--order"))
-        } else if let serial = args.value("serial") {
-            order = try orders.find(serial: serial)
-        } else {
-            order = try orders.find(channelSerial: args.value("channel-serial")!)
-        }
+        let order = try OrderArguments.order(args, orders)
         if args.has("refresh") {
             try Janitor(gateway: try ChannelGateway(store: context.store, clock: context.clock)).refresh(order, context: context)
         }

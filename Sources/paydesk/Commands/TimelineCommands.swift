@@ -30,22 +30,8 @@ enum TimelineCommands {
     ]
 
     static func timeline(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        let given = ["order", "serial", "channel-serial"].filter { args.value($0) != nil } + (args.positionals.isEmpty ? [] : ["ORDER"])
-        guard given.count == 1 else {
-            throw PayError.usage("give exactly one of ORDER, --order NO --business L, --serial S, --channel-serial S")
-        }
         let context = try CommandLineApp.openContext(args, io: io)
-        let orders = OrderService(context)
-        let order: Order
-        if let no = args.value("order") {
-            order = try orders.find(try BusinessLineCode(try args.required("business"), field: "--business"), try MerchantOrderNo(no, field: "--order"))
-        } else if let serial = args.value("serial") {
-            order = try orders.find(serial: serial)
-        } else if let channelSerial = args.value("channel-serial") {
-            order = try orders.find(channelSerial: channelSerial)
-        } else {
-            order = try find(args.positionals[0], business: args.value("business"), orders)
-        }
+        let order = try OrderArguments.order(args, OrderService(context), positional: true)
         let entries = try OrderTimeline(context).entries(orderId: order.id)
         if args.has("json") {
             struct Result: Encodable { let order: OrderJSON; let entries: [TimelineEntryJSON] }
@@ -55,21 +41,6 @@ enum TimelineCommands {
             for line in text(entries) { io.out(line) }
         }
         return 0
-    }
-
-    /// ORDER as typed: an order no when --business is given, else a serial, else a channel serial.
-    static func find(_ text: String, business: String?, _ orders: OrderService) throws(PayError) -> Order {
-        if let business {
-            return try orders.find(try BusinessLineCode(business, field: "--business"), try MerchantOrderNo(text, field: "ORDER"))
-        }
-        if let serial = try? Serial(text), serial.kind != nil {
-            return try orders.find(serial: text)
-        }
-        do {
-            return try orders.find(channelSerial: text)
-        } catch where error.kind == .notFound {
-            throw PayError.notFound("ORDER '\(text)': no order, payment or refund has this serial or channel serial (an order no needs --business)")
-        }
     }
 
     /// One line a row: time, kind, actor, summary, and the raw record it points at; `!` marks a problem.
