@@ -20,10 +20,7 @@ struct ConsoleEndToEndTests {
         try tmux.start(command: "cd \(directory.url.path) && '\(Paydesk.binary)' --db '\(store)'; echo EXIT=$?; stty -a; sleep 60")
         try tmux.wait(for: "Operator login")
 
-        tmux.send(literal: "cashier")
-        tmux.send("Tab")
-        tmux.send(literal: "demo")
-        tmux.send("Enter")
+        tmux.logIn("cashier")
         try tmux.wait(for: "cashier (cashier) │ line retail")
 
         tmux.send("C-b")
@@ -77,10 +74,7 @@ struct ConsoleEndToEndTests {
         defer { tmux.kill() }
         try tmux.start(command: "cd \(directory.url.path) && '\(Paydesk.binary)' --db '\(store)'; sleep 60")
         try tmux.wait(for: "Operator login")
-        tmux.send(literal: "cashier")
-        tmux.send("Tab")
-        tmux.send(literal: "demo")
-        tmux.send("Enter")
+        tmux.logIn("cashier")
         try tmux.wait(for: "cashier (cashier) │ line retail")
         func sell(_ price: String) throws {
             tmux.send(literal: "Umbrella")
@@ -198,6 +192,14 @@ final class Tmux {
 
     func send(_ key: String) { run(["send-keys", "-t", session, key]) }
     func send(literal text: String) { run(["send-keys", "-t", session, "-l", text]) }
+
+    /// Types a demo operator's name and password into the login screen.
+    func logIn(_ name: String, password: String = "demo") {
+        send(literal: name)
+        send("Tab")
+        send(literal: password)
+        send("Enter")
+    }
     func resize(columns: Int, rows: Int) { run(["resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"]) }
     func capture() -> String { run(["capture-pane", "-t", session, "-p"]) }
 

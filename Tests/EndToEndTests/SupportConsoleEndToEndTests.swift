@@ -21,10 +21,7 @@ struct SupportConsoleEndToEndTests {
         defer { tmux.kill() }
         try tmux.start(command: "cd \(directory.url.path) && '\(Paydesk.binary)' --db '\(store)'; sleep 60")
         try tmux.wait(for: "Operator login")
-        tmux.send(literal: "support")
-        tmux.send("Tab")
-        tmux.send(literal: "demo")
-        tmux.send("Enter")
+        tmux.logIn("support")
         // A support login lands on the orders, not on a checkout it may not use.
         let landed = try tmux.wait(for: "all orders, newest first")
         #expect(landed.contains("PayDesk — Orders"))
