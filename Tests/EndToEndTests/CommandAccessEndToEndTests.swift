@@ -39,6 +39,8 @@ struct CommandAccessEndToEndTests {
             "check": [],
             "alerts": [],
             "alerts ack": ["1"],
+            "metrics": [],
+            "metrics retention": ["--minutes-days", "7"],
             "route list": [],
             "route explain": ["--business", "retail", "--method", "alipay", "--amount", "1.00"],
             "risk list": [],

@@ -2,7 +2,7 @@ import PayCore
 import PayStore
 
 /// Records every channel call into the store's `channel_calls`, masked (`ChannelCallMask`), linked
-/// to the order of the payment it was about.
+/// to the order of the payment it was about, and counts it in the metrics rollups (schema 14).
 ///
 /// why deferred: the row rides in the next transaction on the store's connection — the one that
 /// records the call's result, right after it — instead of a durable commit of its own (a fourth
@@ -28,6 +28,18 @@ public final class StoreCallRecorder: ChannelCallRecorder {
             responseHeaders: call.response.map { ChannelCallMask.headers($0.headers) },
             responseBody: call.response.map { ChannelCallMask.body($0.body) })
         let calls = store.channelCalls
-        store.db.writeWithNextTransaction { _ = try calls.insert(record) }
+        let metrics = store.metrics
+        let outcome: MetricCallOutcome = switch call.reply.result {
+        case .succeeded: .succeeded
+        case .pending: .pending
+        case .declined: .declined
+        case .systemError: .systemError
+        case .unknown: .unknown
+        }
+        store.db.writeWithNextTransaction {
+            _ = try calls.insert(record)
+            try metrics.recordCall(channel: call.channel, account: call.account, operation: call.operation.name, outcome: outcome,
+                                   latencyMilliseconds: call.latencyMilliseconds, at: call.at)
+        }
     }
 }

@@ -39,6 +39,26 @@ public struct CallbackService {
     }
 
     public func receive(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
+        let outcome = try receiveOne(channel: channel, headers: headers, body: body)
+        try count(outcome, channel: channel)
+        return outcome
+    }
+
+    /// Counts the callback in the metrics: received, and rejected or suspicious by its verdict.
+    private func count(_ outcome: CallbackOutcome, channel: String) throws(PayError) {
+        let store = context.store
+        let now = context.now
+        try store.write {
+            try store.metrics.count(.callbackReceived, label: channel, at: now)
+            switch outcome.verdict {
+            case .rejected: try store.metrics.count(.callbackRejected, label: channel, at: now)
+            case .suspicious: try store.metrics.count(.callbackSuspicious, label: channel, at: now)
+            case .accepted, .duplicate: break
+            }
+        }
+    }
+
+    private func receiveOne(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
         let receipt = try gateway.inbox(context.store).receive(channel: channel, headers: headers, body: body)
         guard let notification = receipt.notification else {
             if receipt.suspicious {

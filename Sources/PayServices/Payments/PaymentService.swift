@@ -187,6 +187,7 @@ public struct PaymentService {
         let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
         let decision = try risk.evaluate(RiskRequest(businessLine: validated.order.businessLine, method: validated.request.method,
                                                      amount: validated.amount, customerId: validated.request.customerId))
+        context.store.metrics.countWithNextTransaction(.risk(decision.action), label: validated.order.businessLine.rawValue, at: context.now)
         let reasons = decision.matched.map { "\($0.action.rawValue): \($0.name) (\($0.expression))" }
         switch decision.action {
         case .allow:

@@ -165,6 +165,7 @@ struct RefundSettlement {
             // refund (automatic or not) must not count towards the order's refunded amount.
             if try store.attempts.duplicateState(current.attemptId).duplicate {
                 try store.orders.touch(order.id, at: now)
+                try store.metrics.count(.duplicateRefunded, label: try store.attempts.find(id: current.attemptId)?.channel ?? "", at: now)
                 break
             }
             let refunded = order.refundedAmount.minorUnits + current.amount.minorUnits

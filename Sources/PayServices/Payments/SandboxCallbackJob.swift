@@ -45,6 +45,7 @@ public enum PaymentJobs {
                 _ = try CloseService(context, gateway: gateway).close(order)
             }),
             NotificationJob(poster: poster),
+            MetricsRollupJob(),
         ]
     }
 }

@@ -89,6 +89,7 @@ struct Settlement {
     private func succeed(_ current: PaymentAttempt, channelSerial: String?, at now: Timestamp) throws {
         guard try context.store.attempts.transition(current.id, from: current.status, to: .succeeded,
                                                     outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return }
+        try context.store.metrics.recordPayment(channel: current.channel, account: current.account, amount: current.amount, at: now)
         try settleOrderPaid(current, at: now)
     }
 
@@ -183,6 +184,7 @@ struct Settlement {
             }
         }
         try store.attempts.markDuplicate(attempt.id, at: now)
+        try store.metrics.count(.duplicateFound, label: attempt.channel, at: now)
         try store.alerts.fire(rule: "payment.duplicate", key: "order:\(order.id)", severity: "warning",
                               message: "order \(order.orderNo) (\(order.businessLine)) was paid again by \(attempt.serial) via \(attempt.account); an automatic refund follows",
                               at: now)

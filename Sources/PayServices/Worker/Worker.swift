@@ -47,7 +47,11 @@ public final class Worker {
         try context.refreshClock()
         let store = context.store
         let now = context.now
-        let holds = try store.write { try store.leases.acquire(Worker.leaseName, holder: holder, ttlMilliseconds: Worker.leaseTTL, at: now) }
+        let holds = try store.write {
+            let holds = try store.leases.acquire(Worker.leaseName, holder: holder, ttlMilliseconds: Worker.leaseTTL, at: now)
+            if holds { try store.metrics.workerHeartbeat(at: now) }  // why: the dead-man rule's "last round", seen by every process
+            return holds
+        }
         guard holds else { return WorkerRound(ranJobs: false, done: [:]) }
         var round = WorkerRound(ranJobs: true, done: [:])
         for job in jobs {

@@ -35,6 +35,8 @@ enum CommandPermissions {
         "check": .viewMetrics,
         "alerts": .viewMetrics,
         "alerts ack": .manageAlerts,
+        "metrics": .viewMetrics,
+        "metrics retention": .manageStore,
         "route list": .viewConfiguration,
         "route explain": .viewConfiguration,
         "risk list": .viewConfiguration,

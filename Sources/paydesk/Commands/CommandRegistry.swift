@@ -12,6 +12,7 @@ enum CommandRegistry {
         + WorkerCommand.specs
         + CheckCommand.specs
         + AlertCommands.specs
+        + MetricsCommand.specs
         + RouteCommands.specs
         + RiskCommands.specs
         + BenchCommands.specs

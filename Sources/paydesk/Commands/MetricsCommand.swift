@@ -1,0 +1,50 @@
+import PayCore
+import PayServices
+
+/// `paydesk metrics`: the monitoring figures in the Prometheus text format, and
+/// `paydesk metrics retention` to read or set how long the rollups are kept.
+enum MetricsCommand {
+    static let specs: [CommandSpec] = [
+        CommandSpec(
+            path: ["metrics"],
+            summary: "print the metrics in the Prometheus text format (channel calls, latency, amounts, callbacks, risk, backlog, breakers)",
+            details: """
+            Counters are totals over the per-minute and per-hour rollups the store keeps (see `metrics
+            retention`); a prune shows as a counter reset. Latency is a histogram in seconds. Serve the
+            output to Prometheus with a textfile collector, or check it with `promtool check metrics`.
+            """,
+            options: [], run: run),
+        CommandSpec(
+            path: ["metrics", "retention"],
+            summary: "show or set how long metric rollups are kept (default 7 days of minutes, 90 days of hours)",
+            options: [
+                .value("minutes-days", "N", "days of per-minute rollups to keep (1 to 3650)"),
+                .value("hours-days", "N", "days of per-hour rollups to keep (at least the minutes', at most 36500)"),
+            ],
+            run: retention),
+    ]
+
+    static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let context = try CommandLineApp.openContext(args, io: io)
+        io.stdout(try MetricsService(context).exposition())
+        return 0
+    }
+
+    static func retention(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let minutes = try days(args, "minutes-days", range: 1...3_650)
+        let hours = try days(args, "hours-days", range: 1...36_500)
+        let context = try CommandLineApp.openContext(args, io: io)
+        let service = MetricsService(context)
+        let kept = minutes == nil && hours == nil ? try service.retentionDays() : try service.setRetention(minuteDays: minutes, hourDays: hours)
+        io.out("metrics kept: \(kept.minutes) days of minutes, \(kept.hours) days of hours")
+        return 0
+    }
+
+    static func days(_ args: ParsedArguments, _ name: String, range: ClosedRange<Int64>) throws(PayError) -> Int64? {
+        guard let text = args.value(name) else { return nil }
+        guard let n = Int64(text), range.contains(n) else {
+            throw PayError.invalidInput("--\(name) '\(text)': a whole number of days from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return n
+    }
+}
