@@ -70,6 +70,22 @@ struct MetricsTests {
         #expect(try service.events(.callbackSuspicious, from: PaymentFixture.start, to: end) == [:])
     }
 
+    @Test("a second payment of one order is counted as a duplicate found, then refunded when the scanner's refund succeeds")
+    func duplicates() throws {
+        let f = try PaymentFixture()
+        let (_, late) = try DuplicateTests().paidTwice(f, "MD1")
+        let service = MetricsService(f.context)
+        func count(_ event: MonitoringEvent) throws -> [String: Int64] {
+            try service.events(event, from: PaymentFixture.start, to: f.now.adding(milliseconds: 1))
+        }
+        #expect(try count(.duplicateFound) == [late.channel: 1])
+        #expect(try count(.duplicateRefunded) == [:])
+        #expect(try f.scanDuplicates() == 1)
+        #expect(try f.refunds("MD1").first?.status == .succeeded)
+        #expect(try count(.duplicateRefunded) == [late.channel: 1])
+        #expect(try count(.callbackReceived)[late.channel] ?? 0 >= 1, "the late payment's callback")
+    }
+
     @Test("a pay code waiting for the customer is a PENDING attempt whose age the gauges show; the worker's round is seen")
     func gauges() throws {
         let f = try PaymentFixture()
