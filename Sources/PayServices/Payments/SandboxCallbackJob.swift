@@ -44,7 +44,7 @@ public enum PaymentJobs {
             ExpiryJob(closeInFlight: { context, order throws(PayError) in
                 _ = try CloseService(context, gateway: gateway).close(order)
             }),
-            NotificationJob(poster: poster),
+            NotificationJob(poster: poster, sms: SandboxSMSSender(gateway.sandbox)),
         ]
     }
 }

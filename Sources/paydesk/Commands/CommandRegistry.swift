@@ -12,6 +12,7 @@ enum CommandRegistry {
         + WorkerCommand.specs
         + CheckCommand.specs
         + AlertCommands.specs
+        + AlertSinkCommands.specs
         + RouteCommands.specs
         + RiskCommands.specs
         + BenchCommands.specs
