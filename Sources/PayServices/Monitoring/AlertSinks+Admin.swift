@@ -155,10 +155,10 @@ public struct AlertSinkService {
 
     static func view(_ record: AlertSinkRecord, at now: Timestamp) -> AlertSinkView {
         let elapsed = max(0, now.milliseconds - record.refilledAt.milliseconds)
-        let milli = min(record.capacity * 1000, record.milliTokens + elapsed * record.refillPerMinute / 60)
+        let parts = min(record.capacity * AlertSinkRepository.partsPerToken, record.tokenParts + elapsed * record.refillPerMinute)
         return AlertSinkView(name: record.name, kind: record.kind, target: maskedTarget(record.target),
                              secretHint: record.secret.isEmpty ? "" : "…" + record.secret.suffix(4), minSeverity: record.minSeverity,
-                             burst: record.capacity, ratePerMinute: record.refillPerMinute, tokens: milli / 1000, sent: record.sent,
+                             burst: record.capacity, ratePerMinute: record.refillPerMinute, tokens: parts / AlertSinkRepository.partsPerToken, sent: record.sent,
                              dropped: record.dropped, enabled: record.enabled, createdBy: record.createdBy, createdAt: record.createdAt)
     }
 

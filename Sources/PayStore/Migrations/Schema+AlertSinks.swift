@@ -1,9 +1,9 @@
 extension Schema {
     /// Version 16: alert sinks, each with its own token bucket (issue 12).
     ///
-    /// `tokens` counts milli-tokens, so a refill of a few tokens a minute is exact to the
-    /// millisecond without fractions; the CHECKs keep a bucket between empty and full whatever
-    /// the code above does. `secret` is the HMAC key of the webhook signature or of the DingTalk
+    /// `tokens` counts 60,000ths of a token, so a refill of N tokens a minute is N parts a
+    /// millisecond, exact without fractions; the CHECKs keep a bucket between empty and full
+    /// whatever the code above does. `secret` is the HMAC key of the webhook signature or of the DingTalk
     /// `sign` (empty for SMS); it is shown once when the sink is made and never written to the audit.
     static let v16 = Migration(version: 16, name: "alert sinks", sql: """
     CREATE TABLE alert_sinks (
@@ -22,7 +22,7 @@ extension Schema {
         enabled           INTEGER NOT NULL DEFAULT 1,
         created_by        TEXT NOT NULL,
         created_at        INTEGER NOT NULL,
-        CHECK (tokens <= capacity * 1000)
+        CHECK (tokens <= capacity * 60000)
     );
     """)
 }

@@ -13,8 +13,8 @@ public struct AlertSinkRecord: Sendable, Hashable {
     public let capacity: Int64
     /// Tokens added per minute.
     public let refillPerMinute: Int64
-    /// Tokens held when last refilled, in thousandths of a token.
-    public let milliTokens: Int64
+    /// Tokens held when last refilled, in `AlertSinkRepository.partsPerToken`ths of a token.
+    public let tokenParts: Int64
     public let refilledAt: Timestamp
     /// Notices that took a token (queued for delivery) and notices dropped for want of one.
     public let sent: Int64
@@ -28,6 +28,10 @@ public struct AlertSinkRecord: Sendable, Hashable {
 public struct AlertSinkRepository {
     let db: Connection
 
+    /// A bucket counts tokens in 60,000ths: a rate of N tokens a minute then adds exactly N parts
+    /// a millisecond, so refills are whole numbers and no fraction is lost between two calls.
+    public static let partsPerToken: Int64 = 60_000
+
     /// Adds a sink with a full bucket. A name taken already is a unique violation (the caller
     /// looks first; the constraint settles a race).
     @discardableResult
@@ -37,7 +41,7 @@ public struct AlertSinkRepository {
             INSERT INTO alert_sinks (name, kind, target, secret, min_severity, capacity, refill_per_minute, tokens,
                                      refilled_at, created_by, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [name, kind.rawValue, target, secret, minSeverity.rawValue, capacity, refillPerMinute, capacity * 1000,
+            """, [name, kind.rawValue, target, secret, minSeverity.rawValue, capacity, refillPerMinute, capacity * Self.partsPerToken,
                   now.milliseconds, createdBy, now.milliseconds])
         return db.lastInsertRowID
     }
@@ -64,22 +68,22 @@ public struct AlertSinkRepository {
     /// token. Two processes racing on one bucket therefore never spend more than it holds, and
     /// no read-modify-write window exists. True when a token was taken (and `sent` counted).
     ///
-    /// Refill: `elapsed ms × refill_per_minute / 60` milli-tokens, capped at the capacity.
-    /// `refilled_at` moves to now only when something was credited (or the bucket is full), so
-    /// frequent calls lose at most one milli-token of refill each, never the whole interval.
+    /// Refill: `elapsed ms × refill_per_minute` parts, capped at the capacity; a clock that went
+    /// back credits nothing.
     public func takeToken(_ id: Int64, at now: Timestamp) throws -> Bool {
-        let credit = "(CASE WHEN ? > refilled_at THEN (? - refilled_at) * refill_per_minute / 60 ELSE 0 END)"
-        let refilled = "(CASE WHEN tokens + \(credit) >= capacity * 1000 THEN capacity * 1000 ELSE tokens + \(credit) END)"
-        // why counted: SET reads `credit` four times and `now` once more, WHERE reads `refilled` (4).
-        let now7 = StatementArguments(repeating: now.milliseconds, count: 7)
-        let now4 = StatementArguments(repeating: now.milliseconds, count: 4)
+        let credit = "(CASE WHEN ? > refilled_at THEN (? - refilled_at) * refill_per_minute ELSE 0 END)"
+        let full = "capacity * \(Self.partsPerToken)"
+        let refilled = "(CASE WHEN tokens + \(credit) >= \(full) THEN \(full) ELSE tokens + \(credit) END)"
+        // why counted: SET reads `refilled` (4 parameters) and `now` once more; WHERE reads `refilled` again.
+        let before = StatementArguments(repeating: now.milliseconds, count: 5)
+        let after = StatementArguments(repeating: now.milliseconds, count: 4)
         return try db.execute("""
             UPDATE alert_sinks
-            SET tokens = \(refilled) - 1000,
-                refilled_at = CASE WHEN \(credit) > 0 OR tokens >= capacity * 1000 THEN ? ELSE refilled_at END,
+            SET tokens = \(refilled) - \(Self.partsPerToken),
+                refilled_at = CASE WHEN ? > refilled_at THEN ? ELSE refilled_at END,
                 sent = sent + 1
-            WHERE id = ? AND enabled = ? AND \(refilled) >= 1000
-            """, now7 + [id, true] + now4) == 1
+            WHERE id = ? AND enabled = ? AND \(refilled) >= \(Self.partsPerToken)
+            """, before + [now.milliseconds] + [id, true] + after) == 1
     }
 
     /// Counts a notice dropped because the bucket was empty.
@@ -100,7 +104,7 @@ public struct AlertSinkRepository {
         }
         return AlertSinkRecord(id: row.int64("id"), name: row.string("name"), kind: kind, target: row.string("target"),
                                secret: row.string("secret"), minSeverity: severity, capacity: row.int64("capacity"),
-                               refillPerMinute: row.int64("refill_per_minute"), milliTokens: row.int64("tokens"),
+                               refillPerMinute: row.int64("refill_per_minute"), tokenParts: row.int64("tokens"),
                                refilledAt: Timestamp(milliseconds: row.int64("refilled_at")), sent: row.int64("sent"),
                                dropped: row.int64("dropped"), enabled: row.bool("enabled"), createdBy: row.string("created_by"),
                                createdAt: Timestamp(milliseconds: row.int64("created_at")))
