@@ -17,11 +17,12 @@ public struct AlertSinks: AlertNotifying {
     public func notify(_ alert: AlertSummary, _ notice: AlertNotice, context: ServiceContext) throws(PayError) {
         let store = context.store
         let now = context.now
-        var body = AlertNoticeBody(alert, notice, at: now)
+        let body = AlertNoticeBody(alert, notice, at: now)
+        // why `write`: inside the engine's transaction it is a savepoint; a failure rolls back every
+        // sink's token and row together, and the engine's cursor with them (the notice comes again).
         try store.write {
             for sink in try store.alertSinks.enabled() where alert.severity >= sink.minSeverity {
                 if try store.alertSinks.takeToken(sink.id, at: now) {
-                    body.delivery = nil
                     try store.outbox.enqueue(topic: sink.kind.topic, orderId: nil,
                                              payload: try AlertOutboxPayload(sink: sink.id, body: body).encoded(), at: now)
                 } else {
