@@ -21,7 +21,7 @@ enum AlertSinkCommands {
                               .value("burst", "N", "the bucket's size (default \(AlertSinkService.defaultBurst))"),
                               .value("secret-env", "VAR", "dingtalk only: read the robot's SEC… secret from this environment variable")],
                     run: add),
-        CommandSpec(path: ["alerts", "sinks", "disable"], summary: "stop sending alerts to a sink (queued deliveries are dropped too)",
+        CommandSpec(path: ["alerts", "sinks", "disable"], summary: "stop sending alerts to a sink (its deliveries still queued fail unsent)",
                     positionals: ["NAME"], options: [], run: disable),
         CommandSpec(path: ["alerts", "sinks", "enable"], summary: "send alerts to a disabled sink again", positionals: ["NAME"], options: [], run: enable),
         CommandSpec(path: ["alerts", "sinks", "test"], summary: "queue a test notice through a sink (past its severity floor and rate limit)",
