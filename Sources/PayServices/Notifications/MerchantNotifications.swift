@@ -11,17 +11,22 @@ public struct DeliveryReport: Sendable, Equatable {
 }
 
 /// Merchant notifications (§4): an outbox row written in the same transaction as the order change,
-/// delivered later by the worker as a signed HTTP POST of the order's *current* state.
+/// delivered later by the worker as a signed HTTP POST of the order's *current* state. The same
+/// outbox carries the alert sinks' deliveries (topics `alert.*`), sent by `AlertSinkDelivery`.
 public struct MerchantNotifications {
     let context: ServiceContext
     let poster: any HTTPPosting
     /// Seconds a merchant endpoint has to answer before the attempt counts as failed.
     let timeoutSeconds: Double
+    /// Where alert deliveries of SMS sinks go (the sandbox SMS outbox); nil: they wait and retry.
+    let sms: (any OneTimeCodeSender)?
 
-    public init(_ context: ServiceContext, poster: any HTTPPosting = URLSessionPoster(), timeoutSeconds: Double = 10) {
+    public init(_ context: ServiceContext, poster: any HTTPPosting = URLSessionPoster(), timeoutSeconds: Double = 10,
+                sms: (any OneTimeCodeSender)? = nil) {
         self.context = context
         self.poster = poster
         self.timeoutSeconds = timeoutSeconds
+        self.sms = sms
     }
 
     /// Queues a notification of `event` ("order.paid", "order.refunded", "order.closed") for the
@@ -67,6 +72,11 @@ public struct MerchantNotifications {
         for message in due {
             if wall.now - started > .milliseconds(Int64(budgetSeconds * 1000)) { break }
             guard try store.write({ try store.outbox.claim(message, until: claimUntil) }) else { continue }
+            if let kind = AlertSinkKind(topic: message.topic) {
+                try AlertSinkDelivery(context: context, poster: poster, sms: sms, timeoutSeconds: timeoutSeconds)
+                    .deliver(message, kind: kind, at: now, report: &report)
+                continue
+            }
             let target: (order: Order, line: BusinessLine)? = try store.read {
                 guard let id = message.orderId, let order = try store.orders.find(id: id),
                       let line = try store.businessLines.find(order.businessLine) else { return nil }

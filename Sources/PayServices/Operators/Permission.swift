@@ -21,6 +21,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case queryOrders
     case resendNotification
     case manageAlerts
+    /// Add, enable, disable and test the alert sinks (webhook, DingTalk, SMS) and see their targets.
+    case manageAlertSinks
     case manageRouting
     case manageRisk
     case manageOperators
@@ -59,6 +61,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .queryOrders: "look up any order"
         case .resendNotification: "resend merchant notifications"
         case .manageAlerts: "acknowledge alerts"
+        case .manageAlertSinks: "manage alert sinks"
         case .manageRouting: "change routing"
         case .manageRisk: "change risk rules"
         case .manageOperators: "manage operators"

@@ -44,8 +44,8 @@ public enum PaymentJobs {
             ExpiryJob(closeInFlight: { context, order throws(PayError) in
                 _ = try CloseService(context, gateway: gateway).close(order)
             }),
-            NotificationJob(poster: poster),
             MetricsRollupJob(),
+            NotificationJob(poster: poster, sms: SandboxSMSSender(gateway.sandbox)),
         ]
     }
 }

@@ -89,15 +89,20 @@ public final class Worker {
     }
 }
 
-/// The merchant-notification job.
+/// The outbox job: merchant notifications and the alert sinks' deliveries.
 public struct NotificationJob: WorkerJob {
     public let name = "notifications"
     let poster: any HTTPPosting
+    /// Where the SMS alert sinks' messages go.
+    let sms: (any OneTimeCodeSender)?
 
-    public init(poster: any HTTPPosting = URLSessionPoster()) { self.poster = poster }
+    public init(poster: any HTTPPosting = URLSessionPoster(), sms: (any OneTimeCodeSender)? = nil) {
+        self.poster = poster
+        self.sms = sms
+    }
 
     public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
-        let report = try MerchantNotifications(context, poster: poster).deliverDue()
+        let report = try MerchantNotifications(context, poster: poster, sms: sms).deliverDue()
         return report.delivered + report.retried + report.failed
     }
 }

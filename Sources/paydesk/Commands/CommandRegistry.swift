@@ -13,6 +13,7 @@ enum CommandRegistry {
         + CheckCommand.specs
         + AlertCommands.specs
         + MetricsCommand.specs
+        + AlertSinkCommands.specs
         + RouteCommands.specs
         + RiskCommands.specs
         + BenchCommands.specs
