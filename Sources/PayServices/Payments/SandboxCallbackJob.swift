@@ -36,7 +36,11 @@ public struct SandboxCallbackJob: WorkerJob {
 /// settle most payments), then the janitor's queries, duplicate refunds, expiry, notifications last
 /// (so a round's changes are announced in the same round).
 public enum PaymentJobs {
-    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster()) -> [any WorkerJob] {
+    /// `metrics` builds the alert rules' reader over the worker's context (nil until wired: only
+    /// event alerts move); `alertNotifier` gets the alert notices (by default nothing is sent).
+    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster(),
+                           metrics: @escaping (ServiceContext) -> (any MetricsReading)? = { _ in nil },
+                           alertNotifier: any AlertNotifying = NoAlertSinks()) -> [any WorkerJob] {
         [
             SandboxCallbackJob(gateway: gateway),
             Janitor(gateway: gateway),
@@ -45,6 +49,7 @@ public enum PaymentJobs {
                 _ = try CloseService(context, gateway: gateway).close(order)
             }),
             NotificationJob(poster: poster),
+            AlertEvaluationJob(metrics: metrics, notifier: alertNotifier),
         ]
     }
 }
