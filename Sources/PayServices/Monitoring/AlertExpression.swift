@@ -281,10 +281,9 @@ struct AlertExpressionParser {
         if c == "(" { position += 1; token = .open; return }
         if c == ")" { position += 1; token = .close; return }
         if "<>=!".contains(c) {
-            var symbol = String(c)
-            position += 1
-            if position < characters.count, characters[position] == "=" {
-                symbol.append("=")
+            var symbol = ""
+            while position < characters.count, "<>=!".contains(characters[position]) {
+                symbol.append(characters[position])
                 position += 1
             }
             guard let op = AlertComparison(rawValue: symbol) else {
