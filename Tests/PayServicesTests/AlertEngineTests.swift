@@ -246,3 +246,30 @@ struct AlertEngineTests {
         #expect(notifier.told("channel.breaker-open") == [.firing])
     }
 }
+
+@Suite("Alert evaluation job")
+struct AlertEvaluationJobTests {
+    @Test("the worker's job evaluates at most every 10 s of store time, and with no metrics still resolves event alerts")
+    func pace() throws {
+        let f = try ServiceFixture()
+        let metrics = FakeMetrics()
+        let notifier = RecordingNotifier()
+        let job = AlertEvaluationJob(metrics: { _ in metrics }, notifier: notifier)
+        metrics.setBreaker(state: "OPEN")
+        #expect(try job.runDue(f.context) == 2, "one alert opened FIRING, one notice sent")
+        metrics.setBreaker(channel: "alipay", account: "alipay-a", state: "OPEN")
+        try f.advance("9s")
+        #expect(try job.runDue(f.context) == 0)
+        #expect(try f.alerts(rule: "channel.breaker-open").count == 1)
+        try f.advance("1s")
+        #expect(try job.runDue(f.context) == 2)
+        #expect(try f.alerts(rule: "channel.breaker-open").count == 2)
+
+        let eventsOnly = AlertEvaluationJob(metrics: { _ in nil }, notifier: notifier)
+        _ = try f.store.write { try Alerting(f.context).raise(rule: "worker.job-failed", subject: "janitor", message: "boom") }
+        try f.advance("1h")
+        _ = try eventsOnly.runDue(f.context)
+        #expect(try f.alerts(rule: "worker.job-failed").map(\.state) == [.resolved])
+        #expect(try f.alerts(rule: "channel.breaker-open").allSatisfy { $0.state == .firing }, "rules over metrics untouched without metrics")
+    }
+}

@@ -9,6 +9,8 @@ public struct AlertService {
     public static let rulePermission = Permission.manageRisk
     /// How long a silence may last.
     public static let silenceRange: ClosedRange<Int64> = 60_000...(30 * 86_400_000)
+    /// How many recently resolved alerts `list` shows.
+    public static let resolvedListed = 200
     /// The name of the dead-man rule `checkDeadMan()` evaluates.
     public static let deadManRule = "worker.dead-man"
 
@@ -26,14 +28,15 @@ public struct AlertService {
 
     // MARK: Reading
 
-    /// Alerts in `states` (every state when nil): open ones first, by severity (loudest first)
-    /// then age (oldest first); resolved ones after, the most recent first.
+    /// Alerts in `states` (every state when nil): every open one first, by severity (loudest
+    /// first) then age (oldest first); then the `resolvedListed` most recently resolved.
     public func list(states: Set<AlertState>? = nil) throws(PayError) -> [AlertSummary] {
         try Authorizer.require(.viewMetrics, actor: context.actor)
         let store = context.store
         return try store.snapshot { () throws -> [AlertSummary] in
-            let rows = try store.alerts.rows(states: states.map { Array($0).sorted { $0.rawValue < $1.rawValue } })
             let open = try store.alerts.open()
+            var rows = open.filter { states?.contains($0.state) ?? true }
+            if states?.contains(.resolved) ?? true { rows += try store.alerts.rows(states: [.resolved], limit: Self.resolvedListed) }
             let silences = Dictionary(uniqueKeysWithValues: try store.silences.all().map { ($0.id, $0) })
             let summaries = rows.map { AlertPresentation.summary($0, silence: $0.silenceId.flatMap { silences[$0] }, openAlerts: open) }
             return summaries.sorted(by: Self.panelOrder)
