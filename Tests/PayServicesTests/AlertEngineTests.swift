@@ -273,3 +273,36 @@ struct AlertEvaluationJobTests {
         #expect(try f.alerts(rule: "channel.breaker-open").allSatisfy { $0.state == .firing }, "rules over metrics untouched without metrics")
     }
 }
+
+@Suite("Alert engine across processes")
+struct AlertEngineRaceTests {
+    @Test("four connections evaluating at once open one alert and send its notice once")
+    func race() throws {
+        let f = try ServiceFixture()
+        let path = f.directory.path("store.db")
+        for _ in 0..<5 {
+            let results = concurrently(4) { _ -> Int in
+                do {
+                    let store = try Store.open(path: path)
+                    let context = try ServiceContext(store: store, actor: .system)
+                    let metrics = FakeMetrics()
+                    metrics.setBreaker(state: "OPEN")
+                    let notifier = RecordingNotifier()
+                    _ = try AlertEngine(context, metrics: metrics, notifier: notifier).evaluate()
+                    return notifier.notices.count
+                } catch {
+                    return -1000
+                }
+            }
+            #expect(results.allSatisfy { $0 >= 0 }, "every evaluation went through: \(results)")
+            #expect(results.reduce(0, +) == 1, "one notice among them: \(results)")
+            #expect(try f.alerts(rule: "channel.breaker-open").filter { $0.state.isOpen }.count == 1)
+            try f.store.write { try f.store.alertRules.setEnabled("channel.breaker-open", false) }
+            _ = try AlertEngine(f.context, metrics: FakeMetrics(), notifier: RecordingNotifier()).evaluate()
+            try f.advance("2m")
+            _ = try AlertEngine(f.context, metrics: FakeMetrics(), notifier: RecordingNotifier()).evaluate()
+            #expect(try f.alerts(rule: "channel.breaker-open").allSatisfy { $0.state == .resolved })
+            try f.store.write { try f.store.alertRules.setEnabled("channel.breaker-open", true) }
+        }
+    }
+}
