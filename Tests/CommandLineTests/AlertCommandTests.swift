@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import PayCore
+import PayStore
+import PayServices
 import TestSupport
 
 /// `paydesk alerts …` (issue 12): rules, silences, evaluation, and their usage errors.
@@ -60,5 +63,25 @@ struct AlertCommandTests {
         #expect(store.run(["alerts", "ack", "9"]).exitCode == 6)
         let evaluated = store.run(["alerts", "evaluate"])
         #expect(evaluated.exitCode == 0 && evaluated.stdout.contains("Nothing moved."), "\(evaluated)")
+    }
+
+    @Test("an alert raised by a service: listed with its labels, acknowledged, shown, silenced by its number")
+    func oneAlert() throws {
+        let store = try DemoStore()
+        let opened = try Store.open(path: store.path)
+        let context = try ServiceContext(store: opened, actor: .system)
+        _ = try opened.write { try Alerting(context).raise(rule: "worker.job-failed", subject: "janitor", labels: ["job": "janitor"], message: "janitor failed: boom") }
+        let list = store.run(["alerts"])
+        #expect(list.stdout.contains(#"#1 FIRING warning worker.job-failed {job="janitor"} ×1"#) && list.stdout.contains("janitor failed: boom"), "\(list)")
+        #expect(store.run(["alerts", "ack", "1"]).exitCode == 0)
+        let again = store.run(["alerts", "ack", "1"])
+        #expect(again.exitCode == 6 && again.stderr.contains("it is ACKNOWLEDGED"), "\(again)")
+        let silenced = store.run(["alerts", "silence", "--alert", "1", "--for", "1h", "--reason", "known"])
+        #expect(silenced.exitCode == 0 && !silenced.stderr.contains("warning") && silenced.stdout.contains("1 open alert silenced"), "\(silenced)")
+        let shown = store.run(["alerts", "show", "1"])
+        #expect(shown.stdout.contains("rule worker.job-failed (event, warning)") && shown.stdout.contains("silenced by #1")
+                && shown.stdout.contains("acknowledged by"), "\(shown)")
+        let json = store.run(["alerts", "--json", "--state", "acknowledged"])
+        #expect(json.stdout.contains(#""silenceId":1"#) || json.stdout.contains(#""silenceId" : 1"#), "\(json)")
     }
 }
