@@ -29,6 +29,10 @@ struct JanitorTests {
         #expect(queriedAt == [1, 5, 15, 60, 360, 1440], "minutes after the attempt")
         #expect(try f.attempt(unknown.id).status == .unknown, "never resolved blindly")
         #expect(try f.firingAlerts(rule: "payment.unknown").count == 1)
+        let alert = try #require(try f.store.read { try f.store.alerts.open(rule: "payment.unknown") }.first)
+        #expect(alert.key == "attempt:\(unknown.id)" && alert.severity == "critical", "the timeline finds it by its subject")
+        #expect(alert.labels == AlertLabels(["channel": "alipay", "account": unknown.account]).fingerprint,
+                "it carries where the money went, so a silence or an inhibition can match it")
         // The channel comes back: the next daily query settles it.
         try f.sandbox.setOutage(channel: "alipay", account: nil, on: false)
         try f.advance("24h")

@@ -31,27 +31,3 @@ public struct BusinessLineService {
         }
     }
 }
-
-/// The alert panel's actions.
-public struct AlertService {
-    let context: ServiceContext
-
-    public init(_ context: ServiceContext) { self.context = context }
-
-    public func list(state: String?) throws(PayError) -> [AlertRecord] {
-        let store = context.store
-        return try store.read { try store.alerts.list(state: state) }
-    }
-
-    /// Acknowledges a firing alert (it keeps counting, and resolves by itself when it clears).
-    public func acknowledge(_ id: Int64) throws(PayError) {
-        try Authorizer.require(.manageAlerts, actor: context.actor)
-        let store = context.store
-        try store.write {
-            guard try store.alerts.acknowledge(id, by: context.actor.name, at: context.now) else {
-                throw PayError.notFound("alert #\(id): no firing alert with that number")
-            }
-            try AuditLog(context).append(actor: context.actor, action: "alert.ack", target: "alert:\(id)")
-        }
-    }
-}

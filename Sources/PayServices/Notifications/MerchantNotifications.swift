@@ -104,9 +104,8 @@ public struct MerchantNotifications {
                     report.retried += 1
                 } else {
                     report.failed += 1
-                    try store.alerts.fire(rule: "notification.failed", key: "outbox:\(message.id)", severity: "critical",
-                                          message: "merchant notification \(message.topic) for order \(target?.order.orderNo.rawValue ?? "?") failed after \(attempt) attempts: \(error ?? "")",
-                                          at: now)
+                    try Alerting(context).raise(rule: "notification.failed", subject: "outbox:\(message.id)",
+                                                message: "merchant notification \(message.topic) for order \(target?.order.orderNo.rawValue ?? "?") failed after \(attempt) attempts: \(error ?? "")")
                 }
             }
         }

@@ -192,7 +192,7 @@ public struct CallbackService {
     private func fireSuspicious(channel: String, key: String, message: String) throws(PayError) {
         let store = context.store
         _ = try store.write {
-            try store.alerts.fire(rule: "callback.suspicious", key: key, severity: "critical", message: message, at: context.now)
+            try Alerting(context).raise(rule: "callback.suspicious", subject: key, labels: ["channel": channel], message: message)
         }
     }
 

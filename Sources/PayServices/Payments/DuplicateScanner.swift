@@ -74,9 +74,8 @@ public struct DuplicateScanner: WorkerJob {
         return try store.write { () throws -> DuplicateRefundState? in
             guard try store.attempts.countDuplicateRefundFailure(state, refundId: refundId, nextAt: nextAt) else { return nil }
             if failures >= Int64(Self.alertAfterFailures), let attempt = try store.attempts.find(id: state.attemptId) {
-                try store.alerts.fire(rule: "duplicate.refund-failing", key: "attempt:\(attempt.id)", severity: "critical",
-                                      message: "the automatic refund of duplicate payment \(attempt.serial) failed \(failures) times; next try at \(nextAt.iso8601)",
-                                      at: context.now)
+                try Alerting(context).raise(rule: "duplicate.refund-failing", subject: "attempt:\(attempt.id)",
+                                            message: "the automatic refund of duplicate payment \(attempt.serial) failed \(failures) times; next try at \(nextAt.iso8601)")
             }
             return DuplicateRefundState(attemptId: state.attemptId, failures: failures, nextAt: nextAt,
                                         countedRefundId: refundId ?? state.countedRefundId)

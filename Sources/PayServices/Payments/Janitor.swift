@@ -88,9 +88,8 @@ public struct Janitor: WorkerJob {
         _ = try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
         if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
             try store.write {
-                try store.alerts.fire(rule: "payment.unknown", key: "attempt:\(attempt.id)", severity: "critical",
-                                      message: "payment \(attempt.serial) on \(attempt.account) is still \(settled.status.rawValue) after 24 h of queries",
-                                      at: now)
+                try Alerting(context).raise(rule: "payment.unknown", subject: "attempt:\(attempt.id)",
+                                            message: "payment \(attempt.serial) on \(attempt.account) is still \(settled.status.rawValue) after 24 h of queries")
             }
         }
     }
@@ -140,9 +139,8 @@ extension Janitor {
         let age = context.now.milliseconds - refund.createdAt.milliseconds
         if !settled.status.isFinal, age >= Settlement.queryScheduleMs.last! {
             try store.write {
-                try store.alerts.fire(rule: "refund.unresolved", key: "refund:\(refund.id)", severity: "critical",
-                                      message: "refund \(refund.serial) is still \(settled.status.rawValue) after 24 h of queries; its amount stays held",
-                                      at: context.now)
+                try Alerting(context).raise(rule: "refund.unresolved", subject: "refund:\(refund.id)",
+                                            message: "refund \(refund.serial) is still \(settled.status.rawValue) after 24 h of queries; its amount stays held")
             }
         }
     }

@@ -150,9 +150,8 @@ struct RefundSettlement {
             // why: a refund failed by a query ("no such refund") while its call was still on the way
             // may then be answered "refunded": the amount was freed for another refund meanwhile.
             if case .succeeded(let serial) = result, current.status == .failed {
-                try store.alerts.fire(rule: "refund.late-success", key: "refund:\(current.id)", severity: "critical",
-                                      message: "the channel says refund \(current.serial) succeeded (\(channelRefundSerial ?? serial)), but it is FAILED: the money may have gone back twice; check by hand",
-                                      at: now)
+                try Alerting(context).raise(rule: "refund.late-success", subject: "refund:\(current.id)",
+                                            message: "the channel says refund \(current.serial) succeeded (\(channelRefundSerial ?? serial)), but it is FAILED: the money may have gone back twice; check by hand")
             }
             return current
         }
@@ -174,9 +173,8 @@ struct RefundSettlement {
                   try store.orders.transition(order.id, from: order.status, to: next, refundedMinor: refunded, at: now),
                   let updated = try store.orders.find(id: order.id) else {
                 // why: the channel has refunded; the refund stays SUCCEEDED and a person looks at the order.
-                try store.alerts.fire(rule: "refund.order-mismatch", key: "order:\(order.id)", severity: "critical",
-                                      message: "refund \(current.serial) succeeded but order \(order.orderNo) is \(order.status.rawValue); its amounts were not updated",
-                                      at: now)
+                try Alerting(context).raise(rule: "refund.order-mismatch", subject: "order:\(order.id)",
+                                            message: "refund \(current.serial) succeeded but order \(order.orderNo) is \(order.status.rawValue); its amounts were not updated")
                 break
             }
             try MerchantNotifications(context).enqueue(updated, event: "order.refunded")

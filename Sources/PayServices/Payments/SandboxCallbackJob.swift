@@ -36,7 +36,11 @@ public struct SandboxCallbackJob: WorkerJob {
 /// settle most payments), then the janitor's queries, duplicate refunds, expiry, notifications last
 /// (so a round's changes are announced in the same round).
 public enum PaymentJobs {
-    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster()) -> [any WorkerJob] {
+    /// `metrics` builds the alert rules' reader over the worker's context (nil: only event alerts
+    /// move); `alertNotifier` gets the alert notices (the sinks: webhook, DingTalk, SMS).
+    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster(),
+                           metrics: @escaping (ServiceContext) -> (any MetricsReading)? = { MetricsService($0) },
+                           alertNotifier: any AlertNotifying = AlertSinks()) -> [any WorkerJob] {
         [
             SandboxCallbackJob(gateway: gateway),
             Janitor(gateway: gateway),
@@ -46,6 +50,7 @@ public enum PaymentJobs {
             }),
             MetricsRollupJob(),
             NotificationJob(poster: poster, sms: SandboxSMSSender(gateway.sandbox)),
+            AlertEvaluationJob(metrics: metrics, notifier: alertNotifier),
         ]
     }
 }

@@ -147,9 +147,8 @@ struct Settlement {
         let store = context.store
         let note = "the channel took it (\(channelSerial)) after the center had settled it \(current.status.rawValue) (\(current.failureCode ?? "—"): \(current.failureMessage ?? "")); refunded automatically"
         guard try store.attempts.recordLateSuccess(current.id, from: current.status, channelSerial: channelSerial, note: note, at: now) else { return }
-        try store.alerts.fire(rule: "payment.late-success", key: "attempt:\(current.id)", severity: "warning",
-                              message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)) after it was \(current.status.rawValue): an automatic refund follows",
-                              at: now)
+        try Alerting(context).raise(rule: "payment.late-success", subject: "attempt:\(current.id)",
+                                    message: "the channel says payment \(current.serial) on \(current.account) succeeded (\(channelSerial)) after it was \(current.status.rawValue): an automatic refund follows")
         try AuditLog(context).append(actor: .system, action: "payment.late-success", target: "payment:\(current.serial)",
                                      detail: "\(current.amount.decimalString) \(current.amount.currency) via \(current.account): \(note)")
     }
@@ -185,8 +184,7 @@ struct Settlement {
         }
         try store.attempts.markDuplicate(attempt.id, at: now)
         try store.metrics.count(.duplicateFound, label: attempt.channel, at: now)
-        try store.alerts.fire(rule: "payment.duplicate", key: "order:\(order.id)", severity: "warning",
-                              message: "order \(order.orderNo) (\(order.businessLine)) was paid again by \(attempt.serial) via \(attempt.account); an automatic refund follows",
-                              at: now)
+        try Alerting(context).raise(rule: "payment.duplicate", subject: "order:\(order.id)",
+                                    labels: ["channel": attempt.channel, "account": attempt.account], message: "order \(order.orderNo) (\(order.businessLine)) was paid again by \(attempt.serial) via \(attempt.account); an automatic refund follows")
     }
 }

@@ -61,8 +61,8 @@ public final class Worker {
                 // why: one failing job (a store hiccup, a broken channel) must not stop the others.
                 round.errors[job.name] = error.message
                 _ = try? store.write {
-                    try store.alerts.fire(rule: "worker.job-failed", key: job.name, severity: "warning",
-                                          message: "worker job \(job.name) failed: \(error.message)", at: context.now)
+                    try Alerting(context).raise(rule: "worker.job-failed", subject: job.name, labels: ["job": job.name],
+                                                message: "worker job \(job.name) failed: \(error.message)")
                 }
             }
         }

@@ -86,9 +86,11 @@ public struct OutboxRepository {
         }
     }
 
-    /// Undelivered count and the oldest pending creation time (for monitoring).
+    /// Undelivered merchant notifications: their count and the oldest one's creation time (for
+    /// monitoring). Alert deliveries (topics `alert.…`) share the outbox but are not merchant news.
     public func backlog() throws -> (count: Int64, oldest: Timestamp?) {
-        let row = try db.row("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = ?", [Status.pending])
+        let row = try db.row("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = ? AND substr(topic, 1, 6) <> ?",
+                             [Status.pending, "alert."])
         return (row?.int64("n") ?? 0, row?.optionalInt64("oldest").map { Timestamp(milliseconds: $0) })
     }
 

@@ -114,51 +114,6 @@ enum WorkerStop {
     }
 }
 
-/// `paydesk alerts [--state S]`, `alerts ack ID`.
-enum AlertCommands {
-    static let specs: [CommandSpec] = [
-        CommandSpec(path: ["alerts"], summary: "list alerts (FIRING, ACKNOWLEDGED, RESOLVED)",
-                    options: [.value("state", "S", "only alerts in this state")], run: list),
-        CommandSpec(path: ["alerts", "ack"], summary: "acknowledge a firing alert", positionals: ["ID"], options: [], run: ack),
-    ]
-
-    static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        var state: String?
-        if let s = args.value("state") {
-            let upper = s.uppercased()
-            guard ["FIRING", "ACKNOWLEDGED", "RESOLVED"].contains(upper) else {
-                throw PayError.invalidInput("--state '\(s)': one of FIRING, ACKNOWLEDGED, RESOLVED")
-            }
-            state = upper
-        }
-        let context = try CommandLineApp.openContext(args, io: io)
-        let alerts = try AlertService(context).list(state: state)
-        if args.has("json") {
-            struct Alert: Encodable { let id: Int64; let rule, key, severity, state, message: String; let count: Int64; let firstAt, lastAt: String; let ackedBy: String? }
-            struct Result: Encodable { let alerts: [Alert] }
-            try io.json(Result(alerts: alerts.map {
-                Alert(id: $0.id, rule: $0.rule, key: $0.key, severity: $0.severity, state: $0.state, message: $0.message,
-                      count: $0.count, firstAt: $0.firstAt.iso8601, lastAt: $0.lastAt.iso8601, ackedBy: $0.ackedBy)
-            }))
-        } else if alerts.isEmpty {
-            io.out("No alerts.")
-        } else {
-            for a in alerts {
-                io.out("#\(a.id) \(a.state) \(a.severity) \(a.rule) ×\(a.count) last \(a.lastAt.displayString) — \(a.message)")
-            }
-        }
-        return 0
-    }
-
-    static func ack(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
-        guard let text = args.positionals.first, let id = Int64(text) else { throw PayError.usage("give the alert's number") }
-        let context = try CommandLineApp.openContext(args, io: io)
-        try AlertService(context).acknowledge(id)
-        io.out("Alert #\(id) acknowledged.")
-        return 0
-    }
-}
-
 /// `paydesk check [--settled]`: the store's money invariants.
 enum CheckCommand {
     static let specs: [CommandSpec] = [

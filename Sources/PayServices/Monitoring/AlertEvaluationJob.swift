@@ -1,0 +1,34 @@
+import PayCore
+import PayStore
+
+/// The worker's alert evaluation: every rule, at most once every `interval` of store time (the
+/// last run is kept in the store, so processes taking the lease in turn keep the pace).
+public struct AlertEvaluationJob: WorkerJob {
+    public static let lastRunKey = "alerts.last_evaluation"
+    public static let intervalMilliseconds: Int64 = 10_000
+
+    public let name = "alerts"
+    let metrics: (ServiceContext) -> (any MetricsReading)?
+    let notifier: any AlertNotifying
+
+    /// `metrics` builds the reader over the worker's context (nil: event alerts only).
+    public init(metrics: @escaping (ServiceContext) -> (any MetricsReading)?, notifier: any AlertNotifying) {
+        self.metrics = metrics
+        self.notifier = notifier
+    }
+
+    /// Evaluates when due; returns how many alerts moved plus notices sent.
+    public func runDue(_ context: ServiceContext) throws(PayError) -> Int {
+        let store = context.store
+        let now = context.now
+        let due = try store.write { () throws -> Bool in
+            let last = try store.meta.value(Self.lastRunKey).flatMap { Int64($0) }
+            if let last, now.milliseconds - last < Self.intervalMilliseconds, now.milliseconds >= last { return false }
+            try store.meta.set(Self.lastRunKey, String(now.milliseconds))
+            return true
+        }
+        guard due else { return 0 }
+        let evaluation = try AlertEngine(context, metrics: metrics(context), notifier: notifier).evaluate()
+        return evaluation.moves.count + evaluation.sent.count
+    }
+}
