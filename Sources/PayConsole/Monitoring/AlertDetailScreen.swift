@@ -10,9 +10,12 @@ import TUIKit
 final class AlertDetailScreen: ConsoleScreen {
     private(set) var detail: AlertDetail
     private var lastRefresh: Timestamp
+    /// Tells the screen below (the panel) that the alert changed here.
+    private let changed: () -> Void
 
-    init(app: ConsoleApp, detail: AlertDetail) {
+    init(app: ConsoleApp, detail: AlertDetail, changed: @escaping () -> Void = {}) {
         self.detail = detail
+        self.changed = changed
         lastRefresh = app.clock.now()
     }
 
@@ -51,10 +54,16 @@ final class AlertDetailScreen: ConsoleScreen {
     func handle(_ key: Key, app: ConsoleApp) -> Bool {
         switch key {
         case .character("a"):
-            AlertActions.acknowledge(alert, app: app) { [weak self] _ in self?.reload(app: app) }
+            AlertActions.acknowledge(alert, app: app) { [weak self] _ in
+                self?.reload(app: app)
+                self?.changed()
+            }
             return true
         case .character("s"):
-            AlertActions.silence(alert, app: app) { [weak self] _ in self?.reload(app: app) }
+            AlertActions.silence(alert, app: app) { [weak self] _ in
+                self?.reload(app: app)
+                self?.changed()
+            }
             return true
         case .character("o"):
             AlertActions.openOrders(of: alert, detail: detail, app: app)
@@ -116,12 +125,15 @@ final class AlertDetailScreen: ConsoleScreen {
         let threshold = detail.thresholdValue.map { Sparkline.Threshold($0, breach: breach) }
         let chartWidth = min(detail.history.count, area.width - 12)
         let folded = Sparkline.fold(detail.history, into: chartWidth, by: .mean)
-        let sparkline = Sparkline(folded, threshold: threshold)
+        // why: a rate near 90 % drawn from 0 is a flat bar; the chart spans what it shows.
+        let span = folded.compactMap { $0 } + (detail.thresholdValue.map { [$0] } ?? [])
+        let range = span.min().flatMap { low in span.max().map { high in low < high ? low...high : min(0, low)...high } }
+        let sparkline = Sparkline(folded, range: range, threshold: threshold)
         buffer.put(" last hour", x: area.x, y: y, style: app.theme["subtitle"])
         buffer.put(" value ", x: area.x, y: y + 1, style: app.theme["label"])
         sparkline.render(into: &buffer, x: area.x + 8, y: y + 1, width: chartWidth, style: app.theme["amount"], breachStyle: app.theme["error"])
         var legend = " \(detail.history.count) min, oldest left"
-        if let top = sparkline.scale?.upperBound { legend += " · top \(Self.number(top))" }
+        if let scale = sparkline.scale { legend += " · from \(Self.number(scale.lowerBound)) to \(Self.number(scale.upperBound))" }
         if let glyph = sparkline.thresholdGlyph, let value = detail.thresholdValue {
             legend += " · threshold \(glyph) \(Self.number(value)), breaching minutes highlighted"
         }

@@ -147,7 +147,7 @@ final class AlertPanelScreen: ConsoleScreen {
         case .enter:
             guard let alert = selected else { return true }
             guard let detail = app.askMonitoring({ desk throws(PayError) in try desk.alert(id: alert.id) }) else { return true }
-            app.push(AlertDetailScreen(app: app, detail: detail))
+            app.push(AlertDetailScreen(app: app, detail: detail) { [weak self] in self?.reload(app: app) })
             return true
         case .character("a"):
             guard let alert = selected else { return true }

@@ -3,16 +3,16 @@ import PayServices
 import TUIKit
 
 /// The alert panel's columns, its order and how an alert fills a row. On a narrow terminal the
-/// marks, firings and labels hide first, in that order.
+/// firings hide first, then the severity (the row's style still shows it), then the marks.
 enum AlertRow {
     static let columns: [TableColumn] = [
         TableColumn("State", width: .fixed(12)),
-        TableColumn("Severity", width: .fixed(8)),
-        TableColumn("Rule", width: .flex(min: 22)),
-        TableColumn("Labels", width: .flex(min: 24), priority: 3),
+        TableColumn("Severity", width: .fixed(8), priority: 2),
+        TableColumn("Rule", width: .fixed(24)),
+        TableColumn("Labels", width: .flex(min: 20), priority: 4),
         TableColumn("Age", width: .fixed(7), alignment: .right),
-        TableColumn("Firings", width: .fixed(7), alignment: .right, priority: 2),
-        TableColumn("Marks", width: .fixed(18), priority: 1),
+        TableColumn("Firings", width: .fixed(7), alignment: .right, priority: 1),
+        TableColumn("Marks", width: .fixed(11), priority: 3),
     ]
 
     /// How long a resolved alert stays on the panel.

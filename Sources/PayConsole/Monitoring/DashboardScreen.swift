@@ -6,19 +6,19 @@ import TUIKit
 /// F5: the dashboard. Per channel account a row — breaker (styled by state), success rate,
 /// p50/p95, request volume and success-rate sparklines over the last hour, amounts today — and
 /// below the notification backlog, UNKNOWN and PENDING attempts, the worker's last run and the
-/// open alerts. Reloads every few seconds into the same layout: what did not change stays put.
+/// open alerts. On a narrow terminal p50 hides first, then today's amounts. Reloads every few seconds into the same layout: what did not change stays put.
 @MainActor
 final class DashboardScreen: ConsoleScreen {
     static let refreshMilliseconds: Int64 = 3_000
     static let columns: [TableColumn] = [
-        TableColumn("Channel/account", width: .flex(min: 18)),
+        TableColumn("Channel/account", width: .flex(min: 16)),
         TableColumn("Breaker", width: .fixed(9)),
-        TableColumn("Success", width: .fixed(8), alignment: .right),
-        TableColumn("p50", width: .fixed(7), alignment: .right, priority: 2),
-        TableColumn("p95", width: .fixed(7), alignment: .right),
-        TableColumn("Volume 1h", width: .flex(min: 12)),
-        TableColumn("Success 1h", width: .flex(min: 12), priority: 3),
-        TableColumn("Today", width: .fixed(16), alignment: .right, priority: 1),
+        TableColumn("Success", width: .fixed(7), alignment: .right),
+        TableColumn("p50", width: .fixed(6), alignment: .right, priority: 1),
+        TableColumn("p95", width: .fixed(6), alignment: .right),
+        TableColumn("Volume 1h", width: .flex(min: 10)),
+        TableColumn("Success 1h", width: .flex(min: 10), priority: 3),
+        TableColumn("Today", width: .flex(min: 14), alignment: .right, priority: 2),
     ]
 
     let title = "Dashboard"

@@ -100,29 +100,20 @@ public struct Sparkline: Hashable, Sendable {
     /// How `fold` merges the values that share a cell.
     public enum Fold: Sendable { case sum, mean, max }
 
-    /// Folds `values` into at most `width` cells, oldest first, each cell merging an equal run of
-    /// consecutive values (the first cell takes the remainder); a cell with no value is nil.
-    /// An hour of minutes in 20 columns: three minutes a cell.
+    /// Folds `values` into `width` cells, oldest first, each cell merging its share of
+    /// consecutive values (an hour of minutes in 20 columns: three minutes a cell); a cell with no
+    /// value is nil. Fewer values than cells are returned as they are.
     public static func fold(_ values: [Double?], into width: Int, by fold: Fold) -> [Double?] {
         guard width > 0 else { return [] }
         guard values.count > width else { return values }
-        let per = (values.count + width - 1) / width
-        var result: [Double?] = []
-        var end = values.count
-        while end > 0 {
-            let start = max(0, end - per)
-            let present = values[start..<end].compactMap { $0 }
-            if present.isEmpty {
-                result.append(nil)
-            } else {
-                switch fold {
-                case .sum: result.append(present.reduce(0, +))
-                case .mean: result.append(present.reduce(0, +) / Double(present.count))
-                case .max: result.append(present.max())
-                }
+        return (0..<width).map { cell in
+            let present = values[cell * values.count / width ..< (cell + 1) * values.count / width].compactMap { $0 }
+            guard !present.isEmpty else { return nil }
+            switch fold {
+            case .sum: return present.reduce(0, +)
+            case .mean: return present.reduce(0, +) / Double(present.count)
+            case .max: return present.max()
             }
-            end = start
         }
-        return result.reversed()
     }
 }
