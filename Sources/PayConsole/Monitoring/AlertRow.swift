@@ -29,6 +29,7 @@ enum AlertRow {
             let at = alert.resolvedAt ?? alert.lastSeenAt
             return now.milliseconds - at.milliseconds <= recentResolvedMilliseconds
         }.sorted { lhs, rhs in
+            // why force unwrap: stateOrder lists every AlertState.
             let l = stateOrder.firstIndex(of: lhs.state)!, r = stateOrder.firstIndex(of: rhs.state)!
             if l != r { return l < r }
             if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
