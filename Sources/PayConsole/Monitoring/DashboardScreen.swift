@@ -4,20 +4,23 @@ import PayServices
 import TUIKit
 
 /// F5: the dashboard. Per channel account a row — breaker (styled by state), success rate,
-/// p50/p95, request volume and success-rate sparklines over the last hour, amounts today — and
+/// p50/p95, request volume, success-rate and p95 sparklines over the last hour, amounts today — and
 /// below the notification backlog, UNKNOWN and PENDING attempts, the worker's last run and the
-/// open alerts. On a narrow terminal p50 hides first, then today's amounts. Reloads every few seconds into the same layout: what did not change stays put.
+/// open alerts. On a narrow terminal the p95 sparkline hides first, then p50, then today's amounts. Reloads every few seconds into the same layout: what did not change stays put.
 @MainActor
 final class DashboardScreen: ConsoleScreen {
     static let refreshMilliseconds: Int64 = 3_000
+    /// Where the p95 sparkline marks a minute as slow (the default latency rule: p95 above 2 s).
+    static let slowMilliseconds = 2_000.0
     static let columns: [TableColumn] = [
-        TableColumn("Channel/account", width: .flex(min: 16)),
+        TableColumn("Channel/account", width: .flex(min: 22)),
         TableColumn("Breaker", width: .fixed(9)),
         TableColumn("Success", width: .fixed(7), alignment: .right),
         TableColumn("p50", width: .fixed(6), alignment: .right, priority: 1),
         TableColumn("p95", width: .fixed(6), alignment: .right),
-        TableColumn("Volume 1h", width: .flex(min: 10)),
-        TableColumn("Success 1h", width: .flex(min: 10), priority: 3),
+        TableColumn("Reqs 1h", width: .flex(min: 8)),
+        TableColumn("OK% 1h", width: .flex(min: 8), priority: 3),
+        TableColumn("p95 1h", width: .flex(min: 8), priority: 0),
         TableColumn("Today", width: .flex(min: 14), alignment: .right, priority: 2),
     ]
 
@@ -182,6 +185,10 @@ final class DashboardScreen: ConsoleScreen {
             let rates = Sparkline.fold(account.successSeries, into: width, by: .mean)
             Sparkline(rates, range: 0...1, threshold: Sparkline.Threshold(0.9, breach: .below))
                 .render(into: &buffer, x: x, y: y, width: width, style: theme["status.paid"], breachStyle: theme["error"])
+        case 7:
+            let p95 = Sparkline.fold(account.p95Series, into: width, by: .max)
+            Sparkline(p95, threshold: Sparkline.Threshold(Self.slowMilliseconds, breach: .above))
+                .render(into: &buffer, x: x, y: y, width: width, style: theme["amount"], breachStyle: theme["error"])
         default: text(MonitoringText.amounts(account.amountsToday), "amount")
         }
     }

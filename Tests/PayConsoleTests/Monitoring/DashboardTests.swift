@@ -30,9 +30,9 @@ import TUIKit
     @Test func narrowDashboard() async throws {
         let console = try MonitoringHarness(columns: 80, rows: 24)
         await console.open(.function(5))
-        let wechat = try #require(console.rows(containing: "wechat/wechat").first, "\(console.screen)")
+        let wechat = try #require(console.rows(containing: "wechat/wechat-main").first, "\(console.screen)")
         #expect(wechat.contains("OPEN") && wechat.contains("9.8 s") && wechat.contains("¥845,120.00"))
-        #expect(!wechat.contains("240 ms"), "p50 hides first")
+        #expect(!wechat.contains("240 ms"), "the p95 sparkline and p50 hide first")
         #expect(console.screen.contains("Open alerts"))
         assertSnapshot(console.styledScreen, named: "dashboard-80x24")
     }

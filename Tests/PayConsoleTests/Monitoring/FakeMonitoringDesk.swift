@@ -96,14 +96,14 @@ final class FakeMonitoringDesk: MonitoringDesk {
     }
 
     static func health(_ channel: String, _ account: String, breaker: String, perMinute: (Int) -> Int64, success: (Int) -> Double?,
-                       p50: Double?, p95: Double?, amounts: [String: Int64]) -> AccountHealth {
+                       p50: Double?, p95: Double?, slowFrom: Int = 0, amounts: [String: Int64]) -> AccountHealth {
         let volume = (0..<60).map(perMinute)
         let rates = (0..<60).map { volume[$0] == 0 ? nil : success($0) }
         let requests = volume.reduce(0, +)
         let succeeded = zip(volume, rates).reduce(0.0) { $0 + Double($1.0) * ($1.1 ?? 0) }
         return AccountHealth(channel: channel, account: account, breaker: breaker, requests: requests,
                              successRate: requests == 0 ? nil : succeeded / Double(requests), p50Milliseconds: p50, p95Milliseconds: p95,
-                             volumeSeries: volume, successSeries: rates, p95Series: rates.map { $0 == nil ? nil : p95 }, amountsToday: amounts)
+                             volumeSeries: volume, successSeries: rates, p95Series: (0..<60).map { minute in volume[minute] == 0 ? nil : p95.map { minute >= slowFrom ? $0 : $0 / 10 } }, amountsToday: amounts)
     }
 
     static func dashboardSnapshot() -> DashboardSnapshot {
@@ -111,7 +111,7 @@ final class FakeMonitoringDesk: MonitoringDesk {
             health("alipay", "alipay-main", breaker: "CLOSED", perMinute: { Int64(8 + $0 % 7) }, success: { 0.97 + Double($0 % 3) / 100 },
                    p50: 180, p95: 2_400, amounts: ["CNY": 1_284_350_00]),
             health("wechat", "wechat-main", breaker: "OPEN", perMinute: { $0 < 47 ? Int64(10 + $0 % 5) : 25 },
-                   success: { $0 < 47 ? 0.98 : 0.35 }, p50: 240, p95: 9_800, amounts: ["CNY": 845_120_00, "HKD": 12_000]),
+                   success: { $0 < 47 ? 0.98 : 0.35 }, p50: 240, p95: 9_800, slowFrom: 47, amounts: ["CNY": 845_120_00, "HKD": 12_000]),
             health("unionpay", "unionpay-main", breaker: "HALF_OPEN", perMinute: { $0 % 4 == 0 ? 2 : 0 }, success: { _ in 0.5 },
                    p50: 410, p95: 1_900, amounts: ["CNY": 4_800_00]),
             health("card", "card-sandbox", breaker: "CLOSED", perMinute: { _ in 0 }, success: { _ in nil }, p50: nil, p95: nil, amounts: [:]),
