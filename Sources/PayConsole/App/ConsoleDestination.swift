@@ -36,9 +36,9 @@ enum DestinationTable {
         DestinationEntry(destination: .orders, title: "Orders", key: .function(3), permission: .queryOwnOrders,
                          make: { OrdersScreen(app: $0) }),
         DestinationEntry(destination: .alerts, title: "Alerts", key: .function(4), permission: .viewMetrics,
-                         make: { _ in NotYetScreen.alerts }),
+                         make: { AlertPanelScreen(app: $0) }),
         DestinationEntry(destination: .dashboard, title: "Dashboard", key: .function(5), permission: .viewMetrics,
-                         make: { _ in NotYetScreen.dashboard }),
+                         make: { DashboardScreen(app: $0) }),
         DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .viewMetrics,
                          make: { _ in NotYetScreen.reconciliation }),
     ]

@@ -62,16 +62,20 @@ public struct ConsoleServices {
     public var payments: (any CheckoutPaymentGateway)?
     /// The orders browser, timeline and repair actions; nil: the orders screen says "not connected".
     public var support: (any SupportDesk)?
+    /// The alert panel (F4) and the dashboard (F5); nil: those screens say "monitoring not connected".
+    public var monitoring: (any MonitoringDesk)?
     /// Makes the services act as this operator from now on (login, logout).
     public var act: (Actor) -> Void
 
     public init(store: any ConsoleStoreInfo, operators: any OperatorAuthenticating, orders: any CheckoutOrders,
-                payments: (any CheckoutPaymentGateway)?, support: (any SupportDesk)? = nil, act: @escaping (Actor) -> Void = { _ in }) {
+                payments: (any CheckoutPaymentGateway)?, support: (any SupportDesk)? = nil, monitoring: (any MonitoringDesk)? = nil,
+                act: @escaping (Actor) -> Void = { _ in }) {
         self.store = store
         self.operators = operators
         self.orders = orders
         self.payments = payments
         self.support = support
+        self.monitoring = monitoring
         self.act = act
     }
 }

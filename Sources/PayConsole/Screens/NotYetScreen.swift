@@ -19,12 +19,6 @@ final class NotYetScreen: ConsoleScreen {
             "The order browser is not in this build yet.",
             "Meanwhile: paydesk orders, paydesk query --order NO --business LINE"])
     }
-    static var alerts: NotYetScreen {
-        NotYetScreen(id: "alerts", title: "Alerts", lines: ["The alert panel is not in this build yet.", "Meanwhile: paydesk alerts"])
-    }
-    static var dashboard: NotYetScreen {
-        NotYetScreen(id: "dashboard", title: "Dashboard", lines: ["The dashboard is not in this build yet.", "Meanwhile: paydesk metrics"])
-    }
 
     static var reconciliation: NotYetScreen {
         NotYetScreen(id: "reconciliation", title: "Reconciliation", lines: ["Reconciliation is not in this build yet.", "Meanwhile: paydesk check"])
