@@ -40,7 +40,10 @@ final class BackgroundWorker: BackgroundJobs {
         while !state.withLock({ $0.stop }) {
             do {
                 let round = try worker.runOnce()
-                let firing = try context.store.read { try context.store.alerts.count(state: AlertRepository.State.firing) }
+                let alerts = AlertService(context, metrics: MetricsService(context))
+                // why: standing by, this process still notices a worker that stopped (the dead-man rule).
+                if !round.ranJobs { try alerts.checkDeadMan() }
+                let firing = try alerts.counts()[.firing] ?? 0
                 state.withLock {
                     $0.status.worker = round.ranJobs ? (round.errors.isEmpty ? "running" : "job failed") : "standby"
                     $0.status.firingAlerts = firing

@@ -37,11 +37,14 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: supportDesk = nil
         case .custom(let custom): supportDesk = custom
         }
+        let monitoring = try ServiceMonitoringDesk(storePath: path)
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
+                               monitoring: monitoring,
                                act: { actor in
                                    context.actor = actor
                                    desk?.act(as: actor)
+                                   monitoring.act(as: actor)
                                })
     }
 
