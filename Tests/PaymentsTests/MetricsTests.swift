@@ -86,6 +86,34 @@ struct MetricsTests {
         #expect(try count(.callbackReceived)[late.channel] ?? 0 >= 1, "the late payment's callback")
     }
 
+    @Test("the exposition counts open alerts by state and severity, escapes label values and keeps histogram buckets cumulative")
+    func exposition() throws {
+        let f = try PaymentFixture()
+        let account = "odd \"acct\" \\ x\ny"
+        try f.store.write {
+            _ = try f.store.alerts.fire(rule: "payment.unknown", key: "attempt:1", severity: "critical", message: "m", at: f.now)
+            _ = try f.store.alerts.fire(rule: "payment.unknown", key: "attempt:1", severity: "critical", message: "m", at: f.now)
+            _ = try f.store.alerts.fire(rule: "worker.job-failed", key: "x", severity: "warning", message: "m", at: f.now)
+            for latency: Int64 in [40, 400, 4_000] {
+                try f.store.metrics.recordCall(channel: "card", account: account, operation: "pay", outcome: .declined,
+                                               latencyMilliseconds: latency, at: f.now)
+            }
+        }
+        let text = try MetricsService(f.context).exposition()
+        #expect(text.contains(#"paydesk_alerts_open{state="FIRING",severity="critical"} 1"#), "one alert, fired twice")
+        #expect(text.contains(#"paydesk_alerts_open{state="FIRING",severity="warning"} 1"#))
+        #expect(text.contains(#"paydesk_alerts_open{state="PENDING",severity="info"} 0"#))
+        let labels = #"channel="card",account="odd \"acct\" \\ x\ny",operation="pay""#
+        #expect(text.contains(#"paydesk_channel_calls_total{\#(labels),outcome="declined"} 3"#))
+        #expect(text.contains(#"paydesk_channel_calls_total{\#(labels),outcome="succeeded"} 0"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_bucket{\#(labels),le="0.05"} 1"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_bucket{\#(labels),le="0.5"} 2"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_bucket{\#(labels),le="10"} 3"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_bucket{\#(labels),le="+Inf"} 3"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_sum{\#(labels)} 4.44"#))
+        #expect(text.contains(#"paydesk_channel_call_duration_seconds_count{\#(labels)} 3"#))
+    }
+
     @Test("a pay code waiting for the customer is a PENDING attempt whose age the gauges show; the worker's round is seen")
     func gauges() throws {
         let f = try PaymentFixture()

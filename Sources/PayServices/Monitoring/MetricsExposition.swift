@@ -9,9 +9,10 @@ import PayStore
 /// Format: https://prometheus.io/docs/instrumenting/exposition_formats/
 public enum MetricsExposition {
     /// `traffic`: channel calls per operation (`ChannelOperation.name`), each account's amounts on
-    /// its "pay" entry; `events`: counts per label value; `gauges` at `now`.
+    /// its "pay" entry; `events`: counts per label value; `gauges` at `now`; `openAlerts`: open
+    /// alerts by state and severity (every open state and severity is written, zeros included).
     public static func render(traffic: [String: [ChannelTraffic]], events: [MonitoringEvent: [String: Int64]],
-                              gauges: MonitoringGauges, at now: Timestamp) -> String {
+                              gauges: MonitoringGauges, openAlerts: [AlertState: [AlertSeverity: Int64]] = [:], at now: Timestamp) -> String {
         var text = Text()
         let operations = traffic.keys.sorted()
 
@@ -75,6 +76,13 @@ public enum MetricsExposition {
             for state in BreakerRecord.State.allCases {
                 text.sample("paydesk_circuit_breaker_state", [("channel", breaker.channel), ("account", breaker.account), ("state", state.rawValue)],
                             breaker.state == state.rawValue ? 1 : 0)
+            }
+        }
+
+        text.family("paydesk_alerts_open", "gauge", "Open alerts (pending, firing, acknowledged) by state and severity.")
+        for state in [AlertState.pending, .firing, .acknowledged] {
+            for severity in AlertSeverity.allCases {
+                text.sample("paydesk_alerts_open", [("state", state.rawValue), ("severity", severity.rawValue)], openAlerts[state]?[severity] ?? 0)
             }
         }
 
