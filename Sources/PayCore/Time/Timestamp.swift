@@ -134,6 +134,7 @@ public enum DurationText {
 
     /// "3650d", "90s", "1500ms": the largest whole unit.
     public static func describe(_ milliseconds: Int64) -> String {
+        if milliseconds == 0 { return "0s" }
         for (factor, unit) in [(Int64(86_400_000), "d"), (3_600_000, "h"), (60_000, "m"), (1000, "s")]
         where milliseconds != 0 && milliseconds % factor == 0 {
             return "\(milliseconds / factor)\(unit)"

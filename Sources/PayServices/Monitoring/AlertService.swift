@@ -76,7 +76,11 @@ public struct AlertService {
             thresholdValue = expression.primary.threshold
             if let metrics {
                 let now = context.now
-                for minute in (0..<60).reversed() {
+                // why: gauges (breakers, backlog, ages) are read now and kept nowhere, so an instant
+                // signal has one point, this minute's; drawing it over the hour would invent a past.
+                let minutes = expression.primary.signal.isWindowed ? 60 : 1
+                history = Array(repeating: nil, count: 60 - minutes)
+                for minute in (0..<minutes).reversed() {
                     let reader = AlertSignalReader(metrics: metrics, now: now.adding(milliseconds: -Int64(minute) * 60_000))
                     history.append(try reader.primaryValue(expression, labels: summary.labels))
                 }

@@ -2,7 +2,7 @@
 /// Versions only increase; a module's migration may skip numbers reserved for another module
 /// (2: routing and risk, 3: channels, 4: operators and audit, 5: payment core, 6: attempt owner,
 /// 7: channel callbacks, 10: one payment in flight per order, 11: expiry index, 12: saved views,
-/// 13: order timeline, 16: alert sinks).
+/// 13: order timeline, 14: metrics rollups, 15: alert rules and silences, 16: alert sinks).
 ///
 /// Times are INTEGER Unix milliseconds UTC; money is INTEGER minor units beside a TEXT currency.
 /// SQL stays portable (no SQLite-only functions) so a PostgreSQL backend can follow.
