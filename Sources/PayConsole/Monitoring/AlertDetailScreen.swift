@@ -113,7 +113,7 @@ final class AlertDetailScreen: ConsoleScreen {
     }
 
     func render(into buffer: inout ScreenBuffer, area: Rect, app: ConsoleApp) -> (x: Int, y: Int)? {
-        let now = app.clock.now()
+        let now = app.monitoring?.storeNow ?? app.clock.now()
         var y = area.y
         for line in lines(now: now) where y < area.maxY - 1 {
             buffer.put(" " + line.text, x: area.x, y: y, style: app.theme[line.style], maxWidth: area.width)

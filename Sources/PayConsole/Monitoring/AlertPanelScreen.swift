@@ -72,7 +72,8 @@ final class AlertPanelScreen: ConsoleScreen {
         do {
             let fresh = try monitoring.alerts(states: nil)
             loadError = nil
-            show(AlertRow.ordered(fresh, now: app.clock.now()), now: app.clock.now())
+            let now = monitoring.storeNow
+            show(AlertRow.ordered(fresh, now: now), now: now)
         } catch {
             // why: the last list stays visible; the failure is said once, not every refresh.
             if loadError != error.message { app.showMessage(error.message, error: true) }

@@ -15,4 +15,7 @@ public protocol MonitoringDesk: AnyObject {
     func silence(alertId: Int64, forMilliseconds milliseconds: Int64, reason: String) throws(PayError) -> SilenceView
     /// The dashboard's figures now.
     func dashboard() throws(PayError) -> DashboardSnapshot
+    /// The store's time as of the last call — a simulated store's clock, not the wall's: the
+    /// panel counts ages from it.
+    var storeNow: Timestamp { get }
 }

@@ -229,7 +229,7 @@ enum AlertCommands {
         for move in evaluation.moves {
             io.out("#\(move.alertId) \(move.rule)\(move.labels.isEmpty ? "" : " \(move.labels)") → \(move.state.rawValue)")
         }
-        for sent in evaluation.sent { io.out("#\(sent.alertId) notice \(sent.notice.rawValue) sent") }
+        for sent in evaluation.sent { io.out("#\(sent.alertId) \(sent.notice.rawValue) notice passed to the sinks") }
         for (rule, error) in evaluation.errors.sorted(by: { $0.key < $1.key }) { io.err("rule \(rule): \(error)") }
         if evaluation.isEmpty { io.out("Nothing moved.") }
         return 0

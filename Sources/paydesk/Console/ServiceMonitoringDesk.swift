@@ -18,6 +18,8 @@ final class ServiceMonitoringDesk: MonitoringDesk {
         self.notifier = notifier
     }
 
+    var storeNow: Timestamp { context.now }
+
     /// The services act as `actor` from the next call on.
     func act(as actor: Actor) { context.actor = actor }
 

@@ -23,6 +23,7 @@ final class FakeMonitoringDesk: MonitoringDesk {
     var refusal: PayError?
     /// Who acknowledges and silences (the operator logged in).
     var actor = "support"
+    var storeNow: Timestamp { Self.now }
     private(set) var acknowledged: [Int64] = []
     private(set) var silenced: [(alertId: Int64, milliseconds: Int64, reason: String)] = []
     private(set) var calls = 0
