@@ -18,22 +18,8 @@ struct AlertSinkDelivery {
 
     /// Sends `message` and records the attempt, counting it in `report`.
     func deliver(_ message: OutboxMessage, kind: AlertSinkKind, at now: Timestamp, report: inout DeliveryReport) throws(PayError) {
-        let store = context.store
         let (result, permanent) = try send(message, kind: kind, at: now)
-        let attempt = message.attempts + 1
-        let next = result.isSuccess || permanent ? nil : NotificationSchedule.delay(afterFailedAttempt: attempt).map { now.adding(milliseconds: $0) }
-        let error = result.isSuccess ? nil : (result.error ?? "HTTP \(result.statusCode ?? 0)")
-        try store.write {
-            guard try store.outbox.recordAttempt(message, httpStatus: result.statusCode, error: error, durationMs: result.durationMs,
-                                                 delivered: result.isSuccess, nextAttemptAt: next, at: now) else { return }
-            if result.isSuccess {
-                report.delivered += 1
-            } else if next != nil {
-                report.retried += 1
-            } else {
-                report.failed += 1
-            }
-        }
+        try MerchantNotifications.record(result, of: message, permanent: permanent, context: context, at: now, report: &report)
     }
 
     /// One try; `permanent` when trying again cannot help.

@@ -92,21 +92,9 @@ public struct MerchantNotifications {
             } else {
                 result = HTTPPostResult(statusCode: nil, error: "the business line has no notify URL", durationMs: 0)
             }
-            let attempt = message.attempts + 1
-            let next = result.isSuccess ? nil : NotificationSchedule.delay(afterFailedAttempt: attempt).map { now.adding(milliseconds: $0) }
-            let error = result.isSuccess ? nil : (result.error ?? "HTTP \(result.statusCode ?? 0)")
-            try store.write {
-                guard try store.outbox.recordAttempt(message, httpStatus: result.statusCode, error: error, durationMs: result.durationMs,
-                                                     delivered: result.isSuccess, nextAttemptAt: next, at: now) else { return }
-                if result.isSuccess {
-                    report.delivered += 1
-                } else if next != nil {
-                    report.retried += 1
-                } else {
-                    report.failed += 1
-                    try Alerting(context).raise(rule: "notification.failed", subject: "outbox:\(message.id)",
-                                                message: "merchant notification \(message.topic) for order \(target?.order.orderNo.rawValue ?? "?") failed after \(attempt) attempts: \(error ?? "")")
-                }
+            try Self.record(result, of: message, context: context, at: now, report: &report) { error in
+                try Alerting(context).raise(rule: "notification.failed", subject: "outbox:\(message.id)",
+                                            message: "merchant notification \(message.topic) for order \(target?.order.orderNo.rawValue ?? "?") failed after \(message.attempts + 1) attempts: \(error)")
             }
         }
         return report
@@ -125,6 +113,32 @@ public struct MerchantNotifications {
             try AuditLog(context).append(actor: context.actor, action: "notification.resend", target: "order:\(orderId)",
                                          detail: "\(last.topic) #\(last.id)")
             return try store.outbox.resend(last.id, at: now) ? 1 : 0
+        }
+    }
+}
+
+extension MerchantNotifications {
+    /// Records one delivery attempt of an outbox row with a guarded update and moves it on:
+    /// delivered, rescheduled on `NotificationSchedule`, or (schedule spent, or `permanent`)
+    /// failed, when `failedForGood` runs in the same transaction with the error. Counted in `report`.
+    static func record(_ result: HTTPPostResult, of message: OutboxMessage, permanent: Bool = false, context: ServiceContext,
+                       at now: Timestamp, report: inout DeliveryReport,
+                       failedForGood: (String) throws -> Void = { _ in }) throws(PayError) {
+        let store = context.store
+        let next = result.isSuccess || permanent
+            ? nil : NotificationSchedule.delay(afterFailedAttempt: message.attempts + 1).map { now.adding(milliseconds: $0) }
+        let error = result.isSuccess ? nil : (result.error ?? "HTTP \(result.statusCode ?? 0)")
+        try store.write {
+            guard try store.outbox.recordAttempt(message, httpStatus: result.statusCode, error: error, durationMs: result.durationMs,
+                                                 delivered: result.isSuccess, nextAttemptAt: next, at: now) else { return }
+            if result.isSuccess {
+                report.delivered += 1
+            } else if next != nil {
+                report.retried += 1
+            } else {
+                report.failed += 1
+                try failedForGood(error ?? "")
+            }
         }
     }
 }
