@@ -66,14 +66,15 @@ public struct AlertLabels: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A label value escaped for the Prometheus text format (backslash, quote, newline).
+    /// Scalar by scalar: Swift holds "\r\n" as one Character, which a Character match would miss.
     public static func escape(_ value: String) -> String {
         var out = ""
-        for c in value {
-            switch c {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
-            default: out.append(c)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

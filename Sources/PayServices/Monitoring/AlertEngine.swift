@@ -39,8 +39,11 @@ public struct AlertEvaluation: Sendable, Equatable {
 /// before that clears `cleared_at`. Event alerts resolve `keep_firing_for` after their last raise.
 /// Every move is a guarded update: two processes evaluating at once move each alert once.
 public struct AlertEngine {
-    /// Rules whose firing for a channel inhibits that channel's event alerts.
+    /// Rules whose firing for a channel account inhibits that account's event alerts.
     public static let inhibitingRules: Set<String> = ["channel.breaker-open", "channel.success-rate"]
+    /// Event rules never inhibited: money moved or a forged message, whatever the channel's health.
+    public static let neverInhibited: Set<String> = ["callback.suspicious", "refund.late-success", "refund.order-mismatch",
+                                                      "payment.late-success"]
 
     let context: ServiceContext
     let metrics: (any MetricsReading)?
@@ -63,7 +66,7 @@ public struct AlertEngine {
         let now = context.now
         var evaluation = AlertEvaluation(at: now)
         let rules = try store.read { try store.alertRules.all() }
-        var holds: [String: (expression: AlertExpression, series: [AlertLabels: (value: String?, threshold: String)])] = [:]
+        var holds: [String: [AlertLabels: (value: String?, threshold: String)]] = [:]
         if let metrics {
             let reader = AlertSignalReader(metrics: metrics, now: now)
             for rule in rules where rule.kind == AlertRuleView.Kind.expression.rawValue && (names?.contains(rule.name) ?? true) {
@@ -71,7 +74,10 @@ public struct AlertEngine {
                 do {
                     expression = try AlertExpression.parse(rule.expression)
                 } catch {
+                    // why: a stored rule that no longer parses holds for nothing, so its open
+                    // alerts resolve instead of staying open forever.
                     evaluation.errors[rule.name] = error.message
+                    holds[rule.name] = [:]
                     continue
                 }
                 var found: [AlertLabels: (value: String?, threshold: String)] = [:]
@@ -86,13 +92,13 @@ public struct AlertEngine {
                         found[all] = (value, threshold)
                     }
                 }
-                holds[rule.name] = (expression, found)
+                holds[rule.name] = found
             }
         }
         try store.write {
             for rule in rules {
                 if let held = holds[rule.name] {
-                    try apply(rule, holding: held.series, at: now, into: &evaluation)
+                    try apply(rule, holding: held, at: now, into: &evaluation)
                 } else if rule.kind == AlertRuleView.Kind.event.rawValue {
                     try expireEvents(rule, at: now, into: &evaluation)
                 }
@@ -163,19 +169,32 @@ public struct AlertEngine {
         let silences = try store.silences.active(at: now)
         let open = try store.alerts.open()
         let ruleKinds = Dictionary(uniqueKeysWithValues: try store.alertRules.all().map { ($0.name, $0.kind) })
+        // why per account: one account of a channel down says nothing of the channel's other accounts.
         var inhibitors: [String: Int64] = [:]
+        func account(_ alert: AlertRow) -> String? {
+            guard let labels = AlertLabels(fingerprint: alert.labels), let channel = labels["channel"], let account = labels["account"] else {
+                return nil
+            }
+            return "\(channel)/\(account)"
+        }
         for alert in open where Self.inhibitingRules.contains(alert.rule) && (alert.state == .firing || alert.state == .acknowledged) {
-            if let channel = AlertLabels(fingerprint: alert.labels)?["channel"], inhibitors[channel] == nil { inhibitors[channel] = alert.id }
+            if let key = account(alert), inhibitors[key] == nil { inhibitors[key] = alert.id }
         }
         for alert in open {
             let silence = silences.first { AlertPresentation.silenceMatches($0, alert) }
             var inhibitor: Int64?
-            if ruleKinds[alert.rule] != AlertRuleView.Kind.expression.rawValue,
-               let channel = AlertLabels(fingerprint: alert.labels)?["channel"] {
-                inhibitor = inhibitors[channel]
+            if ruleKinds[alert.rule] != AlertRuleView.Kind.expression.rawValue, !Self.neverInhibited.contains(alert.rule),
+               let key = account(alert) {
+                inhibitor = inhibitors[key]
             }
             let firing = alert.state == .firing || alert.state == .acknowledged
-            let returned = alert.returnedFromSilence || (alert.silenceId != nil && silence == nil && firing)
+            var returned = alert.returnedFromSilence || (alert.silenceId != nil && silence == nil && firing)
+            if returned, silence != nil {
+                // why: silenced again after it came back; when this silence ends it comes back
+                // anew, so the cursor goes back to "firing sent" and the mark is cleared.
+                returned = false
+                _ = try store.alerts.advanceCursor(alert.id, from: AlertNotice.returned.rawValue, to: AlertNotice.firing.rawValue)
+            }
             if silence?.id != alert.silenceId || inhibitor != alert.inhibitedBy || returned != alert.returnedFromSilence {
                 try store.alerts.setMarks(alert.id, silenceId: silence?.id, inhibitedBy: inhibitor, returnedFromSilence: returned)
             }
@@ -187,26 +206,36 @@ public struct AlertEngine {
     private func dispatch(into evaluation: inout AlertEvaluation) throws(PayError) {
         let store = context.store
         let candidates = try store.read { try store.alerts.notificationCandidates() }
-        for alert in candidates {
-            let due: AlertNotice?
-            switch alert.state {
-            case .pending: due = nil
-            case .firing, .acknowledged: due = alert.returnedFromSilence ? .returned : .firing
-            case .resolved: due = .resolved
+        for candidate in candidates where Self.notice(for: candidate) != nil {
+            // why decided again inside the write: another process may have silenced, resolved or
+            // sent it since the read; the cursor update is guarded on what this decision saw.
+            let sent = try store.write { () throws -> AlertNotice? in
+                guard let alert = try store.alerts.find(candidate.id), let (due, silent) = Self.notice(for: alert),
+                      try store.alerts.advanceCursor(alert.id, from: alert.notified, to: due.rawValue) else { return nil }
+                if silent { return nil }
+                try notifier.notify(try AlertPresentation.summary(alert, store: store), due, context: context)
+                return due
             }
-            guard let due, due.rawValue != alert.notified else { continue }
-            let heldBack = alert.silenceId != nil || alert.inhibitedBy != nil
-            // why: a resolution is news only to sinks that heard of the firing.
-            let silent = alert.state == .resolved && (heldBack || alert.notified.isEmpty)
-            if heldBack && !silent { continue }
-            let sent = try store.write { () throws -> Bool in
-                guard try store.alerts.advanceCursor(alert.id, from: alert.notified, to: due.rawValue) else { return false }
-                if silent { return false }
-                guard let fresh = try store.alerts.find(alert.id) else { return false }
-                try notifier.notify(try AlertPresentation.summary(fresh, store: store), due, context: context)
-                return true
-            }
-            if sent { evaluation.sent.append(.init(alertId: alert.id, notice: due)) }
+            if let sent { evaluation.sent.append(.init(alertId: candidate.id, notice: sent)) }
         }
+    }
+
+    /// The notice an alert's cursor is behind on, and whether it moves silently (nothing sent);
+    /// nil when nothing is due or it is held back (silenced or inhibited while it fires).
+    static func notice(for alert: AlertRow) -> (notice: AlertNotice, silent: Bool)? {
+        let due: AlertNotice
+        switch alert.state {
+        case .pending: return nil
+        case .firing, .acknowledged: due = alert.returnedFromSilence ? .returned : .firing
+        case .resolved: due = .resolved
+        }
+        guard due.rawValue != alert.notified else { return nil }
+        if due == .resolved {
+            // why: a resolution is news to sinks that heard of the firing — even when the alert was
+            // silenced or inhibited since — and to nobody else.
+            return (due, alert.notified.isEmpty)
+        }
+        if alert.silenceId != nil || alert.inhibitedBy != nil { return nil }
+        return (due, false)
     }
 }

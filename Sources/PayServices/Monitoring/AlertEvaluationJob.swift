@@ -22,10 +22,12 @@ public struct AlertEvaluationJob: WorkerJob {
         let store = context.store
         let now = context.now
         let due = try store.write { () throws -> Bool in
-            let last = try store.meta.value(Self.lastRunKey).flatMap { Int64($0) }
-            if let last, now.milliseconds - last < Self.intervalMilliseconds, now.milliseconds >= last { return false }
-            try store.meta.set(Self.lastRunKey, String(now.milliseconds))
-            return true
+            let stored = try store.meta.value(Self.lastRunKey)
+            if let last = stored.flatMap({ Int64($0) }), now.milliseconds - last < Self.intervalMilliseconds, now.milliseconds >= last {
+                return false
+            }
+            // why guarded: of two processes that read the same last run, one evaluates.
+            return try store.meta.replace(Self.lastRunKey, expected: stored, with: String(now.milliseconds))
         }
         guard due else { return 0 }
         let evaluation = try AlertEngine(context, metrics: metrics(context), notifier: notifier).evaluate()

@@ -159,6 +159,12 @@ struct AlertExpressionParser {
     /// The column where the current token starts (1-based).
     var tokenColumn = 1
     var token: Token = .end
+    /// Parentheses open now; bounded so a run of '(' cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 32
+    static let maxLength = 1_000
+    /// Thresholds beyond this are refused (they would not fit the figures they are compared with).
+    static let maxMagnitude = 1e15
 
     init(text: String, field: String) {
         self.text = text
@@ -172,6 +178,9 @@ struct AlertExpressionParser {
 
     mutating func parseAll() throws(PayError) -> AlertExpression {
         if text.allSatisfy(\.isWhitespace) { throw PayError.invalidInput("\(field): empty; e.g. success_rate(5m) < 90% and requests(5m) >= 20") }
+        guard characters.count <= Self.maxLength else {
+            throw PayError.invalidInput("\(field): \(characters.count) characters; at most \(Self.maxLength)")
+        }
         try advance()
         let expression = try parseOr()
         guard token == .end else { throw fail("expected 'and', 'or' or the end, found \(describe(token))") }
@@ -198,6 +207,9 @@ struct AlertExpressionParser {
 
     mutating func parseFactor() throws(PayError) -> AlertExpression {
         if token == .open {
+            guard depth < Self.maxDepth else { throw fail("more than \(Self.maxDepth) parentheses open") }
+            depth += 1
+            defer { depth -= 1 }
             try advance()
             let inner = try parseOr()
             guard token == .close else { throw fail("expected ')', found \(describe(token))") }
@@ -221,11 +233,12 @@ struct AlertExpressionParser {
             guard case .number(let amount, let unit, let literal) = token, ["s", "m", "h", "d"].contains(unit) else {
                 throw fail("expected a window such as 5m, found \(describe(token))")
             }
-            let milliseconds = Int64(amount * Double(Self.unitMilliseconds(unit)))
-            guard milliseconds >= 60_000, milliseconds <= 86_400_000, milliseconds % 60_000 == 0 else {
+            // why compared as a Double first: `Int64(_:)` traps on a value past Int64 (a window of 1e20d).
+            let exact = amount * Double(Self.unitMilliseconds(unit))
+            guard exact >= 60_000, exact <= 86_400_000, exact == exact.rounded(), Int64(exact) % 60_000 == 0 else {
                 throw fail("window \(literal): give whole minutes from 1m to 24h")
             }
-            window = milliseconds
+            window = Int64(exact)
             try advance()
             guard token == .close else { throw fail("expected ')', found \(describe(token))") }
             try advance()
@@ -244,6 +257,7 @@ struct AlertExpressionParser {
         case (.milliseconds, _): throw fail("\(name) is a duration: compare it with a duration such as 2s or 10m")
         case (.count, _): throw fail("\(name) is a count: compare it with a plain number")
         }
+        guard abs(threshold) <= Self.maxMagnitude else { throw fail("threshold \(literal) is out of range") }
         try advance()
         return .compare(signal: signal, windowMilliseconds: window, op: op, threshold: threshold, literal: literal)
     }

@@ -153,8 +153,8 @@ public struct AlertService {
         let store = context.store
         return try store.write { () throws -> AlertSummary in
             guard try store.alerts.acknowledge(id, by: context.actor.name, at: context.now), let row = try store.alerts.find(id) else {
-                let state = try store.alerts.find(id)?.state
-                throw PayError.notFound("alert #\(id): \(state.map { "it is \($0.rawValue), only a FIRING alert is acknowledged" } ?? "no alert with that number")")
+                guard let state = try store.alerts.find(id)?.state else { throw PayError.notFound("alert #\(id): no alert with that number") }
+                throw PayError.conflict("alert #\(id): it is \(state.rawValue), only a FIRING alert is acknowledged")
             }
             try AuditLog(context).append(actor: context.actor, action: "alert.ack", target: "alert:\(id)", detail: row.rule)
             return try AlertPresentation.summary(row, store: store)
@@ -281,6 +281,7 @@ public struct AlertService {
     /// by whoever notices. Does nothing without metrics.
     @discardableResult
     public func checkDeadMan() throws(PayError) -> AlertEvaluation? {
+        try Authorizer.require(.viewMetrics, actor: context.actor)
         guard let metrics else { return nil }
         return try AlertEngine(context, metrics: metrics, notifier: notifier).evaluate(only: [Self.deadManRule])
     }

@@ -157,13 +157,27 @@ public struct AlertSinkService {
         let elapsed = max(0, now.milliseconds - record.refilledAt.milliseconds)
         let parts = min(record.capacity * AlertSinkRepository.partsPerToken, record.tokenParts + elapsed * record.refillPerMinute)
         return AlertSinkView(name: record.name, kind: record.kind, target: maskedTarget(record.target),
-                             secretHint: record.secret.isEmpty ? "" : "…" + record.secret.suffix(4), minSeverity: record.minSeverity,
+                             secretHint: Self.hint(record.secret), minSeverity: record.minSeverity,
                              burst: record.capacity, ratePerMinute: record.refillPerMinute, tokens: parts / AlertSinkRepository.partsPerToken, sent: record.sent,
                              dropped: record.dropped, enabled: record.enabled, createdBy: record.createdBy, createdAt: record.createdAt)
     }
 
-    /// A URL without its query's values (`?access_token=…`); other targets as they are.
+    /// The last four characters of a secret, only when that leaves most of it unsaid (the
+    /// generated ones are 48 to 67 characters; a short secret from `--secret-env` gets none).
+    static func hint(_ secret: String) -> String {
+        secret.count >= 24 ? "…" + secret.suffix(4) : ""
+    }
+
+    /// A URL without its user info (`user:password@`) and its query's values (`?access_token=…`);
+    /// other targets as they are.
     static func maskedTarget(_ target: String) -> String {
+        var target = target
+        if let scheme = target.range(of: "://") {
+            let authorityEnd = target[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? target.endIndex
+            if let at = target[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
+                target.replaceSubrange(scheme.upperBound...at, with: "…@")
+            }
+        }
         guard let question = target.firstIndex(of: "?") else { return target }
         let names = target[target.index(after: question)...].split(separator: "&").map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "" }
         return String(target[..<question]) + "?" + names.map { "\($0)=…" }.joined(separator: "&")
@@ -181,7 +195,7 @@ public struct AlertSinkService {
         case .webhook, .dingtalk:
             guard target.count <= 2000, let url = URL(string: target), let scheme = url.scheme?.lowercased(),
                   scheme == "http" || scheme == "https", url.host?.isEmpty == false else {
-                throw PayError.invalidInput("target '\(target)': a \(kind.rawValue) sink needs an http(s) URL")
+                throw PayError.invalidInput("target '\(maskedTarget(target))': a \(kind.rawValue) sink needs an http(s) URL")
             }
         case .sms:
             let digits = target.hasPrefix("+") ? target.dropFirst() : Substring(target)

@@ -122,18 +122,7 @@ public enum MetricsExposition {
     }
 
     /// A label value escaped as the format asks: backslash, double quote and line feed.
-    static func escape(_ value: String) -> String {
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ value: String) -> String { AlertLabels.escape(value) }
 
     struct Text {
         var output = ""

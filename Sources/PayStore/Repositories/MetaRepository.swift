@@ -13,6 +13,15 @@ public struct MetaRepository {
                        [key, value])
     }
 
+    /// Sets `key` to `value` only if it still holds `expected` (nil: absent). False when another
+    /// process changed it first.
+    public func replace(_ key: String, expected: String?, with value: String) throws -> Bool {
+        guard let expected else {
+            return try db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [key, value]) == 1
+        }
+        return try db.execute("UPDATE meta SET value = ? WHERE key = ? AND value = ?", [value, key, expected]) == 1
+    }
+
     public static let clockModeKey = "clock.mode"
     public static let clockNowKey = "clock.now"
 
