@@ -280,6 +280,22 @@ struct AlertSinkDeliveryTests {
         #expect(alerts.requests.count == 1)
         #expect(alerts.requests.first?.bodyText.contains("\"rule\":\"channel.success-rate\"") == true)
     }
+
+    @Test("a round tells the merchants first: older alert deliveries never crowd them out of it")
+    func merchantsFirst() throws {
+        let merchant = try HTTPListener(statuses: [200])
+        let alerts = try HTTPListener(statuses: [200])
+        let f = try ServiceFixture(notifyURL: merchant.url)
+        try f.sink("ops", .webhook, target: alerts.url)
+        try f.notify((1...5).map { f.alert($0) })
+        try f.advance("1s")
+        let order = try f.order("S2")
+        try f.store.write { try MerchantNotifications(f.context).enqueue(order, event: "order.paid") }
+        let report = try MerchantNotifications(f.context, timeoutSeconds: 5).deliverDue(limit: 2)
+        #expect(merchant.requests.count == 1, "the merchant's notification went in this round")
+        #expect(report.delivered == 3, "then as many alert deliveries as the limit allows")
+        #expect(alerts.requests.count == 2)
+    }
 }
 
 @Suite("Alert sinks: administration")

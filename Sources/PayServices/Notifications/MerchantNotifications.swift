@@ -61,7 +61,11 @@ public struct MerchantNotifications {
     public func deliverDue(limit: Int = 100, budgetSeconds: Double = 15) throws(PayError) -> DeliveryReport {
         let store = context.store
         let now = context.now
-        let due = try store.read { try store.outbox.due(at: now, limit: limit) }
+        // why merchants first: alert deliveries share the outbox, and a burst of them or a hanging
+        // webhook must not spend the round's budget before the merchants are told.
+        let due = try store.read {
+            try store.outbox.due(at: now, limit: limit, alertDeliveries: false) + store.outbox.due(at: now, limit: limit, alertDeliveries: true)
+        }
         var report = DeliveryReport()
         let wall = ContinuousClock()
         let started = wall.now

@@ -33,10 +33,22 @@ public struct OutboxRepository {
         return db.lastInsertRowID
     }
 
+    /// The topic prefix of the alert sinks' deliveries, which share this outbox.
+    public static let alertTopicPrefix = "alert."
+
     /// Pending messages due at `now`, oldest first.
     public func due(at now: Timestamp, limit: Int) throws -> [OutboxMessage] {
         try db.rows("SELECT * FROM outbox WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
                     [Status.pending, now.milliseconds, limit]).map(Self.decode)
+    }
+
+    /// Pending messages due at `now`, oldest first: merchant notifications only, or alert
+    /// deliveries only (topics `alert.…`).
+    public func due(at now: Timestamp, limit: Int, alertDeliveries: Bool) throws -> [OutboxMessage] {
+        try db.rows("""
+            SELECT * FROM outbox WHERE status = ? AND next_attempt_at <= ? AND (substr(topic, 1, 6) = ?) = ?
+            ORDER BY next_attempt_at, id LIMIT ?
+            """, [Status.pending, now.milliseconds, Self.alertTopicPrefix, alertDeliveries, limit]).map(Self.decode)
     }
 
     public func forOrder(_ orderId: Int64) throws -> [OutboxMessage] {
@@ -90,7 +102,7 @@ public struct OutboxRepository {
     /// monitoring). Alert deliveries (topics `alert.…`) share the outbox but are not merchant news.
     public func backlog() throws -> (count: Int64, oldest: Timestamp?) {
         let row = try db.row("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = ? AND substr(topic, 1, 6) <> ?",
-                             [Status.pending, "alert."])
+                             [Status.pending, Self.alertTopicPrefix])
         return (row?.int64("n") ?? 0, row?.optionalInt64("oldest").map { Timestamp(milliseconds: $0) })
     }
 
