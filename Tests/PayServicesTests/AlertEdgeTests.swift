@@ -68,6 +68,7 @@ struct AlertEdgeTests {
           arguments: [
               ("requests(99999999999999999999d) > 1", "window"),
               ("requests(5m) > 99999999999999999999", "out of range"),
+              ("success_rate(5m) < 90", "write 90% for a percent"),
               (String(repeating: "(", count: 40) + "breaker_open > 0" + String(repeating: ")", count: 40), "parentheses"),
               (String(repeating: "breaker_open > 0 and ", count: 60) + "breaker_open > 0", "characters"),
           ])

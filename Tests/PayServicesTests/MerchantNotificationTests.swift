@@ -73,7 +73,7 @@ struct MerchantNotificationTests {
         #expect(total.retried == 15)
         #expect(total.failed == 1)
         #expect((23...25).contains(NotificationSchedule.retryDelaysMs.reduce(0, +) / 3_600_000), "about 24 hours in all")
-        let alerts = try f.store.alerts.list(state: AlertRepository.State.firing)
+        let alerts = try f.store.alerts.rows(states: [.firing])
         #expect(alerts.count == 1 && alerts[0].rule == "notification.failed")
         #expect(try f.store.outbox.forOrder(order.id).first?.status == OutboxRepository.Status.failed)
     }

@@ -148,8 +148,8 @@ final class PaymentFixture {
         try store.db.rows("SELECT verdict FROM channel_callbacks WHERE order_id = ? ORDER BY id", [try order(no).id]).map { $0.string("verdict") }
     }
 
-    func firingAlerts(rule: String) throws -> [AlertRecord] {
-        try store.alerts.list(state: AlertRepository.State.firing).filter { $0.rule == rule }
+    func firingAlerts(rule: String) throws -> [AlertRow] {
+        try store.alerts.rows(states: [.firing]).filter { $0.rule == rule }
     }
 
     /// The callbacks the sandbox has sent about a payment or refund serial.

@@ -250,6 +250,9 @@ struct AlertExpressionParser {
         guard case .number(let amount, let unit, let literal) = token else { throw fail("expected a number, found \(describe(token))") }
         let threshold: Double
         switch (signal.unit, unit) {
+        case (.ratio, "") where amount > 1:
+            // why: "success_rate(5m) < 90" reads as 90 %, but as a ratio it is 9,000 % and always holds.
+            throw fail("\(name) is a ratio from 0 to 1: write \(literal)% for a percent")
         case (_, ""): threshold = amount
         case (.ratio, "%"): threshold = amount / 100
         case (.milliseconds, let unit) where unit != "%": threshold = amount * Double(Self.unitMilliseconds(unit))

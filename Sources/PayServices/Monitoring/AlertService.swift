@@ -37,7 +37,9 @@ public struct AlertService {
             let open = try store.alerts.open()
             var rows = open.filter { states?.contains($0.state) ?? true }
             if states?.contains(.resolved) ?? true { rows += try store.alerts.rows(states: [.resolved], limit: Self.resolvedListed) }
-            let silences = Dictionary(uniqueKeysWithValues: try store.silences.all().map { ($0.id, $0) })
+            // why by id: the panel reloads every few seconds; silences ever made only grow.
+            var silences: [Int64: SilenceRow] = [:]
+            for id in Set(rows.compactMap(\.silenceId)) { silences[id] = try store.silences.find(id) }
             let summaries = rows.map { AlertPresentation.summary($0, silence: $0.silenceId.flatMap { silences[$0] }, openAlerts: open) }
             return summaries.sorted(by: Self.panelOrder)
         }
@@ -54,8 +56,8 @@ public struct AlertService {
     public func counts() throws(PayError) -> [AlertState: Int] {
         try Authorizer.require(.viewStatus, actor: context.actor)
         let store = context.store
-        let open = try store.read { try store.alerts.open() }
-        return open.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
+        let counts = try store.read { try store.alerts.openCounts() }
+        return counts.reduce(into: [:]) { $0[$1.state, default: 0] += Int($1.count) }
     }
 
     /// One alert with its rule, an hour of its rule's value (one point a minute, for expression

@@ -125,9 +125,9 @@ public struct MetricsService: MetricsReading {
         var events: [MonitoringEvent: [String: Int64]] = [:]
         for event in MonitoringEvent.allCases { events[event] = try self.events(event, from: from, to: end) }
         var alerts: [AlertState: [AlertSeverity: Int64]] = [:]
-        for row in try store.read({ try store.metrics.openAlerts() }) {
-            guard let state = AlertState(rawValue: row.state), let severity = AlertSeverity(rawValue: row.severity) else { continue }
-            alerts[state, default: [:]][severity, default: 0] += row.count
+        for row in try store.read({ try store.alerts.openCounts() }) {
+            guard let severity = AlertSeverity(rawValue: row.severity) else { continue }
+            alerts[row.state, default: [:]][severity, default: 0] += row.count
         }
         return MetricsExposition.render(traffic: operations, events: events, gauges: try gauges(at: now), openAlerts: alerts, at: now)
     }

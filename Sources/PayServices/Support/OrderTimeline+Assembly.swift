@@ -150,8 +150,8 @@ struct TimelineAssembly {
         return TimelineEntry(at: challenge.createdAt, kind: .risk, actor: "risk", summary: summary, isProblem: problem)
     }
 
-    func alert(_ alert: AlertRecord) -> TimelineEntry {
-        var summary = "alert \(alert.rule) \(alert.severity) \(alert.state): \(alert.message)"
+    func alert(_ alert: AlertRow) -> TimelineEntry {
+        var summary = "alert \(alert.rule) \(alert.severity) \(alert.state.rawValue): \(alert.message)"
         if alert.count > 1 { summary += " (×\(alert.count))" }
         let kind: TimelineEntry.Kind = alert.rule.contains("duplicate") ? .duplicate : .alert
         return TimelineEntry(at: alert.firstAt, kind: kind, actor: "monitor", summary: summary, isProblem: true)

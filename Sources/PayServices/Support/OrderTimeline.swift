@@ -66,7 +66,7 @@ struct TimelineSources {
     var outbox: [OutboxMessage] = []
     var deliveries: [DeliveryRecord] = []
     var audit: [AuditRecord] = []
-    var alerts: [AlertRecord] = []
+    var alerts: [AlertRow] = []
     var challenges: [ChallengeRecord] = []
 
     static func load(_ order: Order, store: Store) throws -> TimelineSources {

@@ -1,19 +1,5 @@
 import PayCore
 
-/// A raised alert as the panel shows it (the columns before rules as data).
-public struct AlertRecord: Sendable, Hashable {
-    public let id: Int64
-    public let rule: String
-    public let key: String
-    public let severity: String
-    public let state: String
-    public let message: String
-    public let count: Int64
-    public let firstAt: Timestamp
-    public let lastAt: Timestamp
-    public let ackedBy: String?
-}
-
 /// One row of `alerts`, every column.
 public struct AlertRow: Sendable, Hashable {
     public let id: Int64
@@ -74,12 +60,6 @@ public struct AlertRepository {
 
     /// The cursor value of a resolved notice (`AlertNotice.resolved` in PayServices).
     public static let resolvedNotice = "resolved"
-
-    public enum State {
-        public static let firing = AlertState.firing.rawValue
-        public static let acknowledged = AlertState.acknowledged.rawValue
-        public static let resolved = AlertState.resolved.rawValue
-    }
 
     /// Raises or counts an event alert (FIRING at once); returns its id and whether it was new.
     @discardableResult
@@ -200,19 +180,10 @@ public struct AlertRepository {
             .map(AlertRow.init)
     }
 
-    /// How many alerts are in `state` (the status bar's count).
-    public func count(state: String) throws -> Int {
-        Int(try db.scalarInt("SELECT count(*) FROM alerts WHERE state = ?", [state]) ?? 0)
-    }
-
-    public func list(state: String?, limit: Int = 200) throws -> [AlertRecord] {
-        let rows = try state.map { try db.rows("SELECT * FROM alerts WHERE state = ? ORDER BY last_at DESC LIMIT ?", [$0, limit]) }
-            ?? db.rows("SELECT * FROM alerts ORDER BY last_at DESC LIMIT ?", [limit])
-        return rows.map { row in
-            AlertRecord(id: row.int64("id"), rule: row.string("rule"), key: row.string("key"), severity: row.string("severity"),
-                        state: row.string("state"), message: row.string("message"), count: row.int64("count"),
-                        firstAt: Timestamp(milliseconds: row.int64("first_at")), lastAt: Timestamp(milliseconds: row.int64("last_at")),
-                        ackedBy: row.optionalString("acked_by"))
-        }
+    /// Open alerts (PENDING, FIRING, ACKNOWLEDGED) counted by state and severity: the status
+    /// bar's count and `paydesk metrics`.
+    public func openCounts() throws -> [(state: AlertState, severity: String, count: Int64)] {
+        try db.rows("SELECT state, severity, count(*) AS n FROM alerts WHERE open = 1 GROUP BY state, severity ORDER BY state, severity")
+            .compactMap { row in AlertState(rawValue: row.string("state")).map { ($0, row.string("severity"), row.int64("n")) } }
     }
 }

@@ -146,15 +146,6 @@ public struct MetricRepository {
         return (row?.int64("n") ?? 0, row?.optionalInt64("oldest").map { Timestamp(milliseconds: $0) })
     }
 
-    /// Open alerts (PENDING, FIRING, ACKNOWLEDGED) counted by state and severity.
-    public func openAlerts() throws -> [(state: String, severity: String, count: Int64)] {
-        try db.rows("""
-            SELECT state, severity, count(*) AS n FROM alerts WHERE state IN (?, ?, ?) GROUP BY state, severity ORDER BY state, severity
-            """, [AlertState.pending.rawValue, AlertState.firing.rawValue, AlertState.acknowledged.rawValue]).map {
-            ($0.string("state"), $0.string("severity"), $0.int64("n"))
-        }
-    }
-
     /// When a worker last started a round, from any process; nil when none ever ran.
     public func workerLastRound() throws -> Timestamp? {
         try db.row("SELECT value FROM meta WHERE key = ?", [Self.workerHeartbeatKey])

@@ -125,14 +125,9 @@ public struct TimelineRepository {
     }
 
     /// The alerts raised under one of `keys` ("order:12", "attempt:40", "refund:7", "outbox:9").
-    public func alerts(keys: [String]) throws -> [AlertRecord] {
+    public func alerts(keys: [String]) throws -> [AlertRow] {
         guard !keys.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
-        return try db.rows("SELECT * FROM alerts WHERE key IN (\(marks)) ORDER BY first_at, id", keys).map { row in
-            AlertRecord(id: row.int64("id"), rule: row.string("rule"), key: row.string("key"), severity: row.string("severity"),
-                        state: row.string("state"), message: row.string("message"), count: row.int64("count"),
-                        firstAt: Timestamp(milliseconds: row.int64("first_at")), lastAt: Timestamp(milliseconds: row.int64("last_at")),
-                        ackedBy: row.optionalString("acked_by"))
-        }
+        return try db.rows("SELECT * FROM alerts WHERE key IN (\(marks)) ORDER BY first_at, id", keys).map(AlertRow.init)
     }
 }

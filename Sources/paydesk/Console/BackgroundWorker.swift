@@ -37,12 +37,17 @@ final class BackgroundWorker: BackgroundJobs {
             state.withLock { $0.status.worker = "error: \(error)" }
             return
         }
+        var lastDeadManCheck: Date?
         while !state.withLock({ $0.stop }) {
             do {
                 let round = try worker.runOnce()
                 let alerts = AlertService(context, metrics: MetricsService(context))
-                // why: standing by, this process still notices a worker that stopped (the dead-man rule).
-                if !round.ranJobs { try alerts.checkDeadMan() }
+                // why: standing by, this process still notices a worker that stopped (the dead-man
+                // rule, 5 minutes); once a minute is enough, and spares the store a write per round.
+                if !round.ranJobs, lastDeadManCheck.map({ Date().timeIntervalSince($0) >= 60 }) ?? true {
+                    try alerts.checkDeadMan()
+                    lastDeadManCheck = Date()
+                }
                 let firing = try alerts.counts()[.firing] ?? 0
                 state.withLock {
                     $0.status.worker = round.ranJobs ? (round.errors.isEmpty ? "running" : "job failed") : "standby"

@@ -15,6 +15,9 @@ struct StandardConsoleBackend: ConsoleBackend {
     /// The orders screens' services: the real ones over the store; tests give a fake or none.
     enum Support { case standard, none, custom(any SupportDesk) }
     var support: Support = .standard
+    /// The alert panel's and dashboard's services, likewise.
+    enum Monitoring { case standard, none, custom(any MonitoringDesk) }
+    var monitoring: Monitoring = .standard
     var runsWorker = true
 
     func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
@@ -37,14 +40,22 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: supportDesk = nil
         case .custom(let custom): supportDesk = custom
         }
-        let monitoring = try ServiceMonitoringDesk(storePath: path)
+        var monitoringDesk: ServiceMonitoringDesk?
+        let monitoring: (any MonitoringDesk)?
+        switch self.monitoring {
+        case .standard:
+            monitoringDesk = try ServiceMonitoringDesk(storePath: path)
+            monitoring = monitoringDesk
+        case .none: monitoring = nil
+        case .custom(let custom): monitoring = custom
+        }
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
                                monitoring: monitoring,
                                act: { actor in
                                    context.actor = actor
                                    desk?.act(as: actor)
-                                   monitoring.act(as: actor)
+                                   monitoringDesk?.act(as: actor)
                                })
     }
 

@@ -7,22 +7,6 @@ import PayStore
 import TestSupport
 import TUIKit
 
-/// The console's standard backend with a `FakeMonitoringDesk` put into the services it builds.
-@MainActor
-struct MonitoringBackend: ConsoleBackend {
-    var base: StandardConsoleBackend
-    let desk: FakeMonitoringDesk?
-
-    func storeExists(at path: String) -> Bool { base.storeExists(at: path) }
-    func open(path: String, create: Bool, origin: String) throws(PayError) -> ConsoleServices {
-        var services = try base.open(path: path, create: create, origin: origin)
-        services.monitoring = desk
-        return services
-    }
-    func discardStore(at path: String) { base.discardStore(at: path) }
-    func backgroundJobs(path: String) -> (any BackgroundJobs)? { nil }
-}
-
 /// A console over a demo store (for the logins) whose monitoring is a `FakeMonitoringDesk` and
 /// whose support services a `FakeSupportDesk` (for `o`), on the fixed clock of `ConsoleHarness`.
 @MainActor
@@ -41,8 +25,9 @@ final class MonitoringHarness {
         let store = try Store.open(path: storePath, create: true)
         try DemoSeeder(try ServiceContext(store: store, actor: .system)).seed()
         let options = ConsoleOptions(storePath: storePath, environment: [:], origin: "test", themeLoader: ThemeLoader(directories: []))
-        let base = StandardConsoleBackend(payments: .none, support: .custom(FakeSupportDesk()), runsWorker: false)
-        app = ConsoleApp(terminal: terminal, options: options, backend: MonitoringBackend(base: base, desk: desk), clock: clock)
+        let backend = StandardConsoleBackend(payments: .none, support: .custom(FakeSupportDesk()),
+                                             monitoring: desk.map { .custom($0) } ?? .none, runsWorker: false)
+        app = ConsoleApp(terminal: terminal, options: options, backend: backend, clock: clock)
         app.render()
     }
 
