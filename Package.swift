@@ -2,7 +2,7 @@
 import PackageDescription
 
 // PayDesk: a payment center with a terminal face. No package dependencies: the toolchain plus
-// three system libraries (ncursesw, sqlite3, libcrypto) reached through systemLibrary targets.
+// four system libraries (ncursesw, sqlite3, libcrypto, libmicrohttpd) reached through systemLibrary targets.
 let package = Package(
     name: "PayDesk",
     products: [
@@ -12,6 +12,7 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
 
         .target(name: "PayCore"),
         .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
@@ -22,9 +23,11 @@ let package = Package(
         // why: the console reaches the store and the channels only through the services the composition
         // root (paydesk) hands it; the arrow is checked by ModuleBoundaryTests too.
         .target(name: "PayConsole", dependencies: ["PayCore", "PayServices", "TUIKit"]),
+        // why: the HTTP service calls services only, like the console; only it reaches libmicrohttpd.
+        .target(name: "PayHTTP", dependencies: ["PayCore", "PayServices", "CMicroHTTPD"]),
         .executableTarget(
             name: "paydesk",
-            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole"]
+            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"]
         ),
 
         .target(name: "TestSupport", dependencies: ["PayCore", "PayStore"], path: "Tests/TestSupport"),
@@ -36,6 +39,7 @@ let package = Package(
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "PayHTTPTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "PayHTTP", "TestSupport"]),
         .testTarget(name: "PayConsoleTests", dependencies: ["paydesk", "PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
                     exclude: ["__Snapshots__"]),
         .testTarget(name: "PaymentsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),

@@ -171,35 +171,7 @@ enum PaymentCommands {
     static func report(_ outcome: PaymentOutcome, args: ParsedArguments, io: CommandIO) throws(PayError) {
         let detail = outcome.detail
         if args.has("json") {
-            struct Challenge: Encodable { let id: String; let sentTo: String; let expiresAt: String; let reasons: [String] }
-            struct Result: Encodable {
-                let order: OrderJSON
-                let payment: PaymentJSON?
-                let codeUrl: String?
-                let challenge: Challenge?
-                let blockedBy: [String]?
-                enum CodingKeys: String, CodingKey { case order, payment, codeUrl, challenge, blockedBy }
-                func encode(to encoder: any Encoder) throws {
-                    var c = encoder.container(keyedBy: CodingKeys.self)
-                    try c.encode(order, forKey: .order)
-                    try c.encode(payment, forKey: .payment)
-                    try c.encodeIfPresent(codeUrl, forKey: .codeUrl)
-                    try c.encodeIfPresent(challenge, forKey: .challenge)
-                    try c.encodeIfPresent(blockedBy, forKey: .blockedBy)
-                }
-            }
-            var codeURL: String?
-            var challenge: Challenge?
-            var blocked: [String]?
-            switch outcome {
-            case .pending(_, _, let url): codeURL = url
-            case .challenge(_, let issued, let reasons):
-                challenge = Challenge(id: issued.id, sentTo: issued.recipient, expiresAt: issued.expiresAt.iso8601, reasons: reasons)
-            case .blocked(_, let reasons): blocked = reasons
-            default: break
-            }
-            try io.json(Result(order: OrderJSON(detail.order), payment: outcome.attempt.map { PaymentJSON($0, order: detail.order) },
-                               codeUrl: codeURL, challenge: challenge, blockedBy: blocked))
+            try io.json(PayResultJSON(outcome))
             return
         }
         let order = detail.order
@@ -255,8 +227,7 @@ enum PaymentCommands {
         return try run.run(context, io: &io) { io in
             let (refund, attempt, order) = try RefundService(context, gateway: gateway).refund(request)
             if args.has("json") {
-                struct Result: Encodable { let refund: RefundJSON; let order: OrderJSON }
-                try io.json(Result(refund: RefundJSON(refund, paymentSerial: attempt.serial), order: OrderJSON(order)))
+                try io.json(RefundResultJSON(refund, paymentSerial: attempt.serial, order: order))
             } else {
                 io.out("Refund \(refund.serial) of \(refund.amount.decimalString) \(refund.amount.currency) on payment \(attempt.serial): \(refund.status.rawValue); order \(order.orderNo) is \(order.status.rawValue)")
             }
