@@ -2,12 +2,15 @@
 # Both install the Debian packages PayDesk needs when they are missing (apt-get, as root or via sudo).
 
 SWIFT      ?= swift
-DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev tmux prometheus
+DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev python3-venv tmux prometheus
 DB         ?= paydesk.db
 RELEASE    := .build/release/paydesk
+# PyPI tools the tests drive against the live server, in a virtual environment under the build folder.
+VENV       := .build/venv
+SCHEMATHESIS_VERSION := 3.39.16
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test bench clean
+.PHONY: all deps build release run test bench clean venv
 
 all: build
 
@@ -29,9 +32,17 @@ release: deps
 run: release
 	$(RELEASE) --db $(DB)
 
-# The end-to-end tests drive the release binary, as a script or a cashier would.
-test: release
-	PAYDESK_BIN=$(CURDIR)/$(RELEASE) $(SWIFT) test
+$(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)"
+	touch $@
+
+venv: $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
+
+# The end-to-end tests drive the release binary, as a script or a cashier would; schemathesis
+# (PyPI, in $(VENV)) checks the live server against docs/openapi.yaml.
+test: release venv
+	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
 
 bench: release
 	$(RELEASE) bench pay

@@ -36,6 +36,7 @@ struct CommandAccessEndToEndTests {
             "business list": [],
             "business set": ["retail", "--notify-url", "http://127.0.0.1:1/walk"],
             "worker": ["--once"],
+            "serve": ["--listen", "127.0.0.1:0", "--for", "0.5"],
             "check": [],
             "alerts": [],
             "alerts ack": ["1"],
@@ -64,6 +65,7 @@ struct CommandAccessEndToEndTests {
             "bench render": ["--size", "80x24", "--frames", "1"],
             "bench pay": ["--n", "1"],
             "bench browse": ["--orders", "1", "--repeats", "1"],
+            "bench serve": ["--n", "1", "--connections", "1"],
             "operator add": ["ghost", "--role", "admin"],
             "operator passwd": ["admin"],
             "operator lock": ["admin"],
@@ -156,7 +158,7 @@ struct CommandAccessEndToEndTests {
         }
         // The commands of the issue, by name; callbacks and bills show any customer's payment, so
         // only who may look up any order (support does) reads them.
-        var outside = ["clock advance", "worker", "sandbox outage", "sandbox latency", "init"]
+        var outside = ["clock advance", "worker", "serve", "sandbox outage", "sandbox latency", "init"]
         if role == "cashier" { outside += ["sandbox callbacks", "sandbox bill"] }
         for command in outside {
             #expect(refused.contains(command), "\(role) may run '\(command)'")

@@ -32,6 +32,8 @@ enum CommandPermissions {
         "business list": .viewConfiguration,
         "business set": .manageBusinessLines,
         "worker": .runWorker,
+        // why: serving holds the worker lease and answers for every line: the worker's and the store's keeper's.
+        "serve": .runWorker,
         "check": .viewMetrics,
         "alerts": .viewMetrics,
         "alerts ack": .manageAlerts,
@@ -58,6 +60,7 @@ enum CommandPermissions {
         "risk test": .viewConfiguration,
         "bench route": .manageStore,
         "bench render": .manageStore,
+        "bench serve": .manageStore,
         "bench pay": .manageStore,
         "bench browse": .manageStore,
         "operator add": .manageOperators,

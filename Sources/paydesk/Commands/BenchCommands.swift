@@ -33,6 +33,14 @@ enum BenchCommands {
                       .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
                       .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
             run: pay),
+        CommandSpec(
+            path: ["bench", "serve"],
+            summary: "signed pay requests per second over loopback HTTP, beside in-process bench pay and the raw commit rate",
+            details: "Starts the real server stack (libmicrohttpd, the /v1 API, lanes, group commit) on a throwaway store in this\nprocess and pays barcode orders through it, one sequence of requests per connection.",
+            options: [.value("n", "N", "payments per run (default 1000)"),
+                      .value("connections", "N[,N…]", "client connections, one run each (default 1,4)"),
+                      .flag("no-group-commit", "every request's write its own durable commit")],
+            run: serve),
     ]
 
     static func render(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
@@ -73,6 +81,37 @@ enum BenchCommands {
             io.out("  ratio: \((report.ratio * 100).oneDecimal) % of one payment per raw commit")
             io.out("  durable commits per payment: \(report.storeCommitsPerPayment.oneDecimal) in the store (+ \(report.sandboxCommitsPerPayment.oneDecimal) in the simulated channel's file)")
         }
+        return 0
+    }
+
+    static func serve(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        var settings = ServeBench.Settings()
+        settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
+        settings.groupCommit = !args.has("no-group-commit")
+        if let text = args.value("connections") {
+            let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0.map { (1...256).contains($0) } ?? false }) else {
+                throw PayError.invalidInput("--connections '\(text)': whole numbers from 1 to 256, separated by commas (e.g. 1,4,64)")
+            }
+            settings.connections = values.map { $0! }
+        }
+        let json = args.has("json")
+        let err = io.stderr
+        let report = try ServeBench.run(settings) { line in if !json { err(line + "\n") } }
+        if json {
+            try io.json(report)
+            return 0
+        }
+        let single = report.runs.first { $0.connections == 1 }?.requestsPerSecond
+        for run in report.runs {
+            io.out("bench serve: \(run.requests) signed wechat pay requests over \(run.connections) connection(s), \(run.paid) paid, in \(run.seconds.oneDecimal) s (group commit \(report.groupCommit ? "on" : "off"))")
+            var scale = ""
+            if let single, run.connections > 1, single > 0 { scale = "; \((run.requestsPerSecond / single).oneDecimal)× one connection" }
+            io.out("  \(run.requestsPerSecond.oneDecimal) requests/s\(scale)")
+            io.out("  " + run.latency.line)
+            io.out("  in-process bench pay, \(run.connections) client(s), same run: \(run.inProcessPaymentsPerSecond.oneDecimal) payments/s; the HTTP layer costs \((run.httpCost * 100).oneDecimal) %")
+        }
+        io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
         return 0
     }
 

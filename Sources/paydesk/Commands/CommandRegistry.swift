@@ -10,6 +10,7 @@ enum CommandRegistry {
         + ClockCommand.specs
         + BusinessCommands.specs
         + WorkerCommand.specs
+        + ServeCommand.specs
         + CheckCommand.specs
         + AlertCommands.specs
         + MetricsCommand.specs
