@@ -2,7 +2,7 @@
 # Both install the Debian packages PayDesk needs when they are missing (apt-get, as root or via sudo).
 
 SWIFT      ?= swift
-DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev tmux prometheus
+DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev tmux prometheus nginx-light openssl curl
 DB         ?= paydesk.db
 RELEASE    := .build/release/paydesk
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -52,20 +52,21 @@ struct pd_mhd_config {
 };
 
 static inline struct MHD_Daemon *pd_mhd_start(const struct pd_mhd_config *config) {
-    struct MHD_OptionItem options[] = {
-        /* the logger first, so start-up messages reach it too */
-        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)pd_mhd_format_log, config->logger },
-        { MHD_OPTION_LISTEN_SOCKET, (intptr_t)config->listen_fd, NULL },
-        { MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)config->threads, NULL },
-        { MHD_OPTION_CONNECTION_LIMIT, (intptr_t)config->connection_limit, NULL },
-        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)config->per_ip_connection_limit, NULL },
-        { MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)config->connection_memory_limit, NULL },
-        { MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)config->connection_timeout_seconds, NULL },
-        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)config->completed, config->completed_cls },
-        { MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)config->uri_log, config->uri_log_cls },
-        { MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)config->connection_notify, config->connection_notify_cls },
-        { MHD_OPTION_END, 0, NULL }
-    };
+    struct MHD_OptionItem options[12];
+    unsigned int n = 0;
+    /* the logger first, so start-up messages reach it too */
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)pd_mhd_format_log, config->logger };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, (intptr_t)config->listen_fd, NULL };
+    if (config->threads > 1) /* a thread pool; 0 with MHD_USE_THREAD_PER_CONNECTION */
+        options[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)config->threads, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, (intptr_t)config->connection_limit, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)config->per_ip_connection_limit, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)config->connection_memory_limit, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)config->connection_timeout_seconds, NULL };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)config->completed, config->completed_cls };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)config->uri_log, config->uri_log_cls };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)config->connection_notify, config->connection_notify_cls };
+    options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     return MHD_start_daemon(config->flags, 0, NULL, NULL, config->access, config->access_cls,
                             MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }

@@ -225,6 +225,21 @@ struct ServerTests {
         #expect(RawClient(port: port) == nil)
     }
 
+    @Test func aSlowHandlerDoesNotHoldUpOtherClients() throws {
+        let handler = GateHandler()
+        let server = try start(handler)
+        defer { server.shutdown(graceSeconds: 1) }
+        let slow = try #require(RawClient(port: server.port))
+        slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(handler.began.wait(timeout: .now() + 20) == .success)
+        // Several other connections are answered while the slow one still waits.
+        for index in 0..<6 {
+            #expect(rawRequest(port: server.port, "GET", "/quick\(index)")?.status == 200)
+        }
+        handler.release()
+        #expect(slow.readResponse()?.status == 200)
+    }
+
     @Test func aPortInUseSaysSo() throws {
         let first = try start(EchoHandler())
         defer { first.shutdown(graceSeconds: 1) }
@@ -261,16 +276,40 @@ struct ServerTests {
         limits.maxConnections = 2
         let server = try start(handler, limits: limits)
         defer { server.shutdown(graceSeconds: 1) }
-        let idle = try (0..<2).map { _ in try #require(RawClient(port: server.port)) }
+        // Two kept-alive connections, each known to the server once it has answered on it.
+        let kept = try (0..<2).map { _ in try #require(RawClient(port: server.port)) }
+        for client in kept {
+            client.send("GET /known HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.readResponse()?.status == 200)
+        }
         let third = try #require(RawClient(port: server.port))
-        // The idle connections are known to the server once it has answered on one of them.
-        idle[0].send("GET /known HTTP/1.1\r\nHost: x\r\n\r\n")
-        _ = idle[0].readResponse()
         third.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         let busy = try #require(third.readResponse())
         #expect(busy.status == 503)
         #expect(busy.errorCode == "server_busy")
         #expect(busy.headers["retry-after"] != nil)
-        withExtendedLifetime(idle) {}
+        withExtendedLifetime(kept) {}
+    }
+
+    @Test func xRealIPNamesTheClientOnlyWhenATrustedProxySendsIt() throws {
+        var trusting = HTTPServerLimits()
+        trusting.trustedProxies = ["127.0.0.1"]
+        trusting.requestsPerSecondPerClient = 0.01
+        trusting.burstPerClient = 1
+        let handler = EchoHandler()
+        let proxied = try start(handler, limits: trusting)
+        defer { proxied.shutdown(graceSeconds: 1) }
+        let first = try #require(rawRequest(port: proxied.port, "GET", "/", headers: [("X-Real-IP", "203.0.113.7")]))
+        #expect(first.json["remote"] as? String == "203.0.113.7")
+        let second = try #require(rawRequest(port: proxied.port, "GET", "/", headers: [("X-Real-IP", "2001:db8::9")]))
+        #expect(second.json["remote"] as? String == "2001:db8::9", "each client behind the proxy has its own bucket")
+        #expect(rawRequest(port: proxied.port, "GET", "/", headers: [("X-Real-IP", "203.0.113.7")])?.status == 429)
+        let odd = try #require(rawRequest(port: proxied.port, "GET", "/", headers: [("X-Real-IP", "not an address")]))
+        #expect(odd.json["remote"] as? String == "127.0.0.1")
+
+        let direct = try start(EchoHandler())
+        defer { direct.shutdown(graceSeconds: 1) }
+        let spoofed = try #require(rawRequest(port: direct.port, "GET", "/", headers: [("X-Real-IP", "203.0.113.7")]))
+        #expect(spoofed.json["remote"] as? String == "127.0.0.1", "an untrusted peer cannot name another client")
     }
 }

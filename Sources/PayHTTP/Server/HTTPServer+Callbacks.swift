@@ -60,6 +60,10 @@ extension HTTPServer {
             let collected = collectHeaders(connection)
             state.headers = collected.headers
             state.requestId = RequestState.requestId(from: collected.headers["x-request-id"])
+            if core.limits.trustedProxies.contains(state.remoteAddress),
+               let client = RequestState.proxiedClient(collected.headers["x-real-ip"]) {
+                state.remoteAddress = client
+            }
             state.bodyLimit = max(0, core.handler.bodyLimit(method: method, path: state.path))
             let headerBytes = state.target.utf8.count + method.utf8.count + collected.bytes
             if let refusal = core.admissionRefusal(method: method, state: state, headerCount: collected.count, headerBytes: headerBytes) {
@@ -96,7 +100,7 @@ extension HTTPServer {
                                   body: state.body, remoteAddress: state.remoteAddress, requestId: state.requestId,
                                   target: state.target)
         state.body = []
-        return answer(connection, core: core, state: state, method: method, response: core.handler.handle(request))
+        return answer(connection, core: core, state: state, method: method, response: core.handle(request))
     }
 
     /// Queues `response` with the request id, and writes the request's log line.

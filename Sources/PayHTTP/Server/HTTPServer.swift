@@ -5,8 +5,8 @@ import CMicroHTTPD
 import PayCore
 import Synchronization
 
-/// The HTTP/1.1 server of `paydesk serve`, over libmicrohttpd: a pool of `limits.threads` threads
-/// polling with epoll, each answering its connections' requests through `handler`.
+/// The HTTP/1.1 server of `paydesk serve`, over libmicrohttpd: a thread per connection reads each
+/// request; at most `limits.threads` of them run `handler` at once.
 ///
 /// A request's body is read whole (up to `handler.bodyLimit`) before the handler is called; a client
 /// that goes away before the end never reaches the handler. Every limit is answered with the one JSON
@@ -38,10 +38,14 @@ public final class HTTPServer: @unchecked Sendable {
         logger.initialize(to: pd_mhd_logger(line: HTTPServer.mhdLog, cls: coreRef))
 
         var config = pd_mhd_config()
-        config.flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
-            | MHD_USE_ERROR_LOG.rawValue | (address.isIPv6 ? MHD_USE_IPv6.rawValue : 0)
+        // why a thread per connection rather than libmicrohttpd's pool: a pool thread serves many
+        // connections, so a handler waiting on a channel would stall every other client on that
+        // thread. Here each connection reads on its own thread and `limits.threads` bounds the
+        // handlers running at once (ServerCore.handlerSlots).
+        config.flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_THREAD_PER_CONNECTION.rawValue | MHD_USE_POLL.rawValue
+            | MHD_USE_ITC.rawValue | MHD_USE_ERROR_LOG.rawValue | (address.isIPv6 ? MHD_USE_IPv6.rawValue : 0)
         config.listen_fd = fd
-        config.threads = UInt32(limits.threads)
+        config.threads = 0
         // why the slack: a few connections past the limit still get a 503 `server_busy` answer
         // instead of a silent close by libmicrohttpd.
         config.connection_limit = UInt32(limits.maxConnections + max(8, limits.threads))
@@ -88,7 +92,10 @@ public final class HTTPServer: @unchecked Sendable {
             guard let daemon else { return }
             core.shuttingDown.store(true, ordering: .relaxed)
             let listening = MHD_quiesce_daemon(daemon)
-            if listening >= 0 { close(listening) }
+            // why shutdown, not close: libmicrohttpd's threads may still hold the socket until
+            // MHD_stop_daemon returns (closing it now could close someone else's reused fd);
+            // shutting a listening socket down on Linux refuses new connections at once.
+            if listening >= 0 { Glibc.shutdown(listening, Int32(SHUT_RDWR)) }
             let deadline = ClientRateLimiter.monotonicNow() + max(0, graceSeconds)
             while core.requestsInFlight.load(ordering: .relaxed) > 0 && ClientRateLimiter.monotonicNow() < deadline {
                 usleep(5_000)
@@ -96,6 +103,7 @@ public final class HTTPServer: @unchecked Sendable {
             let abandoned = core.requestsInFlight.load(ordering: .relaxed)
             if abandoned > 0 { core.log("http: stopping with \(abandoned) request(s) still in flight after \(graceSeconds) s") }
             MHD_stop_daemon(daemon)
+            if listening >= 0 { close(listening) }
             self.daemon = nil
             // why here: after MHD_stop_daemon returns no callback runs any more.
             Unmanaged<ServerCore>.fromOpaque(logger!.pointee.cls).release()

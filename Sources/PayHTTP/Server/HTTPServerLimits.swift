@@ -1,7 +1,8 @@
 /// The limits `HTTPServer` holds every client to. Each limit that is hit is answered with its HTTP
 /// status and the one JSON error shape, where libmicrohttpd lets us answer at all.
 public struct HTTPServerLimits: Sendable {
-    /// Handler threads (libmicrohttpd's thread pool): at most this many requests run at once.
+    /// Handlers running at once: each connection has its own thread, and at most this many of them
+    /// run the handler at the same time (the others wait their turn).
     public var threads = 8
     /// Open connections in total; beyond it a request is answered 503 `server_busy` (and a few
     /// more than that are refused by libmicrohttpd before a word is read).
@@ -18,6 +19,10 @@ public struct HTTPServerLimits: Sendable {
     public var maxHeaderBytes = 16 * 1024
     /// A connection idle this long (a slow client sending half a request) is closed.
     public var connectionTimeoutSeconds = 15
+    /// Peers trusted to name the client: a request from one of these addresses (nginx on loopback)
+    /// carrying a valid `X-Real-IP` is taken as coming from that address — for the per-client rate
+    /// limit and the handler. Empty: the peer is the client.
+    public var trustedProxies: Set<String> = []
 
     public init() {}
 }

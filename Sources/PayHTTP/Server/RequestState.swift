@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the server keeps about one request between libmicrohttpd's calls (its `*con_cls`): made
 /// when the request line arrives, released when the request completes or the client goes away.
@@ -6,7 +9,7 @@ import Foundation
 final class RequestState {
     /// The request target as sent: path and query string, escapes in place.
     let target: String
-    let remoteAddress: String
+    var remoteAddress: String
     let started: Double
     /// The first call (headers complete) has been made and the request admitted or rejected.
     var admitted = false
@@ -43,6 +46,14 @@ final class RequestState {
     private static func decode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
+    }
+
+    /// A proxy-supplied client address when it is a valid IPv4 or IPv6 literal.
+    static func proxiedClient(_ header: String?) -> String? {
+        guard let text = header?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 ? text : nil
     }
 
     /// The client's `X-Request-Id` when it is sane (1–64 of `A-Z a-z 0-9 . _ -`), else a fresh

@@ -14,12 +14,15 @@ final class ServerCore: Sendable {
     /// Requests begun (request line read) and not yet completed or abandoned.
     let requestsInFlight = Atomic<Int>(0)
     let shuttingDown = Atomic<Bool>(false)
+    /// At most `limits.threads` handler calls at once; a request past them waits for a slot.
+    let handlerSlots: DispatchSemaphore
 
     init(handler: any HTTPHandler, limits: HTTPServerLimits, log: @escaping @Sendable (String) -> Void) {
         self.handler = handler
         self.limits = limits
         self.log = log
         self.rateLimiter = ClientRateLimiter(rate: limits.requestsPerSecondPerClient, burst: limits.burstPerClient)
+        self.handlerSlots = DispatchSemaphore(value: limits.threads)
     }
 
     /// The answer to a request refused before its body is read, or nil when it may go on. Checked in
@@ -59,6 +62,13 @@ final class ServerCore: Sendable {
             if length > state.bodyLimit { return bodyTooLarge(method: method, state: state, size: "\(length) bytes") }
         }
         return nil
+    }
+
+    /// Runs the handler in one of the `limits.threads` slots.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        handlerSlots.wait()
+        defer { handlerSlots.signal() }
+        return handler.handle(request)
     }
 
     func bodyTooLarge(method: String, state: RequestState, size: String) -> HTTPResponse {
