@@ -135,7 +135,8 @@ struct ServerTests {
         var limits = HTTPServerLimits()
         limits.requestsPerSecondPerClient = 0.01   // one token per 100 s: no refill during the test
         limits.burstPerClient = 2
-        let server = try start(handler, limits: limits)
+        let log = LogLines()
+        let server = try start(handler, limits: limits, log: log)
         defer { server.shutdown(graceSeconds: 1) }
         #expect(rawRequest(port: server.port, "GET", "/")?.status == 200)
         #expect(rawRequest(port: server.port, "GET", "/")?.status == 200)
@@ -145,6 +146,15 @@ struct ServerTests {
         let retryAfter = try #require(limited.headers["retry-after"].flatMap(Int.init))
         #expect(retryAfter >= 1)
         #expect(handler.callCount == 2)
+        let id = try #require(limited.headers["x-request-id"])
+        #expect(eventually { log.all.contains { $0.hasPrefix("GET / 429 ") && $0.hasSuffix("id=\(id)") } }, "refusals are logged too")
+    }
+
+    @Test func aRequestMadeInProcessHasItsTargetBuiltFromPathAndQuery() {
+        let request = HTTPRequest(method: "GET", path: "/v1/orders", query: [("status", "paid"), ("after", "a b&c")])
+        #expect(request.target == "/v1/orders?status=paid&after=a%20b%26c")
+        #expect(HTTPRequest(method: "GET", path: "/healthz").target == "/healthz")
+        #expect(HTTPRequest(method: "GET", path: "/x", query: [("a", "1")], target: "/x?a=1&").target == "/x?a=1&")
     }
 
     @Test func theTokenBucketRefillsWithTimeAndKeepsClientsApart() {
