@@ -1,3 +1,4 @@
+import Foundation
 import PayCore
 
 /// One HTTP request as the server hands it to a handler: the whole body read (within the route's
@@ -14,9 +15,12 @@ public struct HTTPRequest: Sendable {
     /// The client's address ("127.0.0.1"), for per-client limits and the log.
     public let remoteAddress: String
     public let requestId: String
+    /// The request target as sent: the path and the query string (`/v1/orders?limit=2`), escapes in
+    /// place — what a request signature covers. Built from `path` and `query` when not given.
+    public let target: String
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [], headers: [String: String] = [:],
-                body: [UInt8] = [], remoteAddress: String = "127.0.0.1", requestId: String = "") {
+                body: [UInt8] = [], remoteAddress: String = "127.0.0.1", requestId: String = "", target: String? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -24,6 +28,15 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.remoteAddress = remoteAddress
         self.requestId = requestId
+        self.target = target ?? HTTPRequest.target(path: path, query: query)
+    }
+
+    private static func target(path: String, query: [(name: String, value: String)]) -> String {
+        guard !query.isEmpty else { return path }
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+")
+        let escape = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        return path + "?" + query.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
     }
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
