@@ -6,6 +6,7 @@ import PayCore
 struct PermissionTests {
     /// §8 written out once more by hand: what each role may do.
     static let expected: [Role: Set<Permission>] = [
+        .service: [.checkout, .queryOwnOrders, .queryOrders, .refundAny, .closeOrder],
         .cashier: [.checkout, .queryOwnOrders, .refundOwnSale, .changeOwnPassword, .viewStatus],
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],

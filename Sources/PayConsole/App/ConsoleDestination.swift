@@ -52,7 +52,7 @@ enum DestinationTable {
     /// (an admin also rings up test sales; the orders are one key away).
     static func landing(for role: Role) -> Destination {
         switch role {
-        case .support, .supervisor: return .orders
+        case .support, .supervisor, .service: return .orders
         case .cashier, .admin: return .checkout
         }
     }

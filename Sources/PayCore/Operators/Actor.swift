@@ -1,5 +1,7 @@
-/// The roles of §8, from least to most trusted for money.
+/// The roles of §8, from least to most trusted for money. `service` is not an operator's role: it is
+/// a business line's own system calling the API for that line (no console, no configuration).
 public enum Role: String, Sendable, CaseIterable, Comparable {
+    case service
     case cashier
     case support
     case supervisor
@@ -9,6 +11,9 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
         if let role = Role(rawValue: text.lowercased()) { return role }
         throw PayError.invalidInput("\(field) '\(text)': unknown role (known: \(allCases.map(\.rawValue).joined(separator: ", ")))")
     }
+
+    /// The roles an operator may hold: every role but `service`.
+    public static var operatorRoles: [Role] { allCases.filter { $0 != .service } }
 
     private var rank: Int { Role.allCases.firstIndex(of: self)! }
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rank < rhs.rank }

@@ -12,9 +12,9 @@ public enum Authorizer {
         RolePermissions.has(actor.role, permission)
     }
 
-    /// "supervisor or admin".
+    /// "supervisor or admin": the operator roles that hold it (never `service`, which no person has).
     public static func rolesText(_ permission: Permission) -> String {
-        let names = RolePermissions.roles(holding: permission).map(\.rawValue)
+        let names = RolePermissions.roles(holding: permission).filter { $0 != .service }.map(\.rawValue)
         switch names.count {
         case 0: return "a role that does not exist"
         case 1: return names[0]

@@ -27,6 +27,9 @@ public struct OperatorService {
 
     /// Adds without the password rules; the demo seeder's `demo` passwords only.
     func insert(name: String, role: Role, password: String, refundLimit: Money?) throws(PayError) -> OperatorAccount {
+        guard role != .service else {
+            throw PayError.invalidInput("role 'service': reserved for business systems calling the API, not for operators (use one of \(Role.operatorRoles.map(\.rawValue).joined(separator: ", ")))")
+        }
         if let limit = refundLimit, limit.minorUnits < 0 {
             throw PayError.invalidInput("refund limit \(limit): must not be negative")
         }

@@ -83,6 +83,9 @@ public enum Permission: String, Sendable, CaseIterable {
 /// Which role holds which permission (§8), as data: the one source of truth the services check.
 public enum RolePermissions {
     public static let table: [Role: Set<Permission>] = [
+        // why queryOrders and refundAny: the API lets a line's system reach its own line's orders
+        // only (PaymentCenterAPI scopes by the signer's line); its refunds have no per-operator limit.
+        .service: [.checkout, .queryOwnOrders, .queryOrders, .refundAny, .closeOrder],
         .cashier: [.checkout, .queryOwnOrders, .refundOwnSale, .changeOwnPassword, .viewStatus],
         .support: [.queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .resendNotification, .manageAlerts,
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],

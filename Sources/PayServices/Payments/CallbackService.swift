@@ -33,13 +33,28 @@ public struct CallbackService {
     let context: ServiceContext
     let gateway: ChannelGateway
 
+    /// The largest callback body accepted (a bigger one is refused unverified).
+    public static let bodyLimit = CallbackInbox.Limits.bodyBytes
+
     public init(_ context: ServiceContext, gateway: ChannelGateway) {
         self.context = context
         self.gateway = gateway
     }
 
-    public func receive(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
-        let outcome = try receiveOne(channel: channel, headers: headers, body: body)
+    /// `account`: the channel account the callback was addressed to (the `{account}` of
+    /// `POST /notify/{channel}/{account}`); one that verifies under another account is kept as
+    /// suspicious, alerted, and changes nothing. nil (`paydesk notify`, in-process sandbox): any.
+    /// Throws `invalidInput` for an unknown channel and `notFound` for an `account` that is not
+    /// one of the channel's (nothing recorded).
+    public func receive(channel: String, headers: [String: String], body: [UInt8], account: String? = nil) throws(PayError) -> CallbackOutcome {
+        _ = try ChannelRegistry.pluginType(for: channel)
+        if let account {
+            let store = context.store
+            guard try store.read({ try store.channelAccounts.find(account)?.channel == channel }) else {
+                throw PayError.notFound("no \(channel) account '\(account)'")
+            }
+        }
+        let outcome = try receiveOne(channel: channel, headers: headers, body: body, account: account)
         try count(outcome, channel: channel)
         return outcome
     }
@@ -58,7 +73,7 @@ public struct CallbackService {
         }
     }
 
-    private func receiveOne(channel: String, headers: [String: String], body: [UInt8]) throws(PayError) -> CallbackOutcome {
+    private func receiveOne(channel: String, headers: [String: String], body: [UInt8], account: String?) throws(PayError) -> CallbackOutcome {
         let receipt = try gateway.inbox(context.store).receive(channel: channel, headers: headers, body: body)
         guard let notification = receipt.notification else {
             if receipt.suspicious {
@@ -68,6 +83,12 @@ public struct CallbackService {
                 return CallbackOutcome(verdict: .suspicious, reason: reason, ack: receipt.ack, orderId: nil, callbackId: receipt.id)
             }
             return CallbackOutcome(verdict: .rejected, reason: receipt.rejection, ack: receipt.ack, orderId: nil, callbackId: receipt.id)
+        }
+        if let account, notification.account != account {
+            var outcome = try suspicious(notification, ack: receipt.ack, callbackId: receipt.id, orderId: nil,
+                                         reason: "sent to the notify URL of account '\(account)' but verified under account '\(notification.account)'")
+            outcome.notification = notification
+            return outcome
         }
         var outcome = try apply(notification, ack: receipt.ack, callbackId: receipt.id)
         outcome.notification = notification

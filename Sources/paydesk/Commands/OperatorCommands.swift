@@ -54,6 +54,9 @@ enum OperatorCommands {
     static func add(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let name = try name(args, "add")
         let role = try Role.parse(try args.required("role"), field: "--role")
+        guard role != .service else {
+            throw PayError.invalidInput("--role 'service': reserved for business systems calling the API (operators are \(Role.operatorRoles.map(\.rawValue).joined(separator: ", ")))")
+        }
         let context = try CommandLineApp.openContext(args, io: io)
         // why: refuse a non-admin before asking for a password they have no use for.
         try OperatorService(context).requireManagement("operator.add", of: name)

@@ -1,0 +1,89 @@
+import PayCore
+import PayStore
+import PayChannels
+
+/// Checks a business system's signed request (`APIRequestSignature`) and says who signed it.
+///
+/// Order: headers present and well formed; the line exists; some unexpired secret of the line
+/// verifies one v1 (constant-time); the timestamp lies within ±300 s of the store's clock; then
+/// the v1 is recorded as a nonce — only after it verified, so a forger cannot fill the table —
+/// and a second use is refused by the nonce table's primary key. Expired nonces are pruned on the
+/// way, in the same write.
+public struct APIAuthenticator {
+    let context: ServiceContext
+
+    public init(_ context: ServiceContext) { self.context = context }
+
+    /// The store failed while checking (not the caller's fault: HTTP 500, not 401).
+    public static let storeFailed = APIAuthError(code: "internal_error", message: "the signature could not be checked: the store failed")
+
+    /// The caller, acting as `Actor(name: "api:LINE", role: .service, origin: "api REMOTE")`.
+    /// `headers` are lower-cased; `path` is the request target as sent (query included).
+    /// Writes the nonce; reads nothing of the request's data.
+    public func authenticate(method: String, path: String, headers: [String: String], body: [UInt8],
+                             remote: String) throws(APIAuthError) -> APICaller {
+        let signatureName = APIRequestSignature.header.lowercased()
+        let lineName = APIRequestSignature.lineHeader.lowercased()
+        guard let header = headers[signatureName] else {
+            throw APIAuthError(code: "signature_missing", message: "the \(APIRequestSignature.header) header is missing")
+        }
+        guard let lineText = headers[lineName], !lineText.isEmpty else {
+            throw APIAuthError(code: "signature_missing", message: "the \(APIRequestSignature.lineHeader) header is missing")
+        }
+        guard let parsed = APIRequestSignature.parse(header) else {
+            throw APIAuthError(code: "signature_malformed",
+                               message: "\(APIRequestSignature.header): expected t=<unix seconds>,v1=<64 lowercase hex digits>")
+        }
+        guard let line = try? BusinessLineCode(lineText, field: APIRequestSignature.lineHeader) else {
+            throw APIAuthError(code: "unknown_business_line", message: "\(APIRequestSignature.lineHeader): no such business line")
+        }
+        let store = context.store
+        let now = context.now
+        let found: [APISecretRecord]?
+        do {
+            found = try store.read { () throws -> [APISecretRecord]? in
+                guard try store.businessLines.find(line) != nil else { return nil }
+                return try store.apiSecrets.valid(line, at: now)
+            }
+        } catch {
+            throw Self.storeFailed
+        }
+        guard let secrets = found else {
+            throw APIAuthError(code: "unknown_business_line", message: "\(APIRequestSignature.lineHeader) '\(line)': no such business line")
+        }
+        let verified = parsed.signatures.first { candidate in
+            secrets.contains { secret in
+                let expected = APIRequestSignature.v1(secret: secret.secret, timestamp: parsed.timestamp, method: method,
+                                                      path: path, body: body)
+                return Crypto.constantTimeEquals(expected, candidate)
+            }
+        }
+        guard let verified else {
+            throw APIAuthError(code: "signature_invalid",
+                               message: secrets.isEmpty ? "business line '\(line)' has no active API secret"
+                                                        : "the signature does not match the request under any active secret of '\(line)'")
+        }
+        let nowSeconds = now.seconds
+        let skew = parsed.timestamp - nowSeconds
+        guard abs(skew) <= APIRequestSignature.windowSeconds else {
+            let side = skew < 0 ? "\(-skew) s old" : "\(skew) s ahead of the server's clock"
+            throw APIAuthError(code: "signature_expired",
+                               message: "the signature's timestamp is \(side); at most \(APIRequestSignature.windowSeconds) s either way")
+        }
+        // why max: a nonce must outlive every instant at which its timestamp is still accepted.
+        let keepUntil = Timestamp(seconds: max(parsed.timestamp, nowSeconds) + APIRequestSignature.windowSeconds + 1)
+        let fresh: Bool
+        do {
+            fresh = try store.write {
+                try store.apiSecrets.pruneNonces(before: now)
+                return try store.apiSecrets.recordNonce(line, signature: verified, expiresAt: keepUntil)
+            }
+        } catch {
+            throw Self.storeFailed
+        }
+        guard fresh else {
+            throw APIAuthError(code: "signature_replayed", message: "this signature was already used; sign each request anew")
+        }
+        return APICaller(line: line, actor: Actor(name: "api:\(line)", role: .service, origin: "api \(remote)"))
+    }
+}
