@@ -22,6 +22,8 @@ public enum FailureWording {
         case .notConnected: "The payment service is not connected to this console."
         case .notFound: "The channel never received this payment: nothing was charged. You may take the payment again."
         case .unconfirmedPayment: "An earlier payment of this order is not confirmed yet: nothing was charged now."
+        case .idempotencyKeyReused: "This sale was already submitted with other details: nothing was charged now. Start the sale again."
+        case .idempotencyKeyInUse: "This sale's first submit is still running: nothing was charged again. Wait, then look the order up."
         }
     }
 

@@ -29,6 +29,10 @@ public enum FailureCode: String, Sendable, CaseIterable, Hashable {
     case notFound = "NOT_FOUND"
     /// Refused before any channel was called: an earlier payment of the order is not confirmed yet.
     case unconfirmedPayment = "UNCONFIRMED"
+    /// Refused before anything ran: the idempotency key was used for a request with other parameters.
+    case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
+    /// Refused before anything ran: the first request under the idempotency key is still running.
+    case idempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE"
 
     /// The typed code of a channel's or the core's code text, with the spellings channels use
     /// ("CARD_EXPIRED", "WRONG_CVC", "LUHN"); nil for a code PayDesk does not know.

@@ -37,6 +37,7 @@ public struct IdempotencyRepository {
                                 [scope, key.rawValue]) {
             guard row.string("request_hash") == request else {
                 throw PayError.conflict("idempotency key '\(key)' was used for a different \(scope) request; nothing was done")
+                    .failing(.idempotencyKeyReused, subject: key.rawValue)
             }
             guard row.string("state") == IdempotencyState.done.rawValue else {
                 let holder = row.optionalString("owner")
@@ -49,6 +50,7 @@ public struct IdempotencyRepository {
                     return .proceed
                 }
                 throw PayError.conflict("idempotency key '\(key)': the first \(scope) request is still in flight; nothing was done")
+                    .failing(.idempotencyKeyInUse, subject: key.rawValue)
             }
             return .replay(response: row.string("response"), exitCode: Int32(row.int64("exit_code")))
         }
