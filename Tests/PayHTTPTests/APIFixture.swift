@@ -42,9 +42,11 @@ final class LogLines: @unchecked Sendable {
 final class APIFixture {
     static let start = Timestamp(milliseconds: 1_795_262_400_000)
 
-    static let template: (directory: TemporaryDirectory, path: String) = {
+    /// `secrets`: the API secrets the retail, hotel and flight lines sign with.
+    static let template: (directory: TemporaryDirectory, path: String, secrets: [String: String]) = {
         let directory = TemporaryDirectory("api-template")
         let path = directory.path("store.db")
+        var secrets: [String: String] = [:]
         do {
             let store = try Store.open(path: path, create: true)
             try store.write {
@@ -54,13 +56,16 @@ final class APIFixture {
             }
             let context = try ServiceContext(store: store, actor: .system)
             try DemoSeeder(context).seed()
+            for line in ["retail", "hotel", "flight"] {
+                secrets[line] = try APISecrets(context).rotate(line: try BusinessLineCode(line)).secret
+            }
             try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             let sandbox = try Sandbox(storePath: path, clock: context.clock)
             try sandbox.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {
             fatalError("API template store: \(error)")
         }
-        return (directory, path)
+        return (directory, path, secrets)
     }()
 
     let directory = TemporaryDirectory("api")
@@ -124,6 +129,25 @@ final class APIFixture {
         if json != nil, all["content-type"] == nil { all["content-type"] = "application/json" }
         return HTTPRequest(method: method, path: path, query: query.map { (name: $0.0, value: $0.1) }, headers: all,
                            body: Array((json ?? "").utf8), remoteAddress: "127.0.0.1", requestId: "test0000000000001")
+    }
+
+    /// The `PayDesk-Signature` of a request as `line` signs it now (on the store's clock).
+    func signature(_ method: String, _ path: String, query: [(String, String)] = [], body: String, line: String = "retail",
+                   secret: String? = nil, at time: Timestamp? = nil) -> String {
+        let target = APIQuery.target(path: path, query: query.map { (name: $0.0, value: $0.1) })
+        return APIRequestSignature.sign(secret: secret ?? Self.template.secrets[line] ?? "", timestamp: (time ?? now).seconds, method: method,
+                                        path: target, body: Array(body.utf8))
+    }
+
+    /// Sends a request signed by `line`'s system (with `key` as its Idempotency-Key).
+    @discardableResult
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], json: String? = nil, line: String = "retail",
+              key: String? = nil, headers: [String: String] = [:]) -> Answer {
+        var all = headers
+        all["paydesk-business"] = line
+        all["paydesk-signature"] = signature(method, path, query: query, body: json ?? "", line: line)
+        if let key { all["idempotency-key"] = key }
+        return Answer(api.handle(request(method, path, query: query, json: json, headers: all)))
     }
 
     /// Sends a request unsigned.

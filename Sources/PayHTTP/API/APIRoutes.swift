@@ -38,8 +38,7 @@ enum APIRoute: String, CaseIterable, Sendable {
         // why 256 KiB: up to 1,000 line items and sub-orders with their names.
         case .createOrder: 256 * 1024
         case .pay, .refund, .close: 16 * 1024
-        // why: the channels' callbacks are a few KiB; the callback inbox refuses above 64 KiB anyway.
-        case .notify: 64 * 1024
+        case .notify: ChannelNotifyEndpoint.bodyLimit
         case .listOrders, .getOrder, .getPayment, .getPaymentByChannelSerial, .metrics, .healthz, .readyz: 0
         }
     }

@@ -1,8 +1,7 @@
 import PayCore
 import PayServices
 
-/// `/metrics`, `/readyz` and the channels' `POST /notify/{channel}/{account}`: not signed by a
-/// business line (Prometheus scrapes, probes and the channels' own signatures).
+/// `/metrics` and `/readyz`: not signed by a business line (Prometheus scrapes them, probes call them).
 enum OperationsRoutes {
     /// `GET /metrics`: the Prometheus text of `paydesk metrics`.
     static func metrics(lane: ServiceLane, request: HTTPRequest) throws -> HTTPResponse {
@@ -32,12 +31,6 @@ enum OperationsRoutes {
             checks = report.checks
             failed = report.failed
         }
-    }
-
-    /// `POST /notify/{channel}/{account}`: the raw bytes and headers to the callback service;
-    /// answered in the channel's own way.
-    static func notify(_ request: HTTPRequest, channel: String, account: String, lane: ServiceLane) -> HTTPResponse {
-        APIFailure(status: 503, type: "api_error", code: "notify_unavailable", message: "channel callbacks are not taken by this build").response()
     }
 
     static func refuseQuery(_ request: HTTPRequest) throws(APIFailure) {

@@ -7,12 +7,6 @@ enum OrderRoutes {
     /// Most line items and sub-orders an order created over the API may carry.
     static let maxEntries = 1000
 
-    /// What an order creation answers and an idempotency key replays.
-    struct Created: Codable, Sendable {
-        let order: OrderJSON
-        let created: Bool
-    }
-
     struct OrderAnswer: Encodable {
         let order: OrderJSON
     }
@@ -55,14 +49,10 @@ enum OrderRoutes {
         let orders = OrderService(call.context)
         let draft = try orders.priced(OrderDraft(businessLine: call.line, orderNo: orderNo, amount: amount, customerId: customerId,
                                                  items: items, subOrders: subOrders, expiresInMilliseconds: expiry, attributes: attributes))
-        // why recoverable: creating an order is itself idempotent (the same order no and
-        // parameters give the same order), so a dead holder's request may run again.
-        let (created, replayed) = try IdempotencyGuard.run(call.lane, scope: "order.create", line: call.line, key: key,
-                                                           request: draft.canonical, recoverable: { _ in true }) { () throws(PayError) in
-            let (order, created) = try orders.create(draft)
-            return Created(order: OrderJSON(order), created: created)
-        }
-        return PaymentCenterAPI.json(created.created ? 201 : 200, OrderAnswer(order: created.order), replayed: replayed)
+        let result = try IdempotentRequests(call.context).createOrder(draft, key: key)
+        call.noteUnkept(result.kept, key: key)
+        let created = result.outcome
+        return PaymentCenterAPI.json(created.created ? 201 : 200, OrderAnswer(order: created.order), replayed: result.replayed)
     }
 
     /// `GET /v1/orders`: newest first, a page at a time, the browser's filters and cursor.

@@ -69,12 +69,12 @@ public final class PaymentCenterAPI: HTTPHandler {
         case .readyz: return try OperationsRoutes.readiness(lane: lane, request: request, maxLag: maxWorkerLagMilliseconds)
         case .metrics: return try OperationsRoutes.metrics(lane: lane, request: request)
         case .notify:
-            return OperationsRoutes.notify(request, channel: parameters["channel"] ?? "", account: parameters["account"] ?? "", lane: lane)
+            return ChannelNotifyEndpoint().handle(request, channel: parameters["channel"] ?? "", account: parameters["account"] ?? "", lane: lane)
         default: break
         }
         let caller = try AuthenticationGuard.authenticate(request, lane: lane)
         lane.context.actor = caller.actor
-        let call = APICall(request: request, parameters: parameters, caller: caller, lane: lane)
+        let call = APICall(request: request, parameters: parameters, caller: caller, lane: lane, log: log)
         switch route {
         case .createOrder: return try OrderRoutes.create(call)
         case .listOrders: return try OrderRoutes.list(call)
@@ -107,11 +107,19 @@ struct APICall {
     let parameters: [String: String]
     let caller: APICaller
     let lane: ServiceLane
+    let log: @Sendable (String) -> Void
 
     var context: ServiceContext { lane.context }
     var line: BusinessLineCode { caller.line }
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
+
+    /// The request ran but its outcome could not be kept under its key (the store failed after
+    /// the work was done): the key stays in flight, so a retry is refused, not run twice.
+    func noteUnkept(_ kept: Bool, key: IdempotencyKey?) {
+        guard !kept, let key else { return }
+        log("id=\(request.requestId) \(request.method) \(request.path): the outcome could not be kept under Idempotency-Key \(key)")
+    }
 
     /// The order no of the path, checked.
     func orderNo() throws(APIFailure) -> MerchantOrderNo {

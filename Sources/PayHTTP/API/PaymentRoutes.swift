@@ -5,18 +5,12 @@ import PayServices
 /// `POST /v1/orders/{orderNo}/pay`, `…/refunds`, `…/close`: the money-moving routes, each
 /// through an idempotency key when one is sent.
 enum PaymentRoutes {
-    /// What a payment answers and a key replays: the view and the exit code of §10 it stands for.
-    struct Paid: Codable, Sendable {
-        let result: PayResultJSON
-        let exitCode: Int32
-
-        /// 0 → 200 paid; 5 → 202 pending, unknown or challenged; 4 → 402 declined or blocked.
-        var status: Int {
-            switch exitCode {
-            case 0: 200
-            case 4: 402
-            default: 202
-            }
+    /// 0 → 200 paid; 5 → 202 pending, unknown or challenged; 4 → 402 declined or blocked.
+    static func status(_ answer: PayAnswer) -> Int {
+        switch answer.exitCode {
+        case 0: 200
+        case 4: 402
+        default: 202
         }
     }
 
@@ -60,13 +54,9 @@ enum PaymentRoutes {
         }
         let request = PaymentRequest(businessLine: call.line, orderNo: orderNo, amount: amount, method: method, authCode: authCode,
                                      card: card, customerId: customerId, otp: otp, idempotencyKey: key)
-        let service = PaymentService(call.context, gateway: call.lane.gateway)
-        let (paid, replayed) = try IdempotencyGuard.run(call.lane, scope: "pay", line: call.line, key: key, request: request.canonical,
-                                                        recoverable: PaymentRecovery.pay(call.line, orderNo)) { () throws(PayError) in
-            let outcome = try service.pay(request)
-            return Paid(result: PayResultJSON(outcome), exitCode: outcome.exitCode)
-        }
-        return PaymentCenterAPI.json(paid.status, paid.result, replayed: replayed)
+        let result = try IdempotentRequests(call.context).pay(request, gateway: call.lane.gateway)
+        call.noteUnkept(result.kept, key: key)
+        return PaymentCenterAPI.json(status(result.outcome), result.outcome.result, replayed: result.replayed)
     }
 
     /// The card field a `CardDetails` error is about.
@@ -78,18 +68,13 @@ enum PaymentRoutes {
 
     // MARK: refund
 
-    /// What a refund answers and a key replays.
-    struct Refunded: Codable, Sendable {
-        let result: RefundResultJSON
-
-        /// 201 succeeded; 202 still processing or unknown (the center settles it); 402 the
-        /// channel refused it (the refund is recorded FAILED, nothing went back).
-        var status: Int {
-            switch result.refund.status {
-            case RefundStatus.succeeded.rawValue: 201
-            case RefundStatus.failed.rawValue: 402
-            default: 202
-            }
+    /// 201 succeeded; 202 still processing or unknown (the center settles it); 402 the channel
+    /// refused it (the refund is recorded FAILED, nothing went back).
+    static func status(_ answer: RefundAnswer) -> Int {
+        switch answer.exitCode {
+        case 0: 201
+        case 4: 402
+        default: 202
         }
     }
 
@@ -109,8 +94,8 @@ enum PaymentRoutes {
         var input = RefundRequestInput(order: (call.line, orderNo), amountText: amountText, reason: reason, refundNo: refundNo,
                                        idempotencyKey: key)
         if let paymentText {
+            // why the order kept too: the key's canonical text then names the line and the order.
             input.paymentSerial = try body.parse("paymentSerial", { text throws(PayError) in try Serial(text, field: "paymentSerial") }, paymentText)
-            input.order = nil
         }
         let service = RefundService(call.context, gateway: call.lane.gateway)
         // why first: the order must be the signer's and the payment the order's before anything
@@ -132,13 +117,9 @@ enum PaymentRoutes {
         let amount = try body.parse("amount", { text throws(PayError) in try Money.parse(text, currency: attempt.amount.currency, field: "amount") },
                                     amountText)
         guard amount.isPositive else { throw APIFailure.invalid("amount", "amount '\(amountText)': must be above zero") }
-        let request = input
-        let (refunded, replayed) = try IdempotencyGuard.run(call.lane, scope: "refund", line: call.line, key: key, request: input.canonical,
-                                                            recoverable: { _ in request.refundNo != nil }) { () throws(PayError) in
-            let (refund, attempt, order) = try service.refund(request)
-            return Refunded(result: RefundResultJSON(refund, paymentSerial: attempt.serial, order: order))
-        }
-        return PaymentCenterAPI.json(refunded.status, refunded.result, replayed: replayed)
+        let result = try IdempotentRequests(call.context).refund(input, gateway: call.lane.gateway)
+        call.noteUnkept(result.kept, key: key)
+        return PaymentCenterAPI.json(status(result.outcome), result.outcome.result, replayed: result.replayed)
     }
 
     // MARK: close
@@ -157,20 +138,12 @@ enum PaymentRoutes {
         let order = try call.lookup { orders throws(PayError) in try orders.find(call.line, orderNo) }
         let service = CloseService(call.context, gateway: call.lane.gateway)
         // why recoverable: closing again is safe (an order already closed is a conflict, a paid one stays paid).
-        let (closed, replayed) = try IdempotencyGuard.run(call.lane, scope: "close", line: call.line, key: key,
-                                                          request: "line=\(call.line)&order=\(orderNo)",
-                                                          recoverable: { _ in true }) { () throws(PayError) in
+        let result = try IdempotentRequests(call.context).run(scope: IdempotentRequests.Scope.close, key: key,
+                                                             request: "line=\(call.line)&order=\(orderNo)",
+                                                             recoverable: { _ in true }) { () throws(PayError) in
             Closed(order: OrderJSON(try service.close(order)))
         }
-        return PaymentCenterAPI.json(200, closed, replayed: replayed)
-    }
-}
-
-/// When a request whose key's holder died may run again (`IdempotentRequests`' take-over).
-enum PaymentRecovery {
-    /// A payment only once every attempt of the order is final: paying again then either is
-    /// refused (paid or closed) or charges once.
-    static func pay(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) -> (ServiceContext) throws -> Bool {
-        { _ in false }
+        call.noteUnkept(result.kept, key: key)
+        return PaymentCenterAPI.json(200, result.outcome, replayed: result.replayed)
     }
 }
