@@ -139,3 +139,32 @@ struct APIRoutingTests {
         #expect(APIRoute.match(method: "get", path: "/healthz") == .methodNotAllowed(allow: ["GET"]))
     }
 }
+
+@Suite("docs/openapi.yaml")
+struct APIDocumentTests {
+    static let document: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)) ?? ""
+    }()
+
+    @Test(arguments: APIRoute.allCases)
+    func everyRouteIsDocumentedWithItsMethod(_ route: APIRoute) throws {
+        let lines = Self.document.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let path = "/" + route.pattern.joined(separator: "/")
+        let start = try #require(lines.firstIndex(of: "  \(path):"), "\(path) is not in docs/openapi.yaml")
+        let block = lines[(start + 1)...].prefix { $0.hasPrefix("    ") || $0.isEmpty }
+        #expect(block.contains("    \(route.method.lowercased()):"), "\(route.method) \(path) is not documented")
+        if route.isV1 {
+            let operation = block.drop { $0 != "    \(route.method.lowercased()):" }.prefix { !$0.hasPrefix("    ") || $0.hasPrefix("      ") || $0 == "    \(route.method.lowercased()):" }
+            let text = operation.joined(separator: "\n")
+            for status in ["400", "401", "403", "404", "413", "429", "500", "503"] where !(route == .listOrders && status == "404") {
+                #expect(text.contains("\"\(status)\":"), "\(route.method) \(path) does not declare \(status)")
+            }
+            #expect(text.contains("#/components/parameters/Signature"))
+            if route.method == "POST" {
+                #expect(text.contains("#/components/parameters/IdempotencyKey"))
+                #expect(text.contains("\"409\":") && text.contains("\"415\":"))
+            }
+        }
+    }
+}
