@@ -182,3 +182,33 @@ struct Answer {
     /// The error of an error answer (nil when the body is not the error shape).
     var error: APIErrorBody.Detail? { (try? JSONDecoder().decode(APIErrorBody.self, from: Data(response.body)))?.error }
 }
+
+/// Several lanes, each its own store connection and gateway, lent one request at a time: what the
+/// server's pool does, for the tests of concurrent requests.
+final class ManyLanes: ServiceLanes, @unchecked Sendable {
+    // why @unchecked: `free` is only reached under the lock; a lane is used by one request at a time.
+    private var free: [ServiceLane]
+    private let lock = NSLock()
+    private let available: DispatchSemaphore
+
+    init(path: String, count: Int) throws {
+        free = try (0..<count).map { _ in
+            let store = try Store.open(path: path)
+            let context = try ServiceContext(store: store, actor: .system)
+            let gateway = try ChannelGateway(store: store, clock: context.clock)
+            return ServiceLane(context: context, gateway: gateway)
+        }
+        available = DispatchSemaphore(value: count)
+    }
+
+    func withLane<T>(_ body: (ServiceLane) throws -> T) throws -> T {
+        available.wait()
+        let lane = lock.withLock { free.removeLast() }
+        defer {
+            lock.withLock { free.append(lane) }
+            available.signal()
+        }
+        lane.context.actor = Actor(name: "nobody", role: .cashier, origin: "test")
+        return try body(lane)
+    }
+}

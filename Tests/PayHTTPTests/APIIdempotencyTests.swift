@@ -160,3 +160,26 @@ extension APIFixture {
         try gateway.sandbox.db.row("SELECT COUNT(*) AS n FROM sandbox_payments")?.int64("n") ?? -1
     }
 }
+
+@Suite("API requests on several connections at once")
+struct APIConcurrencyTests {
+    @Test func oneKeyFromSeveralConnectionsAtOnceChargesOnce() throws {
+        let f = try APIFixture()
+        f.send("POST", "/v1/orders", json: #"{"orderNo": "K-1", "amount": "9.00"}"#)
+        let charged = try f.sandboxPayments()
+        let api = PaymentCenterAPI(lanes: try ManyLanes(path: f.directory.path("store.db"), count: 4))
+        let body = #"{"method": "alipay", "authCode": "284567890123456789"}"#
+        // Each connection signs its own request (another second each: a signature is used once).
+        let requests = (0..<4).map { index in
+            f.request("POST", "/v1/orders/K-1/pay", json: body, headers: [
+                "paydesk-business": "retail", "idempotency-key": "pay-K-1",
+                "paydesk-signature": f.signature("POST", "/v1/orders/K-1/pay", body: body, at: f.now.adding(milliseconds: -1000 * Int64(index))),
+            ])
+        }
+        let statuses = concurrently(4) { index in api.handle(requests[index]).status }
+        #expect(statuses.filter { $0 == 200 }.count >= 1, "\(statuses)")
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 }, "\(statuses)")
+        #expect(try f.attempts("K-1").count == 1)
+        #expect(try f.sandboxPayments() == charged + 1, "the channel was called once")
+    }
+}

@@ -122,6 +122,22 @@ struct APIRoutingTests {
         #expect(try fixture.count("orders") == orders)
     }
 
+    @Test func notifyGoesToTheChannelsEndpointUnsigned() throws {
+        let f = try APIFixture()
+        let callbacks = try f.count("channel_callbacks")
+        // An account the store does not have: 404, nothing recorded.
+        let unknown = f.sendUnsigned("POST", "/notify/alipay/no-such-account", headers: ["content-type": "application/x-www-form-urlencoded"])
+        #expect(unknown.status == 404, "\(unknown.text)")
+        #expect(try f.count("channel_callbacks") == callbacks)
+        // A forged Alipay callback: answered the Alipay way (`fail`), kept as rejected.
+        let forged = Answer(f.api.handle(HTTPRequest(method: "POST", path: "/notify/alipay/alipay-main",
+                                                     headers: ["content-type": "application/x-www-form-urlencoded"],
+                                                     body: Array("out_trade_no=P1&trade_status=TRADE_SUCCESS&sign=AAAA".utf8))))
+        #expect(forged.status == 400, "\(forged.text)")
+        #expect(forged.text == "fail")
+        #expect(try f.count("channel_callbacks") == callbacks + 1)
+    }
+
     @Test func bodyLimitsArePerRoute() throws {
         let fixture = try APIFixture()
         #expect(fixture.api.bodyLimit(method: "POST", path: "/v1/orders") == 256 * 1024)
