@@ -9,6 +9,10 @@ public struct HTTPPostResult: Sendable {
     public let statusCode: Int?
     public let error: String?
     public let durationMs: Int64
+    /// The answer's body, its first `HTTPPostResult.maxBodyBytes` (an ack is a few bytes).
+    public var body: [UInt8] = []
+
+    public static let maxBodyBytes = 4096
 
     public var isSuccess: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
 }
@@ -38,11 +42,12 @@ public struct URLSessionPoster: HTTPPosting {
         configuration.timeoutIntervalForResource = timeoutSeconds
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
-        let outcome = Mutex<(Int?, String?)>((nil, "no answer"))
+        let outcome = Mutex<(Int?, String?, [UInt8])>((nil, "no answer", []))
         let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { _, response, error in
+        let task = session.dataTask(with: request) { data, response, error in
             let status = (response as? HTTPURLResponse)?.statusCode
-            outcome.withLock { $0 = (status, error.map { String(describing: $0.localizedDescription) }) }
+            let body = data.map { [UInt8]($0.prefix(HTTPPostResult.maxBodyBytes)) } ?? []
+            outcome.withLock { $0 = (status, error.map { String(describing: $0.localizedDescription) }, body) }
             done.signal()
         }
         task.resume()
@@ -50,7 +55,7 @@ public struct URLSessionPoster: HTTPPosting {
             task.cancel()
             return HTTPPostResult(statusCode: nil, error: "timed out after \(Int(timeoutSeconds)) s", durationMs: elapsed())
         }
-        let (status, error) = outcome.withLock { $0 }
-        return HTTPPostResult(statusCode: status, error: status == nil ? error : nil, durationMs: elapsed())
+        let (status, error, body) = outcome.withLock { $0 }
+        return HTTPPostResult(statusCode: status, error: status == nil ? error : nil, durationMs: elapsed(), body: body)
     }
 }

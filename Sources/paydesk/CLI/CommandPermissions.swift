@@ -31,6 +31,7 @@ enum CommandPermissions {
         "clock show": .viewStatus,
         "business list": .viewConfiguration,
         "business set": .manageBusinessLines,
+        "business api-secret": .manageBusinessLines,
         "worker": .runWorker,
         "check": .viewMetrics,
         "alerts": .viewMetrics,
@@ -73,6 +74,7 @@ enum CommandPermissions {
         "sandbox bill": .queryOrders,
         "sandbox outage": .controlSandbox,
         "sandbox latency": .controlSandbox,
+        "sandbox callbacks-to": .controlSandbox,
         // why: the texts carry one-time codes that pass a risk challenge.
         "sandbox sms": .controlSandbox,
         "notify": .feedCallbacks,

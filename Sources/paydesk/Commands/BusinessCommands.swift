@@ -17,6 +17,12 @@ enum BusinessCommands {
                     options: [.value("notify-url", "URL", "http(s) URL the notifications are POSTed to"),
                               .value("notify-secret", "S", "the HMAC secret of the PayDesk-Signature header")],
                     run: set),
+        CommandSpec(path: ["business", "api-secret"], summary: "list or rotate a business line's API secrets (request signatures)",
+                    details: "Without --rotate: the line's valid secrets, by id and last four characters (never the secret).\nWith --rotate: makes a new secret and prints it this once; the line's other secrets keep verifying\nfor --overlap (default 24h; 0s retires them at once, at most 30d).",
+                    positionals: ["L"],
+                    options: [.flag("rotate", "make a new secret and print it once"),
+                              .value("overlap", "D", "how long the older secrets keep verifying after --rotate (default 24h)")],
+                    run: apiSecret),
     ]
 
     static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
@@ -48,6 +54,49 @@ enum BusinessCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         try BusinessLineService(context).setNotification(line, url: url, secret: secret)
         io.out("Business line \(line): notifications \(url.map { $0.isEmpty ? "off" : "to \($0)" } ?? "unchanged")\(secret != nil ? ", secret updated" : "").")
+        return 0
+    }
+}
+
+extension BusinessCommands {
+    static func apiSecret(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        guard let code = args.positionals.first else { throw PayError.usage("business api-secret: missing the business line L") }
+        let line = try BusinessLineCode(code, field: "business line")
+        let rotate = args.has("rotate")
+        var overlap = APISecrets.defaultOverlap
+        if let text = args.value("overlap") {
+            guard rotate else { throw PayError.invalidInput("--overlap '\(text)': only with --rotate (a listing changes nothing)") }
+            overlap = try DurationText.milliseconds(text, field: "--overlap", in: 0...APISecrets.maximumOverlap)
+        }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let secrets = APISecrets(context)
+        if rotate {
+            let made = try secrets.rotate(line: line, overlap: overlap)
+            if args.has("json") {
+                struct Result: Encodable { let businessLine, id, secret: String; let previousExpiresAt: String? }
+                try io.json(Result(businessLine: made.line.rawValue, id: made.id, secret: made.secret,
+                                   previousExpiresAt: made.previousExpiresAt?.iso8601))
+            } else {
+                io.out("New API secret \(made.id) for \(line) (shown this once; keep it in the business system):")
+                io.out(made.secret)
+                io.out(made.previousExpiresAt.map { "The previous secret verifies until \($0.iso8601)." } ?? "The line had no secret before.")
+            }
+            return 0
+        }
+        let listed = try secrets.list(line: line)
+        if args.has("json") {
+            struct Secret: Encodable { let id, hint, createdAt: String; let expiresAt: String? }
+            struct Result: Encodable { let businessLine: String; let secrets: [Secret] }
+            try io.json(Result(businessLine: line.rawValue, secrets: listed.map {
+                Secret(id: $0.id, hint: $0.hint, createdAt: $0.createdAt.iso8601, expiresAt: $0.expiresAt?.iso8601)
+            }))
+        } else if listed.isEmpty {
+            io.out("Business line \(line) has no API secret; `paydesk business api-secret \(line) --rotate` makes one.")
+        } else {
+            for secret in listed {
+                io.out("\(secret.id)  \(secret.hint)  created \(secret.createdAt.iso8601)  \(secret.expiresAt.map { "expires \($0.iso8601)" } ?? "current")")
+            }
+        }
         return 0
     }
 }

@@ -44,6 +44,13 @@ enum SandboxCommands {
                 .value("account", "A", "only this channel account (default: each of the channel's)"),
             ],
             run: bill),
+        CommandSpec(
+            path: ["sandbox", "callbacks-to"],
+            summary: "send the sandbox's callbacks by HTTP POST to URL/notify/{channel}/{account} (or --off: in-process)",
+            details: "With a URL, the worker POSTs each callback's own headers and body to the center's notify endpoint\n(`paydesk serve`) and marks it delivered only on the channel's ack; --off delivers in-process again.",
+            positionals: ["URL"],
+            options: [.flag("off", "deliver callbacks in-process again")],
+            run: callbacksTo),
     ]
 
     /// The store's context and the sandbox beside it, on the store's clock.
@@ -174,6 +181,23 @@ enum SandboxCommands {
         } else {
             // why: one account's bill is the channel's file as is; several get a header each, as `tail` does.
             io.out(bills.count == 1 ? bills[0].1 : bills.map { "==> \(channel) \($0.0) \(date) <==\n\($0.1)" }.joined(separator: "\n"))
+        }
+        return 0
+    }
+
+    static func callbacksTo(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let url = args.positionals.first
+        guard (url != nil) != args.has("off") else { throw PayError.usage("sandbox callbacks-to: give a URL or --off (not both)") }
+        let base = try url.map { text throws(PayError) in try Sandbox.callbackBase(text) }
+        let (_, sandbox) = try open(args, io: io)
+        try sandbox.setCallbacksTo(base)
+        if args.has("json") {
+            struct Result: Encodable { let callbacksTo: String? }
+            try io.json(Result(callbacksTo: base))
+        } else if let base {
+            io.out("Sandbox callbacks now go by HTTP POST to \(base)/notify/{channel}/{account}.")
+        } else {
+            io.out("Sandbox callbacks are delivered in-process again.")
         }
         return 0
     }
