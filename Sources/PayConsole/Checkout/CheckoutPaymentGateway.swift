@@ -6,7 +6,10 @@ import PayCore
 public protocol CheckoutPaymentGateway: Sendable {
     /// Pays `order` by `method`, with the one-time code when a challenge asked for one, and the
     /// supervisor (logged in) who allowed it while an earlier payment of the order is unconfirmed.
-    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome
+    /// `key` is the checkout attempt's idempotency key: the same key again answers the first
+    /// attempt's outcome and charges nothing more.
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, key: String,
+             operator actor: Actor) async -> CheckoutOutcome
     /// The current state of a payment that answered pending or unknown.
     func poll(serial: String) async -> CheckoutOutcome
     /// Asks the channel now about an unconfirmed payment (as `query --refresh` does), then

@@ -147,8 +147,14 @@ extension CheckoutScreen {
         error = nil
         phase = .working("Sending \(method.label)…")
         let override = self.override
-        app.perform({ await gateway.pay(order: order, method: method, otp: otp, override: override, operator: actor) }) { [weak self] outcome in
-            self?.apply(outcome, method: method.label, retry: method, app: app)
+        let submit = CheckoutSubmit.next(after: submitted, order: order.orderNo, method: method, otp: otp, override: override?.name)
+        submitted = submit
+        app.perform({ await gateway.pay(order: order, method: method, otp: otp, override: override, key: submit.key, operator: actor) }) { [weak self] outcome in
+            guard let self else { return }
+            // why: only an answer that says nothing final about this submit keeps its key for a retry;
+            // after any other answer a new submit is a new payment attempt.
+            if case .unknown(serial: .none, reason: _) = outcome {} else { self.submitted = nil }
+            self.apply(outcome, method: method.label, retry: method, app: app)
         }
     }
 

@@ -43,6 +43,10 @@ final class CheckoutScreen: ConsoleScreen {
     /// A supervisor who allowed another payment of this order while an earlier one is
     /// unconfirmed; sent with the next payment only.
     var override: Actor?
+    /// The payment sent last whose answer said nothing final about it (the core failed after the
+    /// channel may have been called): the same submit again goes under the same idempotency key,
+    /// so it replays the first answer and never charges twice.
+    var submitted: CheckoutSubmit?
 
     init(app: ConsoleApp) {
         var found: [BusinessLine] = []

@@ -58,39 +58,16 @@ public struct RepairDesk {
         let order = try visibleOrder(orderId)
         let reason = try Self.validReason(request.reason)
         let key = try IdempotencyKey(request.idempotencyKey, field: "idempotency key")
-        let store = context.store
-        let owner = ProcessIdentity.current
-        let hash = Crypto.sha256Hex("order=\(orderId)&action=\(request.action)&reason=\(reason)")
-        let claim = try store.write {
-            try store.idempotency.claim(scope: Self.idempotencyScope, key: key, request: hash, owner: owner, at: context.now)
+        // why: a refusal (a conflict too: the order moved since the preview) changed nothing, so a
+        // corrected retry under the same key must work; a failure after the channel was called is
+        // kept and answered again, never retried blindly.
+        let summary = try IdempotentRequests(context).run(
+            scope: Self.idempotencyScope, key: key, request: "order=\(orderId)&action=\(request.action)&reason=\(reason)",
+            releasing: IdempotentRequests.releasingKinds.union([.conflict])
+        ) { () throws(PayError) in
+            try take(request, reason: reason, key: key, order: order)
         }
-        if case .replay(let response, let exitCode) = claim {
-            guard exitCode == 0 else {
-                let parts = response.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                throw PayError(PayError.Kind(rawValue: parts[0]) ?? .internal, parts.count > 1 ? parts[1] : response)
-            }
-            return RepairResult(summary: response, order: try currentOrder(orderId))
-        }
-        do {
-            let summary = try take(request, reason: reason, key: key, order: order)
-            _ = try? store.write {
-                try store.idempotency.complete(scope: Self.idempotencyScope, key: key, response: summary, exitCode: 0, owner: owner,
-                                               at: context.now)
-            }
-            return RepairResult(summary: summary, order: try currentOrder(orderId))
-        } catch {
-            // why: a refusal changed nothing, so a corrected retry under the same key must work; a
-            // failure after the channel was called is kept and answered again, never retried blindly.
-            if [.usage, .invalidInput, .notFound, .notPermitted, .conflict].contains(error.kind) {
-                _ = try? store.write { try store.idempotency.release(scope: Self.idempotencyScope, key: key, owner: owner) }
-            } else {
-                _ = try? store.write {
-                    try store.idempotency.complete(scope: Self.idempotencyScope, key: key, response: "\(error.kind.rawValue)\u{1F}\(error.message)",
-                                                   exitCode: error.exitCode, owner: owner, at: context.now)
-                }
-            }
-            throw error
-        }
+        return RepairResult(summary: summary.outcome, order: try currentOrder(orderId))
     }
 
     /// The action's effect, once the request is known to be new.

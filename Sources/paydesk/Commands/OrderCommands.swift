@@ -102,20 +102,15 @@ enum OrderCommands {
         let draft = try Pricing.apply(OrderDraft(businessLine: line, orderNo: orderNo, amount: amount, customerId: args.value("customer"),
                                                  items: items, subOrders: subs, expiresInMilliseconds: expiry, attributes: attributes),
                                       layout: businessLine.layout)
-        var run = IdempotentRun(scope: "order create", key: key, request: draft.canonical)
-        // why: creating an order is itself idempotent (the same order no and parameters give the
-        // same order, anything else under it is a conflict), so a dead holder's request may run again.
-        run.recoverable = { _ in true }
-        return try run.run(context, io: &io) { io in
-            let (order, created) = try OrderService(context).create(draft)
-            if args.has("json") {
-                struct Result: Encodable { let order: OrderJSON; let created: Bool }
-                try io.json(Result(order: OrderJSON(order), created: created))
-            } else {
-                io.out("\(created ? "Created" : "Already created:") order \(order.orderNo) (\(order.businessLine)) \(order.amount.decimalString) \(order.amount.currency) \(order.status.rawValue), serial \(order.serial)")
-            }
-            return 0
+        let answer = try IdempotentRequests(context).createOrder(draft, key: key)
+        let (order, created) = (answer.outcome.order, answer.outcome.created)
+        if args.has("json") {
+            try io.json(answer.outcome)
+        } else {
+            io.out("\(created ? "Created" : "Already created:") order \(order.orderNo) (\(order.businessLine)) \(order.amount) \(order.currency) \(order.status), serial \(order.serial)")
         }
+        IdempotencyNotes.warnIfNotKept(answer, scope: "order create", key: key, io: io)
+        return 0
     }
 
     /// `NAME:QTY:PRICE`, split from the right so a name may hold colons.

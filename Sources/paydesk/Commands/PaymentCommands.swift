@@ -121,29 +121,15 @@ enum PaymentCommands {
         asked.unconfirmedOverride = try OperatorLogin.approver(args, option: "override-unconfirmed", context: context, io: io)
         let request = asked
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
-        var run = IdempotentRun(scope: "pay", key: key, request: request.canonical)
-        // why: a dead holder's payment may still be open (PROCESSING, UNKNOWN, PENDING); paying
-        // again then could charge twice. Once every attempt of the order is final, paying again
-        // either is refused (the order is paid or closed) or charges once.
-        run.recoverable = { context in
-            let store = context.store
-            guard let order = try store.orders.find(line, orderNo) else { return true }
-            return try store.attempts.forOrder(order.id).allSatisfy { $0.status.isFinal }
+        // why: the outcome is stored typed under the key; a replay is rendered by the same code as
+        // a first run (text, or JSON with --json whatever the first run printed).
+        let answer = try IdempotentRequests(context).pay(request, gateway: gateway) { outcome throws(PayError) in
+            guard wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal else { return outcome }
+            return try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
         }
-        return try run.run(context, io: &io) { io in
-            var outcome = try PaymentService(context, gateway: gateway).pay(request)
-            do {
-                if wait > 0, let attempt = outcome.attempt, !attempt.status.isFinal {
-                    outcome = try waitForFinal(attempt, outcome: outcome, seconds: wait, context: context, gateway: gateway)
-                }
-                try report(outcome, args: args, io: io)
-            } catch {
-                // why: a channel was called when there is an attempt; a failure now must not read as "not paid".
-                guard let attempt = outcome.attempt else { throw error }
-                throw PaymentService.unsettled(attempt, error as? PayError ?? PayError.internal("\(error)"))
-            }
-            return outcome.exitCode
-        }
+        try report(answer.outcome, args: args, io: io)
+        IdempotencyNotes.warnIfNotKept(answer, scope: "pay", key: key, io: io)
+        return answer.outcome.exitCode
     }
 
     /// Runs the worker in this process until the attempt is final or `seconds` pass.
@@ -168,28 +154,29 @@ enum PaymentCommands {
         }
     }
 
-    static func report(_ outcome: PaymentOutcome, args: ParsedArguments, io: CommandIO) throws(PayError) {
-        let detail = outcome.detail
+    static func report(_ answer: PayAnswer, args: ParsedArguments, io: CommandIO) throws(PayError) {
+        let result = answer.result
         if args.has("json") {
-            try io.json(PayResultJSON(outcome))
+            try io.json(result)
             return
         }
-        let order = detail.order
-        switch outcome {
-        case .succeeded(_, let a):
-            io.out("Paid: order \(order.orderNo) \(a.amount.decimalString) \(a.amount.currency) via \(a.account), payment \(a.serial), channel serial \(a.channelSerial ?? "—")")
-        case .pending(_, let a, let url):
-            io.out("Pending: payment \(a.serial) via \(a.account)\(url.map { "; customer scans \($0)" } ?? "; waiting for the customer")")
-        case .unknown(_, let a):
+        let order = result.order
+        switch (answer.kind, result.payment) {
+        case (.succeeded, let a?):
+            io.out("Paid: order \(order.orderNo) \(a.amount) \(a.currency) via \(a.account), payment \(a.serial), channel serial \(a.channelSerial ?? "—")")
+        case (.pending, let a?):
+            io.out("Pending: payment \(a.serial) via \(a.account)\(result.codeUrl.map { "; customer scans \($0)" } ?? "; waiting for the customer")")
+        case (.unknown, let a?):
             io.out("Unknown: payment \(a.serial) via \(a.account) did not answer in time; the janitor will query it (do not charge again)")
-        case .declined(_, let a):
-            let why = a.failureKind == .system ? "every account failed with a system error (last: \(a.failureMessage ?? ""))"
+        case (.declined, let a?):
+            let why = a.failureKind == FailureKind.system.rawValue ? "every account failed with a system error (last: \(a.failureMessage ?? ""))"
                 : "\(a.failureCode ?? "DECLINED"): \(a.failureMessage ?? "")"
             io.out("Declined: payment \(a.serial) via \(a.account) — \(why)")
-        case .blocked(_, let reasons):
-            io.out("Blocked by risk: \(reasons.joined(separator: "; "))")
-        case .challenge(_, let issued, let reasons):
-            io.out("Challenge: a one-time code was sent to \(issued.recipient) (valid until \(issued.expiresAt.iso8601)); pay again with --otp CODE. Because: \(reasons.joined(separator: "; "))")
+        case (.challenge, _):
+            let c = result.challenge
+            io.out("Challenge: a one-time code was sent to \(c?.sentTo ?? "the customer") (valid until \(c?.expiresAt ?? "—")); pay again with --otp CODE. Because: \((c?.reasons ?? []).joined(separator: "; "))")
+        case (.blocked, _), (_, nil):
+            io.out("Blocked by risk: \((result.blockedBy ?? []).joined(separator: "; "))")
         }
     }
 
@@ -220,23 +207,16 @@ enum PaymentCommands {
         input.approver = try OperatorLogin.approver(args, context: context, io: io)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
         let request = input
-        var run = IdempotentRun(scope: "refund", key: key, request: input.canonical)
-        // why: only a refund number makes running it again safe: the store refuses a second refund
-        // with the same number for the order, so a refund the dead holder made is never repeated.
-        run.recoverable = { _ in request.refundNo != nil }
-        return try run.run(context, io: &io) { io in
-            let (refund, attempt, order) = try RefundService(context, gateway: gateway).refund(request)
-            if args.has("json") {
-                try io.json(RefundResultJSON(refund, paymentSerial: attempt.serial, order: order))
-            } else {
-                io.out("Refund \(refund.serial) of \(refund.amount.decimalString) \(refund.amount.currency) on payment \(attempt.serial): \(refund.status.rawValue); order \(order.orderNo) is \(order.status.rawValue)")
-            }
-            switch refund.status {
-            case .succeeded: return 0
-            case .failed: return 4
-            case .processing, .unknown: return 5
-            }
+        let answer = try IdempotentRequests(context).refund(request, gateway: gateway)
+        let result = answer.outcome.result
+        if args.has("json") {
+            try io.json(result)
+        } else {
+            let refund = result.refund
+            io.out("Refund \(refund.serial) of \(refund.amount) \(refund.currency) on payment \(refund.paymentSerial): \(refund.status); order \(result.order.orderNo) is \(result.order.status)")
         }
+        IdempotencyNotes.warnIfNotKept(answer, scope: "refund", key: key, io: io)
+        return answer.outcome.exitCode
     }
 
     // MARK: resend, hold

@@ -27,13 +27,19 @@ actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         return (context, gateway)
     }
 
-    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome {
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, key: String,
+             operator actor: Actor) async -> CheckoutOutcome {
         do {
             let (context, gateway) = try open(as: actor)
             var request = try Self.request(order: order, method: method, otp: otp)
             request.unconfirmedOverride = override
-            return Self.outcome(try PaymentService(context, gateway: gateway).pay(request))
+            request.idempotencyKey = try IdempotencyKey(key)
+            // why: the attempt's key makes a retried submit answer the first one's outcome (the same
+            // code renders a first answer and a replay), never a second charge.
+            return Self.outcome(try IdempotentRequests(context).pay(request, gateway: gateway).outcome)
         } catch {
+            // why: the first submit of this attempt is still running (another connection): it may charge.
+            if error.failure == .idempotencyKeyInUse { return .unknown(serial: nil, reason: error.message) }
             // why: a failure after the channel was called may hide a charge: never "declined".
             if error.kind == .pending { return .unknown(serial: nil, reason: error.message) }
             // why: a conflict while an earlier payment is unconfirmed is the core refusing a second
@@ -89,28 +95,41 @@ actor ServiceCheckoutGateway: CheckoutPaymentGateway {
         return request
     }
 
-    static func outcome(_ outcome: PaymentOutcome) -> CheckoutOutcome {
-        switch outcome {
-        case .succeeded(_, let a), .declined(_, let a), .unknown(_, let a): return Self.outcome(a)
-        case .pending(_, let a, let url): return .pending(serial: a.serial.rawValue, payCode: url)
-        case .blocked(_, let reasons):
-            return .declined(code: .riskBlocked, reason: "blocked by risk rules: \(reasons.joined(separator: "; "))")
-        case .challenge(_, let issued, _):
-            return .challenge(hint: "SMS to \(issued.recipient), valid until \(issued.expiresAt.displayString) UTC")
+    /// The checkout's outcome of a payment request's answer, first or replayed.
+    static func outcome(_ answer: PayAnswer) -> CheckoutOutcome {
+        let result = answer.result
+        switch (answer.kind, result.payment) {
+        case (.pending, let a?): return .pending(serial: a.serial, payCode: result.codeUrl)
+        case (.challenge, _):
+            // "2026-11-21T09:30:12.345Z" as people read it: "2026-11-21 09:30:12".
+            let until = (result.challenge?.expiresAt.prefix(19)).map { $0.replacingOccurrences(of: "T", with: " ") } ?? "—"
+            return .challenge(hint: "SMS to \(result.challenge?.sentTo ?? "the customer"), valid until \(until) UTC")
+        case (_, let a?):
+            guard let status = AttemptStatus(rawValue: a.status) else { return .unknown(serial: a.serial, reason: "payment \(a.serial) is \(a.status)") }
+            return outcome(serial: a.serial, status: status, channelSerial: a.channelSerial, failureKind: a.failureKind.flatMap(FailureKind.init(rawValue:)),
+                           failureCode: a.failureCode, failureMessage: a.failureMessage)
+        case (_, nil):
+            return .declined(code: .riskBlocked, reason: "blocked by risk rules: \((result.blockedBy ?? []).joined(separator: "; "))")
         }
     }
 
     static func outcome(_ attempt: PaymentAttempt) -> CheckoutOutcome {
-        switch attempt.status {
-        case .succeeded: return .succeeded(serial: attempt.serial.rawValue, channelSerial: attempt.channelSerial ?? "")
-        case .pending, .processing, .initial: return .pending(serial: attempt.serial.rawValue, payCode: nil)
-        case .unknown: return .unknown(serial: attempt.serial.rawValue, reason: attempt.failureMessage ?? "no answer from the channel yet")
+        outcome(serial: attempt.serial.rawValue, status: attempt.status, channelSerial: attempt.channelSerial, failureKind: attempt.failureKind,
+                failureCode: attempt.failureCode, failureMessage: attempt.failureMessage)
+    }
+
+    static func outcome(serial: String, status: AttemptStatus, channelSerial: String?, failureKind: FailureKind?, failureCode: String?,
+                        failureMessage: String?) -> CheckoutOutcome {
+        switch status {
+        case .succeeded: return .succeeded(serial: serial, channelSerial: channelSerial ?? "")
+        case .pending, .processing, .initial: return .pending(serial: serial, payCode: nil)
+        case .unknown: return .unknown(serial: serial, reason: failureMessage ?? "no answer from the channel yet")
         case .failed, .closed:
-            if attempt.failureKind == .system {
-                return .declined(code: .system, reason: "the channel could not take the payment (\(attempt.failureMessage ?? "system error")); try another method")
+            if failureKind == .system {
+                return .declined(code: .system, reason: "the channel could not take the payment (\(failureMessage ?? "system error")); try another method")
             }
-            let reason = attempt.failureMessage ?? attempt.status.rawValue.lowercased()
-            guard let channelCode = attempt.failureCode else { return .declined(code: nil, reason: reason) }
+            let reason = failureMessage ?? status.rawValue.lowercased()
+            guard let channelCode = failureCode else { return .declined(code: nil, reason: reason) }
             // why: a code PayDesk has no type for (a revoke's CLOSED, a channel's own) is shown in the
             // core's words with the code kept for support, not guessed into a bank decline.
             guard let code = FailureCode(code: channelCode) else { return .declined(code: nil, reason: "\(reason) (code \(channelCode))") }

@@ -12,6 +12,8 @@ final class ScriptedGateway: CheckoutPaymentGateway {
         let otp: String?
         /// The supervisor who allowed it while an earlier payment was unconfirmed.
         let override: String?
+        /// The checkout attempt's idempotency key.
+        let key: String
     }
 
     private struct State {
@@ -34,10 +36,11 @@ final class ScriptedGateway: CheckoutPaymentGateway {
     /// The serials the checkout asked the channel about (R on an unconfirmed payment).
     var checks: [String] { state.withLock { $0.checks } }
 
-    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, operator actor: Actor) async -> CheckoutOutcome {
+    func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, key: String,
+             operator actor: Actor) async -> CheckoutOutcome {
         state.withLock { state in
             state.calls.append(Call(orderNo: order.orderNo.description, amount: order.amount, method: method, otp: otp,
-                                    override: override?.name))
+                                    override: override?.name, key: key))
             return state.payAnswers.isEmpty ? .declined(code: nil, reason: "no scripted answer left") : state.payAnswers.removeFirst()
         }
     }
