@@ -17,13 +17,13 @@ public final class PaymentCenterAPI: HTTPHandler {
 
     /// - Parameters:
     ///   - lanes: where each request gets its store connection and channel gateway.
-    ///   - maxWorkerLagSeconds: `/readyz` fails when the worker's last round is older.
+    ///   - maxWorkerLagSeconds: `/readyz` fails when the worker's last round is older (1 s to a day).
     ///   - log: where internal errors' details go (the answer says only "internal error" and the
     ///     request id); one line each, prefixed with the request id.
     public init(lanes: any ServiceLanes, maxWorkerLagSeconds: Int = 60, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.lanes = lanes
         self.log = log
-        self.maxWorkerLagMilliseconds = Int64(max(1, maxWorkerLagSeconds)) * 1000
+        self.maxWorkerLagMilliseconds = Int64(min(max(1, maxWorkerLagSeconds), 86_400)) * 1000
     }
 
     public func bodyLimit(method: String, path: String) -> Int {
