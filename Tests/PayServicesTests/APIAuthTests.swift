@@ -117,6 +117,19 @@ struct APIAuthTests {
         #expect(again == false)
     }
 
+    @Test("a look-up (GET) may be sent twice with one signature, a change (POST) may not; reads record no nonce")
+    func readsAreNotSingleUse() throws {
+        let auth = try APIAuthFixture()
+        let get = auth.headers(method: "GET", path: "/v1/orders/A1", body: "")
+        #expect(auth.refusal(get, method: "GET", path: "/v1/orders/A1", body: "") == nil)
+        #expect(auth.refusal(get, method: "GET", path: "/v1/orders/A1", body: "") == nil)
+        #expect(try auth.nonceCount() == 0)
+        let post = auth.headers()
+        #expect(auth.refusal(post) == nil)
+        #expect(auth.refusal(post) == "signature_replayed")
+        #expect(try auth.nonceCount() == 1)
+    }
+
     @Test("nonces leave the table once their window is over")
     func pruning() throws {
         let auth = try APIAuthFixture()

@@ -9,6 +9,10 @@ import PayChannels
 /// the v1 is recorded as a nonce — only after it verified, so a forger cannot fill the table —
 /// and a second use is refused by the nonce table's primary key. Expired nonces are pruned on the
 /// way, in the same write.
+///
+/// why reads record no nonce: a replayed GET only shows again what the captured answer already
+/// showed, while a nonce would cost every look-up a durable write and refuse a client polling twice
+/// within one second. Everything that can change something (POST) is single-use.
 public struct APIAuthenticator {
     let context: ServiceContext
 
@@ -70,6 +74,8 @@ public struct APIAuthenticator {
             throw APIAuthError(code: "signature_expired",
                                message: "the signature's timestamp is \(side); at most \(APIRequestSignature.windowSeconds) s either way")
         }
+        let caller = APICaller(line: line, actor: Actor(name: "api:\(line)", role: .service, origin: "api \(remote)"))
+        if Self.readOnlyMethods.contains(method) { return caller }
         // why max: a nonce must outlive every instant at which its timestamp is still accepted.
         let keepUntil = Timestamp(seconds: max(parsed.timestamp, nowSeconds) + APIRequestSignature.windowSeconds + 1)
         let fresh: Bool
@@ -82,8 +88,12 @@ public struct APIAuthenticator {
             throw Self.storeFailed
         }
         guard fresh else {
-            throw APIAuthError(code: "signature_replayed", message: "this signature was already used; sign each request anew")
+            throw APIAuthError(code: "signature_replayed",
+                               message: "this signature was already used; sign each request anew (a retry of the same request needs a later timestamp)")
         }
-        return APICaller(line: line, actor: Actor(name: "api:\(line)", role: .service, origin: "api \(remote)"))
+        return caller
     }
+
+    /// Methods that change nothing: their signatures are not recorded as nonces.
+    public static let readOnlyMethods: Set<String> = ["GET", "HEAD"]
 }

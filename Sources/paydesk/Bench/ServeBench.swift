@@ -70,7 +70,7 @@ enum ServeBench {
         let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
         try DemoSeeder(context).seed()
         try ChannelGateway(store: store, clock: context.clock).sandbox.setLatencyEverywhere(milliseconds: 0)
-        let secret = try APISecrets(context).rotate(line: try BusinessLineCode("retail"), overlapSeconds: 0).secret
+        let secret = try APISecrets(context).rotate(line: try BusinessLineCode("retail"), overlap: 0).secret
         let orderNos = (0..<settings.payments).map { "SERVE-\($0)" }
         try store.write {
             for no in orderNos {

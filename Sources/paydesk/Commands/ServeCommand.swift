@@ -25,6 +25,7 @@ enum ServeCommand {
                     options: [.value("listen", "HOST:PORT", "where to listen (default 127.0.0.1:8080)"),
                               .value("lanes", "N", "requests served at once, each with its own store connection (1-64, default 8)"),
                               .flag("no-group-commit", "give every request's write its own durable commit"),
+                              .value("trusted-proxy", "IP", "a proxy (nginx) whose X-Real-IP names the client, for per-client limits and the log", repeatable: true),
                               .value("for", "SECONDS", "serve this long, then stop as on SIGTERM (default: until stopped)")],
                     run: run),
     ]
@@ -45,14 +46,19 @@ enum ServeCommand {
             }
             seconds = value
         }
+        let proxies = args.all("trusted-proxy")
+        for proxy in proxies where !ServeCommand.isIPAddress(proxy) {
+            throw PayError.invalidInput("--trusted-proxy '\(proxy)': an IPv4 or IPv6 address, such as 127.0.0.1").about("trusted-proxy")
+        }
         let context = try CommandLineApp.openContext(args, io: io)
         context.actor = .system
         let path = context.store.path
         let pool = try LanePool(path: path, lanes: lanes, groupCommit: !args.has("no-group-commit"))
         let log = ServeLog()
-        let api = PaymentCenterAPI(lanes: pool)
+        let api = PaymentCenterAPI(lanes: pool, log: { line in log.write(line) })
         var limits = HTTPServerLimits()
         limits.threads = lanes
+        limits.trustedProxies = Set(proxies)
         let server = try HTTPServer(listen: listen, handler: api, limits: limits, log: { line in log.write(line) })
         let worker = Worker(context: context, jobs: try ServiceWiring.workerJobs(context))
         WorkerStop.install()
@@ -69,6 +75,14 @@ enum ServeCommand {
         worker.releaseLease()
         log.write("paydesk serve: stopped; the worker lease is given back")
         return 0
+    }
+}
+
+extension ServeCommand {
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }
 
