@@ -2,13 +2,26 @@ import PayCore
 
 /// An open PayDesk store: one connection, migrated to the newest schema, and the repositories
 /// over it. Not `Sendable`; each process or isolation domain opens its own.
+///
+/// In group-commit mode (`open(path:create:groupCommit:)`) the store keeps its own connection
+/// for reads, and `write` runs on the shared `GroupCommitWriter`'s connection instead: inside a
+/// write, `db` (and so every repository made from it) is that connection.
 public final class Store {
-    public let db: Connection
+    private let connection: Connection
     public let path: String
+    /// The shared writer this store's writes go through, or nil (every write its own commit).
+    public let groupCommit: GroupCommitWriter?
+    /// The shared writer's connection while a write of this store runs on it.
+    private var writing: Connection?
 
-    private init(db: Connection, path: String) {
-        self.db = db
+    /// The connection to use now: the shared writer's inside a group-committed write, else this
+    /// store's own.
+    public var db: Connection { writing ?? connection }
+
+    private init(db: Connection, path: String, groupCommit: GroupCommitWriter?) {
+        self.connection = db
         self.path = path
+        self.groupCommit = groupCommit
     }
 
     /// Opens the store at `path`, creating it when `create` is set, and migrates it.
@@ -17,7 +30,13 @@ public final class Store {
     /// file that is not a PayDesk store or was written by a newer PayDesk. Without `create` an
     /// empty file (zero bytes, or an SQLite file without a PayDesk schema) is refused too and
     /// nothing is written to it: only `paydesk init` and the console's first run make a store.
-    public static func open(path: String, create: Bool = false) throws(PayError) -> Store {
+    ///
+    /// With `groupCommit` (a writer opened on the same `path`) the store's writes share durable
+    /// commits with the other stores using that writer.
+    public static func open(path: String, create: Bool = false, groupCommit: GroupCommitWriter? = nil) throws(PayError) -> Store {
+        if let groupCommit, groupCommit.path != path {
+            throw PayError.invalidInput("store '\(path)': the group commit writer is for '\(groupCommit.path)'")
+        }
         if !create {
             guard FileSystem.exists(path) else {
                 throw PayError.notFound("store '\(path)' does not exist; create it with `paydesk init --db \(path)`")
@@ -34,7 +53,7 @@ public final class Store {
                 throw PayError.invalidInput("store '\(path)': not a PayDesk store (no PayDesk schema in it); create a store with `paydesk init --db \(path)`")
             }
             try Schema.migrator.migrate(db, label: "store")
-            return Store(db: db, path: path)
+            return Store(db: db, path: path, groupCommit: groupCommit)
         } catch let error as PayError {
             throw error
         } catch let error as SQLiteError where error.isNotADatabase {
@@ -45,15 +64,42 @@ public final class Store {
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, translating store failures into `PayError`.
+    /// Returns once the transaction is durable; throws when it did not commit. A write inside a
+    /// write joins it (a savepoint). In group-commit mode the transaction is a savepoint of the
+    /// shared writer's batch, and the batch's commit is the durable one (see `GroupCommitWriter`).
     @discardableResult
     public func write<T>(_ body: () throws -> T) throws(PayError) -> T {
         do {
+            // why the own connection's transaction: a write inside a `snapshot` joins it, as ever.
+            if let groupCommit, writing == nil, !connection.isInTransaction {
+                return try groupWrite(groupCommit, body)
+            }
             return try db.inTransaction(.immediate, body)
         } catch let error as PayError {
             throw error
         } catch {
             throw PayError.internal("store: \(error)")
         }
+    }
+
+    private func groupWrite<T>(_ writer: GroupCommitWriter, _ body: () throws -> T) throws -> T {
+        let (value, hooks) = try writer.write {
+            writing = writer.connection
+            defer { writing = nil }
+            let value = try body()
+            // why here: records deferred to "the next transaction" on this store ride in this one.
+            for record in connection.takeDeferredWrites() { try? record() }
+            return value
+        }
+        for hook in hooks { hook() }
+        return value
+    }
+
+    /// Writes the records waiting for the next transaction (`Connection.writeWithNextTransaction`)
+    /// now, in a write of their own.
+    public func flushDeferredWrites() throws(PayError) {
+        guard connection.hasDeferredWrites else { return }
+        try write {}
     }
 
     /// Runs a read, translating store failures into `PayError`.

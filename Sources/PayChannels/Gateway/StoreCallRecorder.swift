@@ -13,7 +13,7 @@ public final class StoreCallRecorder: ChannelCallRecorder {
     public init(store: Store) { self.store = store }
 
     deinit {
-        try? store.db.flushDeferredWrites()
+        try? store.flushDeferredWrites()
     }
 
     public func record(_ call: ChannelCall) {
@@ -27,8 +27,6 @@ public final class StoreCallRecorder: ChannelCallRecorder {
             requestBody: call.request.map { ChannelCallMask.body($0.body) } ?? "",
             responseHeaders: call.response.map { ChannelCallMask.headers($0.headers) },
             responseBody: call.response.map { ChannelCallMask.body($0.body) })
-        let calls = store.channelCalls
-        let metrics = store.metrics
         let outcome: MetricCallOutcome = switch call.reply.result {
         case .succeeded: .succeeded
         case .pending: .pending
@@ -36,9 +34,12 @@ public final class StoreCallRecorder: ChannelCallRecorder {
         case .systemError: .systemError
         case .unknown: .unknown
         }
-        store.db.writeWithNextTransaction {
-            _ = try calls.insert(record)
-            try metrics.recordCall(channel: call.channel, account: call.account, operation: call.operation.name, outcome: outcome,
+        // why the repositories made inside: in group-commit mode the transaction that carries the
+        // row runs on the shared writer's connection, which `store.db` names only then.
+        store.db.writeWithNextTransaction { [weak store] in
+            guard let store else { return }
+            _ = try store.channelCalls.insert(record)
+            try store.metrics.recordCall(channel: call.channel, account: call.account, operation: call.operation.name, outcome: outcome,
                                    latencyMilliseconds: call.latencyMilliseconds, at: call.at)
         }
     }

@@ -11,14 +11,14 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     /// Transactions committed on this connection that changed at least one row: the durable
     /// commits (`bench pay` reports them per payment). A transaction that wrote nothing costs no fsync.
-    public private(set) var committedWrites = 0
+    public internal(set) var committedWrites = 0
     /// Statements run with `execute(_:_:)`, `rows` and `row` since the connection opened (not
     /// BEGIN / COMMIT): how tests check that a screen's work costs the queries it should.
     public private(set) var statementsRun = 0
     /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
-    private var commitHooks: [() -> Void] = []
+    var commitHooks: [() -> Void] = []
     /// Rows to write in the next transaction on this connection; see `writeWithNextTransaction`.
-    private var deferredWrites: [() throws -> Void] = []
+    var deferredWrites: [() throws -> Void] = []
 
     /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }

@@ -35,28 +35,10 @@ enum PayBench {
     }
 
     static func run(_ settings: Settings, log: (String) -> Void) throws -> Report {
-        let folder = settings.directory + "/paydesk-bench-pay-\(getpid())"
-        try? FileManager.default.removeItem(atPath: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try scratchFolder(settings)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = settings.storePath ?? folder + "/store.db"
-
-        // why open first: a --store that does not exist is refused before any progress is printed.
-        let store = try Store.open(path: path, create: settings.storePath == nil)
-        log("preparing a demo store and \(settings.payments) orders …")
-        let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
-        if try store.read({ try store.businessLines.all().isEmpty }) { try DemoSeeder(context).seed() }
-        let gateway = try ChannelGateway(store: store, clock: context.clock)
-        try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
-        let batch = Int(context.now.milliseconds % 1_000_000)
-        let orderNos = (0..<settings.payments).map { "BENCH-\(batch)-\($0)" }
-        try store.write {
-            for no in orderNos {
-                _ = try store.orders.create(OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(no),
-                                                       amount: Money(minorUnits: 1_000, currency: .CNY)),
-                                            serial: context.serials.next(.order), at: context.now, operator: context.actor.name)
-            }
-        }
+        let orderNos = try prepare(path: path, create: settings.storePath == nil, orders: settings.payments, log: log)
 
         log("raw durable commits …")
         let raw = try rawCommitRate(path: folder + "/raw.db", seconds: 2)
@@ -107,6 +89,36 @@ enum PayBench {
                       rawCommitsPerSecond: raw, ratio: rate / raw, succeeded: succeeded.withLock { $0 },
                       storeCommitsPerPayment: Double(commits.withLock { $0.store }) / Double(settings.payments),
                       sandboxCommitsPerPayment: Double(commits.withLock { $0.sandbox }) / Double(settings.payments))
+    }
+
+    /// A fresh scratch folder for this run (the throwaway store, the raw-commit file).
+    static func scratchFolder(_ settings: Settings) throws -> String {
+        let folder = settings.directory + "/paydesk-bench-pay-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    /// Opens (or makes) the demo store at `path`, sets the sandbox's latency to 0, and creates
+    /// `orders` orders to pay; returns their numbers.
+    static func prepare(path: String, create: Bool, orders: Int, log: (String) -> Void) throws -> [String] {
+        // why open first: a --store that does not exist is refused before any progress is printed.
+        let store = try Store.open(path: path, create: create)
+        log("preparing a demo store and \(orders) orders …")
+        let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))
+        if try store.read({ try store.businessLines.all().isEmpty }) { try DemoSeeder(context).seed() }
+        let gateway = try ChannelGateway(store: store, clock: context.clock)
+        try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)
+        let batch = Int(context.now.milliseconds % 1_000_000)
+        let orderNos = (0..<orders).map { "BENCH-\(batch)-\($0)" }
+        try store.write {
+            for no in orderNos {
+                _ = try store.orders.create(OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo(no),
+                                                       amount: Money(minorUnits: 1_000, currency: .CNY)),
+                                            serial: context.serials.next(.order), at: context.now, operator: context.actor.name)
+            }
+        }
+        return orderNos
     }
 
     static let authCodes: [PaymentMethod: String] = [.wechat: "134567890123456789", .alipay: "2812345678901234",

@@ -30,6 +30,7 @@ enum BenchCommands {
             summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
             details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
             options: [.value("n", "N", "payments (default 2000)"), .value("clients", "K", "concurrent clients, each its own connection (default 1)"),
+                      .value("concurrency", "N", "N threads over the lane pool of `paydesk serve`, without and with group commit (each run --n payments)"),
                       .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
                       .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
             run: pay),
@@ -70,6 +71,24 @@ enum BenchCommands {
         }
         let json = args.has("json")
         let err = io.stderr
+        if args.value("concurrency") != nil {
+            let concurrency = try count(args, "concurrency", default: 1, range: 1...256)
+            guard settings.clients == 1 else { throw PayError.invalidInput("--clients with --concurrency: choose one (clients are connections of their own, concurrency is lanes)") }
+            let report = try PayBench.runLanes(settings, concurrency: concurrency) { line in if !json { err(line + "\n") } }
+            if json {
+                try io.json(report)
+            } else {
+                io.out("bench pay: \(report.payments) \(settings.method.rawValue) payments a run, \(report.concurrency) lane(s)")
+                io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
+                for run in report.runs {
+                    io.out("  \(run.groupCommit ? "group commit:   " : "commit per write:") \(run.paymentsPerSecond.oneDecimal) payments/s, \(run.succeeded) paid in \(run.seconds.oneDecimal) s, " +
+                           "\(run.storeCommitsPerPayment.twoDecimals) durable commits per payment (+ \(run.sandboxCommitsPerPayment.twoDecimals) in the simulated channel's file), " +
+                           "\((run.ratio * 100).oneDecimal) % of one payment per raw commit")
+                    io.out("    " + run.latency.line)
+                }
+            }
+            return 0
+        }
         let report = try PayBench.run(settings) { line in if !json { err(line + "\n") } }
         if json {
             try io.json(report)
