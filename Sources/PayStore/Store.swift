@@ -88,7 +88,7 @@ public final class Store {
             defer { writing = nil }
             let value = try body()
             // why here: records deferred to "the next transaction" on this store ride in this one.
-            for record in connection.takeDeferredWrites() { try? record() }
+            for record in connection.takeDeferredWrites() { try? record(writer.connection) }
             return value
         }
         for hook in hooks { hook() }

@@ -152,6 +152,8 @@ struct GroupCommitTests {
         #expect(try shared.ordersOnDisk().isEmpty, "the nested write went with the outer one")
 
         store.db.writeWithNextTransaction { [unowned store] in try store.db.execute("INSERT INTO log (v) VALUES ('call')") }
+        // A repository made outside the write (on the store's own connection) counts through the writer's.
+        store.metrics.countWithNextTransaction("group.test", label: "t", at: Timestamp(milliseconds: 1_790_000_000_000))
         let ran = Texts([])
         try store.write {
             try Self.create("N-2", in: store)
@@ -161,6 +163,7 @@ struct GroupCommitTests {
         #expect(ran.all == ["kept"])
         let db = try Connection(path: shared.path, create: false)
         #expect(try db.scalarInt("SELECT count(*) FROM log") == 1, "the deferred record rode in the write")
+        #expect(try db.scalarInt("SELECT sum(count) FROM metric_events_minute WHERE event = 'group.test'") == 1)
         #expect(try shared.ordersOnDisk() == ["N-2"])
 
         _ = try? store.write {

@@ -98,8 +98,8 @@ public struct MetricRepository {
     /// Counts `event` in the connection's next transaction (the one that records what the event
     /// led to) instead of a commit of its own.
     public func countWithNextTransaction(_ event: String, label: String, at time: Timestamp) {
-        let metrics = self
-        db.writeWithNextTransaction { try metrics.count(event, label: label, at: time) }
+        // why the connection handed in: in group-commit mode the carrying transaction runs on the shared writer's.
+        db.writeWithNextTransaction { (db: Connection) in try MetricRepository(db: db).count(event, label: label, at: time) }
     }
 
     // MARK: - Reading

@@ -18,7 +18,7 @@ public final class Connection {
     /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
     var commitHooks: [() -> Void] = []
     /// Rows to write in the next transaction on this connection; see `writeWithNextTransaction`.
-    var deferredWrites: [() throws -> Void] = []
+    var deferredWrites: [(Connection) throws -> Void] = []
 
     /// How durable a commit must be. The store keeps money: `full`. The sandbox may relax.
     public enum Synchronous: String, Sendable { case off = "OFF", normal = "NORMAL", full = "FULL" }
@@ -193,7 +193,14 @@ extension Connection {
     /// failing write is dropped and never fails the transaction that carries it.
     /// `flushDeferredWrites` writes what is waiting in a transaction of its own.
     public func writeWithNextTransaction(_ body: @escaping () throws -> Void) {
-        if isInTransaction { try? body() } else { deferredWrites.append(body) }
+        writeWithNextTransaction { _ in try body() }
+    }
+
+    /// `writeWithNextTransaction`, handing `body` the connection the carrying transaction runs
+    /// on: this one, or in group-commit mode the shared writer's (`GroupCommitWriter`). A record
+    /// that may ride in a group-committed write must write through that connection.
+    public func writeWithNextTransaction(_ body: @escaping (Connection) throws -> Void) {
+        if isInTransaction { try? body(self) } else { deferredWrites.append(body) }
     }
 
     /// Whether records wait for the next transaction.
@@ -209,6 +216,6 @@ extension Connection {
         guard !deferredWrites.isEmpty else { return }
         let writes = deferredWrites
         deferredWrites = []
-        for write in writes { try? write() }
+        for write in writes { try? write(self) }
     }
 }

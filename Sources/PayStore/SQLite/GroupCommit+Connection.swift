@@ -42,7 +42,7 @@ extension Connection {
 
     /// The records waiting for this connection's next transaction, taken out of it: a store in
     /// group mode writes them inside its write on the shared writer's connection.
-    func takeDeferredWrites() -> [() throws -> Void] {
+    func takeDeferredWrites() -> [(Connection) throws -> Void] {
         let writes = deferredWrites
         deferredWrites = []
         return writes

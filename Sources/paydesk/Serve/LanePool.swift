@@ -56,7 +56,8 @@ final class LanePool: ServiceLanes, @unchecked Sendable {
             lanes[index].context.actor = Self.neutralActor
             condition.lock()
             free.append(index)
-            condition.signal()
+            // why broadcast: besides one borrower, the commit counters may wait for every lane.
+            condition.broadcast()
             condition.unlock()
         }
         let lane = lanes[index]
@@ -65,17 +66,19 @@ final class LanePool: ServiceLanes, @unchecked Sendable {
     }
 
     /// Durable commits of the center's store so far, over every lane (and the shared writer).
-    /// Only meaningful while no lane is lent.
+    /// Waits until no lane is lent (a lent lane's connection belongs to its thread).
     var storeCommits: Int {
         condition.lock()
         defer { condition.unlock() }
+        while free.count < count { condition.wait() }
         return lanes.reduce(writer?.committedBatches ?? 0) { $0 + $1.context.store.db.committedWrites }
     }
 
-    /// Commits of the simulated channels' files so far, over every lane. Only while no lane is lent.
+    /// Commits of the simulated channels' files so far, over every lane. Waits until no lane is lent.
     var sandboxCommits: Int {
         condition.lock()
         defer { condition.unlock() }
+        while free.count < count { condition.wait() }
         return lanes.reduce(0) { $0 + $1.gateway.sandbox.db.committedWrites }
     }
 }
