@@ -24,16 +24,6 @@ final class OneLane: ServiceLanes, @unchecked Sendable {
     }
 }
 
-/// Lines the API logged, for the assertions.
-final class LogLines: @unchecked Sendable {
-    // why @unchecked: `lines` is only reached under the lock.
-    private var lines: [String] = []
-    private let lock = NSLock()
-
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
-}
-
 /// A fresh demo store (simulated clock at 2026-11-21 12:00:00 UTC, the sandbox at latency 0)
 /// behind a `PaymentCenterAPI`, and requests to it as a business system would send them.
 ///

@@ -150,10 +150,11 @@ final class GateHandler: HTTPHandler {
     func release() { gate.signal() }
 }
 
-/// Collects the server's log lines.
+/// Collects the lines the server or the API logged, for the assertions.
 final class LogLines: Sendable {
     private let lines = Mutex<[String]>([])
-    var sink: @Sendable (String) -> Void { { line in self.lines.withLock { $0.append(line) } } }
+    var sink: @Sendable (String) -> Void { { line in self.append(line) } }
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: [String] { lines.withLock { $0 } }
 }
 

@@ -12,7 +12,7 @@ public final class ServeProcess: @unchecked Sendable {
     public let port: Int
     public let store: String
     private let process: Process
-    private let collected: Mutex<(out: String, err: String)>
+    private let collected = Collected()
     private let readers = DispatchGroup()
 
     /// `extra` arguments go after `serve --db STORE --listen 127.0.0.1:0`.
@@ -28,8 +28,7 @@ public final class ServeProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        let collected = Mutex((out: "", err: ""))
-        self.collected = collected
+        let collected = self.collected
         self.process = process
         try process.run()
         for (pipe, isOut) in [(out, true), (err, false)] {
@@ -39,14 +38,14 @@ public final class ServeProcess: @unchecked Sendable {
                     let data = handle.availableData
                     if data.isEmpty { break }
                     let text = String(decoding: data, as: UTF8.self)
-                    collected.withLock { if isOut { $0.out += text } else { $0.err += text } }
+                    collected.state.withLock { if isOut { $0.out += text } else { $0.err += text } }
                 }
             }
         }
         let deadline = Date().addingTimeInterval(readySeconds)
         var found: Int?
         while Date() < deadline, process.isRunning {
-            let out = collected.withLock { $0.out }
+            let out = collected.state.withLock { $0.out }
             if let range = out.range(of: #"listening on http://[^ ]+:(\d+)"#, options: .regularExpression) {
                 found = Int(out[range].split(separator: ":").last ?? "")
                 break
@@ -55,7 +54,7 @@ public final class ServeProcess: @unchecked Sendable {
         }
         guard let found else {
             process.terminate()
-            let text = collected.withLock { "stdout: \($0.out)\nstderr: \($0.err)" }
+            let text = collected.state.withLock { "stdout: \($0.out)\nstderr: \($0.err)" }
             throw ServeProcessError.notReady(text)
         }
         port = found
@@ -64,8 +63,8 @@ public final class ServeProcess: @unchecked Sendable {
     deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
-    public var stdout: String { collected.withLock { $0.out } }
-    public var stderr: String { collected.withLock { $0.err } }
+    public var stdout: String { collected.state.withLock { $0.out } }
+    public var stderr: String { collected.state.withLock { $0.err } }
     public var isRunning: Bool { process.isRunning }
     public var pid: Int32 { process.processIdentifier }
 
@@ -90,6 +89,11 @@ public final class ServeProcess: @unchecked Sendable {
         _ = readers.wait(timeout: .now() + 5)
         return process.terminationStatus
     }
+}
+
+/// What the server printed so far, shared with the threads that read its pipes.
+final class Collected: Sendable {
+    let state = Mutex((out: "", err: ""))
 }
 
 public enum ServeProcessError: Error, CustomStringConvertible {

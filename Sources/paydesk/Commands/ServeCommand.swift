@@ -64,7 +64,6 @@ enum ServeCommand {
         WorkerStop.install()
         let host = listen.split(separator: ":").dropLast().joined(separator: ":")
         io.out("paydesk serve: listening on http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port) (store \(path), \(lanes) lanes, group commit \(args.has("no-group-commit") ? "off" : "on"))")
-        fflush(stdout)
         do {
             try worker.run(forSeconds: seconds) { WorkerStop.requested.load(ordering: .relaxed) }
         } catch {
