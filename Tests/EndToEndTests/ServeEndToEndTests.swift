@@ -97,8 +97,11 @@ struct ServeEndToEndTests {
         let client = ServeClient(base: server.baseURL, line: "retail", secret: secret)
         #expect(try client.send("POST", "/v1/orders", body: #"{"orderNo":"K1","amount":"12.00"}"#).status == 201)
         let body = #"{"method":"wechat","authCode":"\#(Self.paidBarcode)"}"#
-        let answers = concurrently(8) { _ in
-            (try? client.send("POST", "/v1/orders/K1/pay", body: body, extraHeaders: ["Idempotency-Key": "till-7-sale-K1"]))
+        // Eight retries of one sale, each signed anew (a signature is single-use), at once.
+        let now = Int64(Date().timeIntervalSince1970)
+        let answers = concurrently(8) { index in
+            (try? client.send("POST", "/v1/orders/K1/pay", body: body, timestamp: now - 1 - Int64(index),
+                              extraHeaders: ["Idempotency-Key": "till-7-sale-K1"]))
         }
         let statuses = answers.map { $0?.status ?? -1 }
         #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 }, "\(statuses)")
@@ -106,7 +109,8 @@ struct ServeEndToEndTests {
         #expect(answers.compactMap { $0 }.filter { $0.status == 409 }.allSatisfy { $0.errorCode == "idempotency_key_in_use" })
         #expect(try paymentCount("K1") == 1)
         // A retry after the first finished replays it, marked as a replay.
-        let replay = try client.send("POST", "/v1/orders/K1/pay", body: body, extraHeaders: ["Idempotency-Key": "till-7-sale-K1"])
+        let replay = try client.send("POST", "/v1/orders/K1/pay", body: body, timestamp: now,
+                                     extraHeaders: ["Idempotency-Key": "till-7-sale-K1"])
         #expect(replay.status == 200 && replay.header("Idempotent-Replayed") == "true", "\(replay)")
         // The same key with other parameters is a conflict; nothing is charged.
         let other = try client.send("POST", "/v1/orders/K1/pay", body: #"{"method":"alipay","authCode":"2812345678901234"}"#,
