@@ -27,7 +27,7 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
     public static func response(status: Int, type: String, code: String, message: String, param: String? = nil,
                                 extraHeaders: [(name: String, value: String)] = []) -> HTTPResponse {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(APIErrorBody(Detail(type: type, code: code, message: message, param: param)))) ?? Data()
         return HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + extraHeaders, body: Array(body))
     }

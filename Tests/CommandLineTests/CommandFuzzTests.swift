@@ -46,6 +46,8 @@ struct CommandFuzzTests {
         "clock advance": ["1s"],
         "business set": ["retail", "--notify-url", ""],
         "worker": ["--once"],
+        // why one lane and a twentieth of a second: serving runs until stopped; every case serves this briefly.
+        "serve": ["--listen", "127.0.0.1:0", "--lanes", "1", "--for", "0.05"],
         "alerts": ["--state", "FIRING"],
         "alerts ack": ["1"],
         "alerts sinks add": ["fz", "--kind", "webhook", "--target", "http://127.0.0.1:1/fz", "--rate", "6/min", "--burst", "10"],
@@ -61,6 +63,7 @@ struct CommandFuzzTests {
         "bench browse": ["--orders", "10", "--repeats", "0"],
         "bench render": ["--size", "80x24", "--frames", "0"],
         "bench pay": ["--n", "1", "--method", "paypal"],
+        "bench serve": ["--n", "1", "--connections", "0"],
         "operator add": ["fuzz-op", "--role", "cashier"],
         "operator passwd": ["fuzz-op"],
         "operator lock": ["fuzz-op"],

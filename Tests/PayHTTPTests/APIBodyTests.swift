@@ -33,6 +33,20 @@ struct APIBodyTests {
         }
     }
 
+    @Test("a field named twice in one object is refused, however it is spelt; the same name in two objects is fine")
+    func repeatedFieldsAreMalformed() {
+        for body in [#"{"orderNo":"D1","amount":"1.00","amount":"999.00"}"#,
+                     #"{"orderNo":"D1","amount":"1.00","\u0061mount":"999.00"}"#,
+                     #"{"card":{"number":"4242","number":"4111"}}"#,
+                     #"{"items":[{"name":"Tea"},{"name":"Bun","name":"Cake"}]}"#] {
+            let refused = failure { _ = try JSONFields.body(of: request(body)) }
+            #expect(refused?.code == "malformed_json", "\(body)")
+        }
+        for body in [#"{"a":{"name":"x"},"b":{"name":"y"},"c":"name,name"}"#, #"{"s":"\"a\":1,\"a\":2"}"#] {
+            #expect(failure { _ = try JSONFields.body(of: request(body)) } == nil, "\(body)")
+        }
+    }
+
     @Test func fieldsOfTheWrongTypeMissingOrUnknownAreNamedByPath() throws {
         var fields = try JSONFields.body(of: request(#"{"orderNo": 12, "items": [{"name": "Tea", "quantity": 1.5}], "ammount": "1"}"#))
         #expect(failure { _ = try fields.string("orderNo") }?.param == "orderNo")

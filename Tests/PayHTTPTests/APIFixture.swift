@@ -90,6 +90,8 @@ final class APIFixture {
     }
 
     static let retail = try! BusinessLineCode("retail")
+    /// The actor a line's signed requests act as (`APIAuthenticator`).
+    static func caller(_ line: String) -> Actor { Actor(name: "api:\(line)", role: .service, origin: "test") }
 
     func order(_ no: String, line: BusinessLineCode = APIFixture.retail) throws -> Order? {
         try store.orders.find(line, try MerchantOrderNo(no))

@@ -59,6 +59,20 @@ struct APIIdempotencyTests {
         #expect(replay.header("Idempotent-Replayed") == "true")
     }
 
+    @Test("a business line's keys are its own: another line's same key neither conflicts nor replays")
+    func keysArePerLine() throws {
+        let f = try APIFixture()
+        f.send("POST", "/v1/orders", json: #"{"orderNo": "L-1", "amount": "9.00"}"#)
+        f.send("POST", "/v1/orders", json: #"{"orderNo": "L-1", "amount": "9.00"}"#, line: "hotel")
+        let body = #"{"method": "alipay", "authCode": "\#(Self.alipayCode)"}"#
+        let retail = f.send("POST", "/v1/orders/L-1/pay", json: body, key: "shared-key")
+        #expect(retail.status == 200, "\(retail.text)")
+        let hotel = f.send("POST", "/v1/orders/L-1/pay", json: body, line: "hotel", key: "shared-key")
+        #expect(hotel.status == 200, "\(hotel.text)")
+        #expect(hotel.header("Idempotent-Replayed") == nil, "hotel's request ran: it is not retail's")
+        #expect(try f.order("L-1", line: try BusinessLineCode("hotel"))?.status == .paid)
+    }
+
     @Test func aKeyStillInFlightIsInUse() throws {
         let f = try APIFixture()
         f.send("POST", "/v1/orders", json: #"{"orderNo": "I-5", "amount": "9.00"}"#)
@@ -68,7 +82,8 @@ struct APIIdempotencyTests {
                                        authCode: Self.alipayCode, idempotencyKey: try IdempotencyKey("pay-I-5")).canonical
         let hash = Crypto.sha256Hex(Array(canonical.utf8))
         _ = try f.store.write {
-            try f.store.idempotency.claim(scope: IdempotentRequests.Scope.pay, key: try IdempotencyKey("pay-I-5"), request: hash,
+            try f.store.idempotency.claim(scope: IdempotentRequests.scope(IdempotentRequests.Scope.pay, for: APIFixture.caller("retail")),
+                                          key: try IdempotencyKey("pay-I-5"), request: hash,
                                           owner: ProcessIdentity.current, at: f.now) { _ in false }
         }
         let answer = f.send("POST", "/v1/orders/I-5/pay", json: body, key: "pay-I-5")

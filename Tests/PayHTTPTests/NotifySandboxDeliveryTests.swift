@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import PayCore
 import PayStore
@@ -7,16 +8,34 @@ import PayServices
 import PayHTTP
 import TestSupport
 
-/// A lane used only on the relay server's thread.
-// why @unchecked: the lane (its own store connection) is touched by the listener thread alone,
-// one request at a time; the test thread uses the fixture's other connection.
-private final class RelayLane: @unchecked Sendable {
-    let lane: ServiceLane
+/// `paydesk serve`'s own server in front of `ChannelNotifyEndpoint`, on its own connection to the
+/// fixture's store, recording what arrived: the sandbox's real HTTP delivery meets the real server.
+private final class NotifyRelay: HTTPHandler, @unchecked Sendable {
+    // why @unchecked: the lane (its own store connection) is used under `lock` only, one request at a time.
+    private let lane: ServiceLane
+    private let lock = NSLock()
+    private let received = Mutex<[HTTPRequest]>([])
+    private(set) var server: HTTPServer?
 
     init(path: String) throws {
         let store = try Store.open(path: path)
         let context = try ServiceContext(store: store, actor: .system)
         lane = ServiceLane(context: context, gateway: try ChannelGateway(store: store, clock: context.clock))
+    }
+
+    func start() throws { server = try HTTPServer(listen: "127.0.0.1:0", handler: self, log: { _ in }) }
+
+    var base: String { "http://127.0.0.1:\(server?.port ?? 0)" }
+    var requests: [HTTPRequest] { received.withLock { $0 } }
+    func stop() { server?.shutdown(graceSeconds: 1) }
+
+    func bodyLimit(method: String, path: String) -> Int { ChannelNotifyEndpoint.bodyLimit }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        received.withLock { $0.append(request) }
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard parts.count == 3, parts[0] == "notify" else { return HTTPResponse(status: 404) }
+        return lock.withLock { ChannelNotifyEndpoint().handle(request, channel: parts[1], account: parts[2], lane: lane) }
     }
 }
 
@@ -24,14 +43,11 @@ private final class RelayLane: @unchecked Sendable {
 /// `{base}/notify/{channel}/{account}`, over real loopback HTTP, to the notify endpoint.
 @Suite("Sandbox callbacks over HTTP")
 struct NotifySandboxDeliveryTests {
-    /// A relay in front of `ChannelNotifyEndpoint`, on its own connection to the fixture's store.
-    static func relay(_ f: NotifyFixture) throws -> NotifyRelayServer {
-        let relayLane = try RelayLane(path: f.path)
-        return try NotifyRelayServer { request in
-            let parts = request.path.split(separator: "/").map(String.init)
-            guard parts.count == 3, parts[0] == "notify" else { return HTTPResponse(status: 404) }
-            return ChannelNotifyEndpoint().handle(request, channel: parts[1], account: parts[2], lane: relayLane.lane)
-        }
+    /// The real server in front of `ChannelNotifyEndpoint`, on its own connection to the fixture's store.
+    fileprivate static func relay(_ f: NotifyFixture) throws -> NotifyRelay {
+        let relay = try NotifyRelay(path: f.path)
+        try relay.start()
+        return relay
     }
 
     @Test("a sandbox callback travels by HTTP to the notify endpoint, settles the payment, and is delivered once",

@@ -36,7 +36,7 @@ struct ServerNginxTests {
         let temporary = directory.path("temp")
         for (from, to) in [
             ("listen 443 ssl;", "listen 127.0.0.1:\(port) ssl;"),
-            ("server 127.0.0.1:8080;", "server 127.0.0.1:\(server.port);"),
+            ("server 127.0.0.1:8080 max_conns=48;", "server 127.0.0.1:\(server.port) max_conns=48;"),
             ("/etc/paydesk/tls/paydesk.crt", certificate),
             ("/etc/paydesk/tls/paydesk.key", key),
             ("/run/nginx-paydesk.pid", directory.path("nginx.pid")),
@@ -90,6 +90,14 @@ struct ServerNginxTests {
         #expect(tooLarge.status == 413)
         #expect(tooLarge.errorCode == "body_too_large", "the server's JSON error passes through nginx")
         #expect(handler.callCount == 1)
+
+        // The unsigned operations endpoints stay on loopback: nginx answers them 403 itself.
+        for path in ["/metrics", "/readyz", "/healthz"] {
+            let closed = try run("/usr/bin/curl", ["-k", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20",
+                                                   "https://127.0.0.1:\(port)\(path)"])
+            #expect(closed.output == "403", "\(path) through nginx: \(closed.output)")
+        }
+        #expect(handler.callCount == 1, "nothing reached the server")
     }
 
     static var sampleURL: URL {

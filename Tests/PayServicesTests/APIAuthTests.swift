@@ -111,7 +111,8 @@ struct APIAuthTests {
         // The refusal rests on the primary key: the repository's insert itself says no.
         let store = auth.context.store
         let again = try store.write {
-            try store.apiSecrets.recordNonce(auth.line, signature: String(headers["paydesk-signature"]!.suffix(64)),
+            try store.apiSecrets.recordNonce(auth.line, signature: APIAuthenticator.nonce(timestamp: auth.nowSeconds, method: "POST",
+                                                                                        path: "/v1/orders", body: Array(#"{"orderNo":"A1","amount":"12.00"}"#.utf8)),
                                              expiresAt: auth.context.now.adding(milliseconds: 1000))
         }
         #expect(again == false)
@@ -128,6 +129,39 @@ struct APIAuthTests {
         #expect(auth.refusal(post) == nil)
         #expect(auth.refusal(post) == "signature_replayed")
         #expect(try auth.nonceCount() == 1)
+    }
+
+    @Test("during a rotation a request signed under both secrets is single-use whichever v1 it carries")
+    func replayUnderTheOtherSecret() throws {
+        let auth = try APIAuthFixture()
+        let newer = try APISecrets(auth.context).rotate(line: auth.line).secret
+        let old = auth.headers()
+        let new = auth.headers(secret: newer)
+        let oldV1 = String(old["paydesk-signature"]!.split(separator: ",")[1])
+        let newV1 = String(new["paydesk-signature"]!.split(separator: ",")[1])
+        let t = "t=\(auth.nowSeconds)"
+        var both = old
+        both["paydesk-signature"] = "\(t),\(oldV1),\(newV1)"
+        #expect(auth.refusal(both) == nil)
+        #expect(auth.refusal(new) == "signature_replayed", "the same request under its other v1")
+        #expect(auth.refusal(old) == "signature_replayed")
+    }
+
+    @Test("a GET the caller marks single-use (it asks the channel) is refused the second time")
+    func singleUseReads() throws {
+        let auth = try APIAuthFixture()
+        let get = auth.headers(method: "GET", path: "/v1/orders/A1?refresh=true", body: "")
+        func refresh() -> String? {
+            do {
+                _ = try APIAuthenticator(auth.context).authenticate(method: "GET", path: "/v1/orders/A1?refresh=true", headers: get,
+                                                                body: [], remote: "127.0.0.1", singleUse: true)
+                return nil
+            } catch {
+                return error.code
+            }
+        }
+        #expect(refresh() == nil)
+        #expect(refresh() == "signature_replayed")
     }
 
     @Test("nonces leave the table once their window is over")

@@ -7,9 +7,12 @@ enum AuthenticationGuard {
     /// The signed target is the path as sent plus the query string in canonical form (`APIQuery`).
     static func authenticate(_ request: HTTPRequest, lane: ServiceLane) throws(APIFailure) -> APICaller {
         do {
+            // why: a look-up that asks the channel first (`?refresh=true`) calls it and may settle
+            // payments, so its signature is single-use like a POST's.
+            let singleUse = !APIAuthenticator.readOnlyMethods.contains(request.method) || request.queryValue("refresh") != nil
             return try APIAuthenticator(lane.context).authenticate(method: request.method, path: APIQuery.target(request),
                                                                    headers: request.headers, body: request.body,
-                                                                   remote: request.remoteAddress)
+                                                                   remote: request.remoteAddress, singleUse: singleUse)
         } catch {
             if error.code == APIAuthenticator.storeFailed.code { throw APIFailure.internal(error.message, requestId: request.requestId) }
             throw APIFailure.unauthenticated(code: error.code, message: error.message)

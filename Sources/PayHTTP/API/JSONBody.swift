@@ -64,6 +64,9 @@ struct JSONFields {
         guard case .object(let fields) = value else {
             throw APIFailure.malformedJSON("the body must be a JSON object, not \(value.typeName)")
         }
+        if let repeated = DuplicateKeys.first(in: request.body) {
+            throw APIFailure.malformedJSON("the body names '\(repeated)' twice in one object; send each field once")
+        }
         return JSONFields(fields)
     }
 
@@ -188,5 +191,42 @@ struct JSONFields {
         } catch {
             throw APIFailure.invalid(path(name), error.message)
         }
+    }
+}
+
+/// The first key named twice in one object of a JSON text already known to be valid.
+///
+/// why: JSON leaves repeated names undefined; the decoder keeps one value and other parsers the
+/// other, so a business system (or a firewall) that checked `"amount": "1.00"` could have
+/// `"amount": "999.00"` charged. Repeats are refused instead of resolved.
+enum DuplicateKeys {
+    static func first(in bytes: [UInt8]) -> String? {
+        // One frame per open object or array: an object's keys so far and whether a key comes next.
+        var frames: [(keys: Set<String>, isObject: Bool, expectsKey: Bool)] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"): frames.append(([], true, true))
+            case UInt8(ascii: "["): frames.append(([], false, false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = frames.popLast()
+            case UInt8(ascii: ","): if let last = frames.indices.last, frames[last].isObject { frames[last].expectsKey = true }
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if let last = frames.indices.last, frames[last].isObject, frames[last].expectsKey {
+                    frames[last].expectsKey = false
+                    // why decoded: "a" and "\u0061" name the same field.
+                    let token = Data(bytes[start...min(index, bytes.count - 1)])
+                    let key = (try? JSONSerialization.jsonObject(with: token, options: .fragmentsAllowed)) as? String ?? String(decoding: token, as: UTF8.self)
+                    if !frames[last].keys.insert(key).inserted { return key }
+                }
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 }

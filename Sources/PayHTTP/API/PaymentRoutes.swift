@@ -5,14 +5,17 @@ import PayServices
 /// `POST /v1/orders/{orderNo}/pay`, `…/refunds`, `…/close`: the money-moving routes, each
 /// through an idempotency key when one is sent.
 enum PaymentRoutes {
-    /// 0 → 200 paid; 5 → 202 pending, unknown or challenged; 4 → 402 declined or blocked.
-    static func status(_ answer: PayAnswer) -> Int {
-        switch answer.exitCode {
-        case 0: 200
+    /// The exit-code table as HTTP: 0 → `done` (200 paid, 201 refunded); 4 → 402 declined, blocked
+    /// or refused by the channel; 5 → 202 pending, unknown, challenged or still processing.
+    static func status(exitCode: Int32, done: Int) -> Int {
+        switch exitCode {
+        case 0: done
         case 4: 402
         default: 202
         }
     }
+
+    static func status(_ answer: PayAnswer) -> Int { status(exitCode: answer.exitCode, done: 200) }
 
     static func pay(_ call: APICall) throws -> HTTPResponse {
         try call.refuseQuery()
@@ -70,13 +73,7 @@ enum PaymentRoutes {
 
     /// 201 succeeded; 202 still processing or unknown (the center settles it); 402 the channel
     /// refused it (the refund is recorded FAILED, nothing went back).
-    static func status(_ answer: RefundAnswer) -> Int {
-        switch answer.exitCode {
-        case 0: 201
-        case 4: 402
-        default: 202
-        }
-    }
+    static func status(_ answer: RefundAnswer) -> Int { status(exitCode: answer.exitCode, done: 201) }
 
     static func refund(_ call: APICall) throws -> HTTPResponse {
         try call.refuseQuery()

@@ -124,7 +124,7 @@ extension HTTPServer {
         let queued = MHD_queue_response(connection, UInt32(response.status), made)
         let latency = (ClientRateLimiter.monotonicNow() - state.started) * 1000
         let rounded = (latency * 10).rounded() / 10
-        core.log("\(method) \(state.path) \(response.status) \(rounded)ms id=\(state.requestId)")
+        core.log("\(HTTPServer.printable(method)) \(HTTPServer.printable(state.path)) \(response.status) \(rounded)ms id=\(state.requestId)")
         return queued
     }
 
@@ -161,5 +161,21 @@ extension HTTPServer {
         var buffer = [CChar](repeating: 0, count: 64)
         pd_mhd_client_address(connection, &buffer, buffer.count)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension HTTPServer {
+    /// `text` for one log line: control characters (an escape sequence in a path would repaint
+    /// the operator's terminal) as `\u{1B}`, and at most 300 characters.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{7F}" {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out.count > 300 ? String(out.prefix(300)) + "…" : out
     }
 }

@@ -6,13 +6,18 @@ import PayChannels
 ///
 /// Order: headers present and well formed; the line exists; some unexpired secret of the line
 /// verifies one v1 (constant-time); the timestamp lies within ±300 s of the store's clock; then
-/// the v1 is recorded as a nonce — only after it verified, so a forger cannot fill the table —
-/// and a second use is refused by the nonce table's primary key. Expired nonces are pruned on the
+/// the request is recorded as a nonce — only after it verified, so a forger cannot fill the table —
+/// and a second use is refused by the nonce table's primary key.
+///
+/// why the nonce is the SHA-256 of the signed text, not a v1 value: during a rotation a request
+/// may carry one v1 per valid secret, and a nonce keyed on the v1 let the same request through
+/// again under its other v1 (a refund made twice). The signed text is the request itself. Expired nonces are pruned on the
 /// way, in the same write.
 ///
 /// why reads record no nonce: a replayed GET only shows again what the captured answer already
 /// showed, while a nonce would cost every look-up a durable write and refuse a client polling twice
-/// within one second. Everything that can change something (POST) is single-use.
+/// within one second. Everything that can change something — a POST, or a GET that asks the
+/// channel (`?refresh=true`) — is single-use: the caller says so with `singleUse`.
 public struct APIAuthenticator {
     let context: ServiceContext
 
@@ -25,7 +30,7 @@ public struct APIAuthenticator {
     /// `headers` are lower-cased; `path` is the request target as sent (query included).
     /// Writes the nonce; reads nothing of the request's data.
     public func authenticate(method: String, path: String, headers: [String: String], body: [UInt8],
-                             remote: String) throws(APIAuthError) -> APICaller {
+                             remote: String, singleUse: Bool? = nil) throws(APIAuthError) -> APICaller {
         let signatureName = APIRequestSignature.header.lowercased()
         let lineName = APIRequestSignature.lineHeader.lowercased()
         guard let header = headers[signatureName] else {
@@ -62,7 +67,7 @@ public struct APIAuthenticator {
                 return Crypto.constantTimeEquals(expected, candidate)
             }
         }
-        guard let verified else {
+        guard verified != nil else {
             throw APIAuthError(code: "signature_invalid",
                                message: secrets.isEmpty ? "business line '\(line)' has no active API secret"
                                                         : "the signature does not match the request under any active secret of '\(line)'")
@@ -75,14 +80,15 @@ public struct APIAuthenticator {
                                message: "the signature's timestamp is \(side); at most \(APIRequestSignature.windowSeconds) s either way")
         }
         let caller = APICaller(line: line, actor: Actor(name: "api:\(line)", role: .service, origin: "api \(remote)"))
-        if Self.readOnlyMethods.contains(method) { return caller }
+        if !(singleUse ?? !Self.readOnlyMethods.contains(method)) { return caller }
+        let nonce = Self.nonce(timestamp: parsed.timestamp, method: method, path: path, body: body)
         // why max: a nonce must outlive every instant at which its timestamp is still accepted.
         let keepUntil = Timestamp(seconds: max(parsed.timestamp, nowSeconds) + APIRequestSignature.windowSeconds + 1)
         let fresh: Bool
         do {
             fresh = try store.write {
                 try store.apiSecrets.pruneNonces(before: now)
-                return try store.apiSecrets.recordNonce(line, signature: verified, expiresAt: keepUntil)
+                return try store.apiSecrets.recordNonce(line, signature: nonce, expiresAt: keepUntil)
             }
         } catch {
             throw Self.storeFailed
@@ -92,6 +98,11 @@ public struct APIAuthenticator {
                                message: "this signature was already used; sign each request anew (a retry of the same request needs a later timestamp)")
         }
         return caller
+    }
+
+    /// What a single-use request is remembered by: the SHA-256 of its signed text.
+    public static func nonce(timestamp: Int64, method: String, path: String, body: [UInt8]) -> String {
+        Hex.encode(Crypto.sha256(APIRequestSignature.payload(timestamp: timestamp, method: method, path: path, body: body)))
     }
 
     /// Methods that change nothing: their signatures are not recorded as nonces.

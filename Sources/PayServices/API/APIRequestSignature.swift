@@ -17,8 +17,13 @@ public enum APIRequestSignature {
     }
 
     /// The lowercase hex HMAC-SHA256 of "t.METHOD.path.body" under `secret`.
+    /// The signed text: "t.METHOD.target.body".
+    public static func payload(timestamp: Int64, method: String, path: String, body: [UInt8]) -> [UInt8] {
+        Array("\(timestamp).\(method).\(path).".utf8) + body
+    }
+
     public static func v1(secret: String, timestamp: Int64, method: String, path: String, body: [UInt8]) -> String {
-        let payload = Array("\(timestamp).\(method).\(path).".utf8) + body
+        let payload = payload(timestamp: timestamp, method: method, path: path, body: body)
         return Hex.encode(Crypto.hmacSHA256(key: Array(secret.utf8), data: payload))
     }
 

@@ -54,18 +54,28 @@ public struct IdempotentRequests {
         self.context = context
     }
 
+    /// The key space of `shared` for `actor`: a business system's own (`pay#api:retail`), else the center's.
+    public static func scope(_ shared: String, for actor: Actor) -> String {
+        actor.role == .service ? "\(shared)#\(actor.name)" : shared
+    }
+
     /// Runs `body` once per (scope, key, request); `canonical` is the request as canonical text
     /// (hashed: a card's details never reach the store). Without a key `body` simply runs.
     /// `recoverable` is asked inside the claim's transaction when the key's holder died mid-request.
     /// `releasing`: the error kinds that release the key instead of being stored.
+    ///
+    /// why a business system's keys are its own (`scope#api:LINE`): as Stripe's are per account, so
+    /// one line can neither block another's key nor learn from a conflict that it was used. The
+    /// center's own doors (command line, console) share one key space.
     public func run<Outcome: Codable & Sendable>(
-        scope: String, key: IdempotencyKey?, request canonical: String,
+        scope shared: String, key: IdempotencyKey?, request canonical: String,
         recoverable: (ServiceContext) throws -> Bool = { _ in false },
         releasing: Set<PayError.Kind> = IdempotentRequests.releasingKinds,
         _ body: () throws(PayError) -> Outcome
     ) throws(PayError) -> IdempotentResult<Outcome> {
         guard let key else { return IdempotentResult(outcome: try body(), replayed: false) }
         let context = self.context
+        let scope = Self.scope(shared, for: context.actor)
         let store = context.store
         let hash = Crypto.sha256Hex(Array(canonical.utf8))
         let owner = ProcessIdentity.current
