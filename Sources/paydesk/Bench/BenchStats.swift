@@ -1,3 +1,5 @@
+import Foundation
+
 /// Timings of one benchmarked operation, in microseconds, and the figures people read.
 struct BenchStats: Encodable {
     let name: String
@@ -42,4 +44,20 @@ struct BenchStats: Encodable {
         }
         return BenchStats(name, micros: micros)
     }
+}
+
+/// Runs `body(index)` on `count` threads of their own at once and returns when all have finished.
+///
+/// why not `DispatchQueue.concurrentPerform`: a dispatch pool runs only as many at once as there
+/// are cores, while a benchmarked client spends most of its time waiting (the disk, the server),
+/// so 64 clients would be two at a time.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    for index in 0..<count {
+        Thread.detachNewThread {
+            body(index)
+            done.signal()
+        }
+    }
+    for _ in 0..<count { done.wait() }
 }

@@ -55,37 +55,30 @@ extension PayBench {
         let latencies = Mutex<[Double]>([])
         let succeeded = Atomic(0)
         let failures = Mutex<[PayError]>([])
-        let done = DispatchSemaphore(value: 0)
         let clock = ContinuousClock()
         let start = clock.now
-        // why threads of their own: a dispatch pool runs only as many at once as there are cores,
-        // and a payment spends most of its time waiting for the disk, not on a core.
-        for _ in 0..<concurrency {
-            Thread.detachNewThread {
-                var mine: [Double] = []
-                while true {
-                    let index = next.add(1, ordering: .relaxed).oldValue
-                    guard index < requests.count else { break }
-                    let began = clock.now
-                    do {
-                        let outcome = try pool.withLane { lane in
-                            lane.context.actor = .localAdministrator(unixUser: "bench")
-                            return try PaymentService(lane.context, gateway: lane.gateway).pay(requests[index])
-                        }
-                        if outcome.exitCode == 0 { succeeded.add(1, ordering: .relaxed) }
-                    } catch let error as PayError {
-                        failures.withLock { $0.append(error) }
-                    } catch {
-                        failures.withLock { $0.append(PayError.internal("\(error)")) }
+        onThreads(concurrency) { _ in
+            var mine: [Double] = []
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < requests.count else { break }
+                let began = clock.now
+                do {
+                    let outcome = try pool.withLane { lane in
+                        lane.context.actor = .localAdministrator(unixUser: "bench")
+                        return try PaymentService(lane.context, gateway: lane.gateway).pay(requests[index])
                     }
-                    let elapsed = clock.now - began
-                    mine.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
+                    if outcome.exitCode == 0 { succeeded.add(1, ordering: .relaxed) }
+                } catch let error as PayError {
+                    failures.withLock { $0.append(error) }
+                } catch {
+                    failures.withLock { $0.append(PayError.internal("\(error)")) }
                 }
-                latencies.withLock { $0 += mine }
-                done.signal()
+                let elapsed = clock.now - began
+                mine.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
             }
+            latencies.withLock { $0 += mine }
         }
-        for _ in 0..<concurrency { done.wait() }
         let total = clock.now - start
         if let failure = failures.withLock({ $0.first }) { throw PayError(failure.kind, "a lane failed: \(failure.message)") }
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18

@@ -51,7 +51,7 @@ enum PayBench {
         let clock = ContinuousClock()
         let start = clock.now
         let clients = settings.clients
-        DispatchQueue.concurrentPerform(iterations: clients) { client in
+        onThreads(clients) { client in
             do {
                 let store = try Store.open(path: path)
                 let context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "bench"))

@@ -95,7 +95,7 @@ enum ServeBench {
         let failures = Mutex<[String]>([])
         let clock = ContinuousClock()
         let start = clock.now
-        DispatchQueue.concurrentPerform(iterations: connections) { client in
+        onThreads(connections) { client in
             let configuration = URLSessionConfiguration.ephemeral
             configuration.httpMaximumConnectionsPerHost = 1
             let session = URLSession(configuration: configuration)
