@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
         .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
         .testTarget(name: "PayHTTPTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "PayHTTP", "TestSupport"]),
-        .testTarget(name: "PayConsoleTests", dependencies: ["paydesk", "PayCore", "PayStore", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
+        .testTarget(name: "PayConsoleTests", dependencies: ["paydesk", "PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
                     exclude: ["__Snapshots__"]),
         .testTarget(name: "PaymentsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         // The command line in-process (CommandLineApp.run with a capturing CommandIO): fast enough to fuzz.

@@ -26,8 +26,7 @@ final class ConsoleHarness {
         terminal = VirtualTerminal(columns: columns, rows: rows)
         self.gateway = gateway
         if demo {
-            let store = try Store.open(path: storePath, create: true)
-            try DemoSeeder(try ServiceContext(store: store, actor: .system)).seed()
+            try DemoStoreTemplate.copy(to: storePath)
         }
         let options = ConsoleOptions(storePath: storePath, environment: [:], receiptsDirectory: receipts, origin: "test",
                                      themeLoader: ThemeLoader(directories: themes))

@@ -22,8 +22,7 @@ final class OrdersHarness {
     init(desk: FakeSupportDesk? = FakeSupportDesk(), columns: Int = 140, rows: Int = 30) throws {
         terminal = VirtualTerminal(columns: columns, rows: rows)
         self.desk = desk
-        let store = try Store.open(path: storePath, create: true)
-        try DemoSeeder(try ServiceContext(store: store, actor: .system)).seed()
+        try DemoStoreTemplate.copy(to: storePath)
         let options = ConsoleOptions(storePath: storePath, environment: [:], origin: "test", themeLoader: ThemeLoader(directories: []))
         let backend = StandardConsoleBackend(payments: .none, support: desk.map { .custom($0) } ?? .none, runsWorker: false)
         app = ConsoleApp(terminal: terminal, options: options, backend: backend, clock: clock)
