@@ -31,11 +31,13 @@ public struct HTTPRequest: Sendable {
         self.target = target ?? HTTPRequest.target(path: path, query: query)
     }
 
-    private static func target(path: String, query: [(name: String, value: String)]) -> String {
+    /// `path` or `path?query` with each name and value percent-encoded except RFC 3986's unreserved
+    /// characters (`A–Z a–z 0–9 - . _ ~`), hex in upper case: the target of a request made in
+    /// process, and the one form a client can always send and sign.
+    public static func target(path: String, query: [(name: String, value: String)]) -> String {
         guard !query.isEmpty else { return path }
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+")
-        let escape = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let escape = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text }
         return path + "?" + query.map { escape($0.name) + "=" + escape($0.value) }.joined(separator: "&")
     }
 

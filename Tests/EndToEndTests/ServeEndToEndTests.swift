@@ -81,6 +81,11 @@ struct ServeEndToEndTests {
         #expect(listed.status == 200, "\(listed)")
         #expect((try listed.json()["orders"] as? [[String: Any]])?.count == 1)
         #expect(try listed.json()["next"] is String, "a second page is there")
+        // The query is signed exactly as sent, whatever its escaping (here raw colons).
+        let since = try client.send("GET", "/v1/orders?since=2026-01-01T00:00:00Z&limit=1")
+        #expect(since.status == 200, "\(since)")
+        let escaped = try client.send("GET", "/v1/orders?since=2026-01-01T00%3A00%3A00Z&limit=1")
+        #expect(escaped.status == 200, "\(escaped)")
 
         // One line per request on stderr: method, path, status, latency, request id.
         #expect(server.stderr.contains("POST /v1/orders/H1/pay 200"), "\(server.stderr)")

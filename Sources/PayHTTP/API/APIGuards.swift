@@ -4,13 +4,13 @@ import PayServices
 /// The signature check of every /v1 request, before its body is parsed or any of its data read.
 enum AuthenticationGuard {
     /// The caller a request's signature proves, or 401 (500 when the store failed while checking).
-    /// The signed target is the path as sent plus the query string in canonical form (`APIQuery`).
+    /// The signed target is the request target as sent (`HTTPRequest.target`).
     static func authenticate(_ request: HTTPRequest, lane: ServiceLane) throws(APIFailure) -> APICaller {
         do {
             // why: a look-up that asks the channel first (`?refresh=true`) calls it and may settle
             // payments, so its signature is single-use like a POST's.
             let singleUse = !APIAuthenticator.readOnlyMethods.contains(request.method) || request.queryValue("refresh") != nil
-            return try APIAuthenticator(lane.context).authenticate(method: request.method, path: APIQuery.target(request),
+            return try APIAuthenticator(lane.context).authenticate(method: request.method, path: request.target,
                                                                    headers: request.headers, body: request.body,
                                                                    remote: request.remoteAddress, singleUse: singleUse)
         } catch {
@@ -20,38 +20,13 @@ enum AuthenticationGuard {
     }
 }
 
-/// The query string as a request's signature covers it. The server hands the query over decoded,
-/// so the signed text is rebuilt in one canonical form: the pairs in the order sent, `name=value`
-/// joined by `&`, each name and value percent-encoded except RFC 3986's unreserved characters
-/// (`A–Z a–z 0–9 - . _ ~`), hex in upper case. A client signs the query exactly as it sends it,
-/// so it sends it in this form.
+/// The target a request's signature covers: the path and query string exactly as sent
+/// (`HTTPRequest.target`, which the server takes from the request line), so a client signs what it
+/// sends in whatever escaping it uses.
 public enum APIQuery {
-    /// `path` or `path?canonical-query`: what `APIRequestSignature.sign` takes as `path`.
+    /// `path?query` in the unreserved-only escaping: what a client may sign and send.
     public static func target(path: String, query: [(name: String, value: String)]) -> String {
-        query.isEmpty ? path : path + "?" + canonical(query)
-    }
-
-    static func target(_ request: HTTPRequest) -> String { target(path: request.path, query: request.query) }
-
-    public static func canonical(_ query: [(name: String, value: String)]) -> String {
-        query.map { encode($0.name) + "=" + encode($0.value) }.joined(separator: "&")
-    }
-
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 0x0f)])
-            }
-        }
-        return out
+        HTTPRequest.target(path: path, query: query)
     }
 }
 
