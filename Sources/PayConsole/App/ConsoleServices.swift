@@ -64,11 +64,16 @@ public struct ConsoleServices {
     public var support: (any SupportDesk)?
     /// The alert panel (F4) and the dashboard (F5); nil: those screens say "monitoring not connected".
     public var monitoring: (any MonitoringDesk)?
+    /// The admin screens (merchants, lines, accounts, routes, risk lists); nil: "admin not connected".
+    public var admin: (any AdminDesk)?
+    /// Reconciliation (F6); nil: the screen says "reconciliation not connected".
+    public var reconciliation: (any ReconciliationDesk)?
     /// Makes the services act as this operator from now on (login, logout).
     public var act: (Actor) -> Void
 
     public init(store: any ConsoleStoreInfo, operators: any OperatorAuthenticating, orders: any CheckoutOrders,
                 payments: (any CheckoutPaymentGateway)?, support: (any SupportDesk)? = nil, monitoring: (any MonitoringDesk)? = nil,
+                admin: (any AdminDesk)? = nil, reconciliation: (any ReconciliationDesk)? = nil,
                 act: @escaping (Actor) -> Void = { _ in }) {
         self.store = store
         self.operators = operators
@@ -76,6 +81,8 @@ public struct ConsoleServices {
         self.payments = payments
         self.support = support
         self.monitoring = monitoring
+        self.admin = admin
+        self.reconciliation = reconciliation
         self.act = act
     }
 }
