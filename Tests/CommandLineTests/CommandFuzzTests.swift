@@ -175,6 +175,13 @@ struct CommandFuzzTests {
             || $0 == "\u{2028}" || $0 == "\u{2029}" } && line.count <= 1_000
     }
 
+    /// `{"error":{"code":…,"message":…}}`, what a failing command prints with `--json`.
+    static func isJSONError(_ line: Substring) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let error = object["error"] as? [String: Any] else { return false }
+        return (error["code"] as? String)?.isEmpty == false && (error["message"] as? String)?.isEmpty == false
+    }
+
     @MainActor
     @Test("thousands of hostile option values over every command: no crash, documented exit codes, one clear error line")
     func everyCommandEveryOption() throws {
@@ -209,7 +216,7 @@ struct CommandFuzzTests {
             default:
                 if errorLines.count != 1 {
                     problems.append("\(errorLines.count) lines on stderr")
-                } else if !errorLines[0].hasPrefix("paydesk ") || !Self.isClearLine(errorLines[0]) {
+                } else if !(errorLines[0].hasPrefix("paydesk ") || Self.isJSONError(errorLines[0])) || !Self.isClearLine(errorLines[0]) {
                     problems.append("an unclear error line")
                 }
             }

@@ -30,13 +30,11 @@ enum CommandLineApp {
             io.out("paydesk \(version) (store schema \(Schema.migrator.latestVersion))")
             return 0
         }
-        // why scan the raw words: a usage error (an unknown option, an unknown command) happens
-        // before the arguments parse, and a script that asked for JSON still reads JSON.
-        let json = args.contains("--json")
         // The longest command whose words prefix the arguments.
         let match = CommandRegistry.all
             .filter { spec in args.count >= spec.path.count && Array(args.prefix(spec.path.count)) == spec.path }
             .max { $0.path.count < $1.path.count }
+        let json = wantsJSON(match.map { Array(args.dropFirst($0.path.count)) } ?? args, spec: match)
         guard let spec = match else {
             let group = CommandRegistry.all.filter { $0.path.first == args[0] }
             if !group.isEmpty {
@@ -65,6 +63,23 @@ enum CommandLineApp {
         } catch {
             return fail(PayError.internal("internal error: \(error)"), command: spec.name, json: json, io: io)
         }
+    }
+
+    /// Whether `--json` is among the options, looked for as the parser would (a value of another
+    /// option and the words after `--` are not it). why not the parsed arguments: a usage error
+    /// (an unknown option, an unknown command) happens before they parse, and a script that asked
+    /// for JSON still reads JSON.
+    static func wantsJSON(_ words: [String], spec: CommandSpec?) -> Bool {
+        let options = Dictionary(((spec?.options ?? []) + commonOptions).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if word == "--" { return false }
+            if word == "--json" { return true }
+            if word.hasPrefix("--"), !word.contains("="), options[String(word.dropFirst(2))]?.valueName != nil { index += 1 }
+        }
+        return false
     }
 
     /// Reports a failed command on stderr — one line, or with `--json` one JSON object
