@@ -70,7 +70,7 @@ extension RiskService {
             let changed = try store.riskRules.setEnabled(name: name, enabled, at: now)
             guard let rule = try store.riskRules.find(name: name) else {
                 let known = try store.riskRules.all().map(\.name)
-                throw PayError.notFound("risk rule '\(name)': no rule of that name (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))").about("name")
+                throw PayError.notFound("risk rule '\(name)': no rule of that name (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
             }
             if changed {
                 try AuditLog(context).append(actor: context.actor, action: enabled ? "risk.rule.enable" : "risk.rule.disable",
