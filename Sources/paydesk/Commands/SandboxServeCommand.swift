@@ -26,6 +26,7 @@ enum SandboxServeCommand {
                 .value("listen", "HOST:PORT", "where to listen (default 127.0.0.1:8090; port 0 picks a free one)"),
                 .value("provision", "CHANNEL:ACCOUNT", "make a sandbox account first", repeatable: true),
                 .value("keys-out", "DIR", "where --provision writes ACCOUNT.json"),
+                .value("for", "SECONDS", "serve this long, then stop (default: until stopped)"),
             ],
             run: run),
     ]
@@ -39,6 +40,13 @@ enum SandboxServeCommand {
                 throw PayError.invalidInput("--provision '\(text)': CHANNEL:ACCOUNT, the channel one of \(Sandbox.channels.joined(separator: ", ")), the account letters, digits, - and _").about("provision")
             }
             return (parts[0], parts[1])
+        }
+        var seconds = 1e12
+        if let text = args.value("for") {
+            guard let value = Double(text), value > 0, value <= 86_400 else {
+                throw PayError.invalidInput("--for '\(text)': a number of seconds above 0 and at most 86400").about("for")
+            }
+            seconds = value
         }
         let keysOut = args.value("keys-out")
         guard provisions.isEmpty == (keysOut == nil) else {
@@ -71,7 +79,8 @@ enum SandboxServeCommand {
         WorkerStop.install()
         let host = listen.split(separator: ":").dropLast().joined(separator: ":")
         io.out("paydesk sandbox serve: listening on http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port)")
-        while !WorkerStop.requested.load(ordering: .relaxed) { usleep(100_000) }
+        let deadline = Date().addingTimeInterval(seconds)
+        while !WorkerStop.requested.load(ordering: .relaxed), Date() < deadline { usleep(50_000) }
         server.shutdown(graceSeconds: 5)
         withExtendedLifetime(context) {}
         return 0
