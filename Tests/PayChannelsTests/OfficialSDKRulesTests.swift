@@ -57,8 +57,12 @@ import PayCore
         let unknown = try send(h, "wechat-direct", HTTPMessage(method: "GET", path: "/v3/pay/transactions/id/4200000000000000000000000000?mchid=\(mchid)"))
         let notFound = try json(unknown)
         #expect(unknown.status == 404 && notFound["code"] as? String == "ORDER_NOT_EXIST")
+        // Without the merchant number in the query string the order query is refused, as WeChat refuses it.
+        let bare = try send(h, "wechat-direct", HTTPMessage(method: "GET", path: "/v3/pay/transactions/id/\(transactionId)"))
+        #expect(bare.status == 400)
         // The other account's transaction is not this account's.
-        let other = try send(h, "wechat-sp", HTTPMessage(method: "GET", path: "/v3/pay/transactions/id/\(transactionId)?mchid=\(mchid)"))
+        let spMchid = h.accounts["wechat-sp"]!.config["mchid"]!
+        let other = try send(h, "wechat-sp", HTTPMessage(method: "GET", path: "/v3/pay/transactions/id/\(transactionId)?mchid=\(spMchid)"))
         #expect(other.status == 404)
         let body = SafeJSON.encode(["transaction_id": transactionId, "out_refund_no": "R\(serial)",
                                     "amount": ["refund": 200, "total": 1200, "currency": "CNY"]])

@@ -265,7 +265,8 @@ final class AlipaySandbox: SandboxPSP {
         params["out_biz_no"] = refund.outRefundNo
         // why payment.refunded: Alipay's refund_fee is the total refunded on the trade so far.
         params["refund_fee"] = payment.refunded.decimalString
-        params["gmt_refund"] = ChannelTime.beijing(at)
+        // why the milliseconds: Alipay's gmt_refund carries them ("2015-04-28 15:45:57.320"), unlike its other times.
+        params["gmt_refund"] = ChannelTime.beijing(at) + "." + String(at.milliseconds % 1000).leftPadded(3)
         if refund.status == .failed { params["refund_status"] = "REFUND_FAIL" }
         return signedForm(params, account: payment.account, at: at)
     }

@@ -132,10 +132,18 @@ final class WeChatPaySandbox: SandboxPSP {
             }
             return .bill(date: String(date))
         default:
+            // why mchid: the order queries require it in the query string, and WeChat refuses them without it.
+            func requireMchid() throws(NotificationRejection) {
+                guard query.split(separator: "&").contains(where: { $0 == "mchid=\(secret(account, "mchid") ?? "")" }) else {
+                    throw NotificationRejection("the query string does not name this merchant number (商户号)")
+                }
+            }
             if segments.count == 5, segments[0...3] == ["v3", "pay", "transactions", "out-trade-no"], request.method == "GET" {
+                try requireMchid()
                 return .query(outTradeNo: segments[4])
             }
             if segments.count == 5, segments[0...3] == ["v3", "pay", "transactions", "id"], request.method == "GET" {
+                try requireMchid()
                 return .query(outTradeNo: outTradeNo(transactionId: segments[4], account: account))
             }
             if segments.count == 6, segments[0...3] == ["v3", "pay", "transactions", "out-trade-no"], request.method == "POST",
