@@ -50,7 +50,7 @@ enum SandboxServeCommand {
         }
         let keysOut = args.value("keys-out")
         guard provisions.isEmpty == (keysOut == nil) else {
-            throw PayError.usage("sandbox serve: --provision and --keys-out go together")
+            throw PayError.usage("--provision and --keys-out go together")
         }
         if let keysOut {
             var isDirectory: ObjCBool = false
@@ -62,6 +62,9 @@ enum SandboxServeCommand {
         for (channel, account) in provisions {
             if try context.store.read({ try context.store.channelAccounts.find(account) }) != nil {
                 throw PayError.invalidInput("--provision '\(channel):\(account)': the store has an account '\(account)'; pick a new name").about("provision")
+            }
+            for known in Sandbox.channels where try sandbox.accounts(channel: known).contains(account) {
+                throw PayError.invalidInput("--provision '\(channel):\(account)': the sandbox has a \(known) account '\(account)' already; pick a new name").about("provision")
             }
             let config = try sandbox.provision(ChannelAccount(id: account, channel: channel, merchantId: nil, name: account, currencies: [.CNY],
                                                               feeRateBps: 0, feeFixedMinor: 0, enabled: true, config: [:]))
