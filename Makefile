@@ -10,6 +10,9 @@ VENV       := .build/venv
 SCHEMATHESIS_VERSION := 3.39.16
 # why pinned: newer hypothesis releases break schemathesis 3.39 ('many' object has no attribute 'more').
 HYPOTHESIS_VERSION   := 6.112.0
+# The channels' official client libraries the interop tests drive against the sandbox (tools/interop).
+WECHATPAYV3_VERSION  := 2.0.4
+ALIPAY_SDK_VERSION   := 3.4.0
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release run test bench clean venv
@@ -39,10 +42,15 @@ $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
 	$(VENV)/bin/pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)" "hypothesis==$(HYPOTHESIS_VERSION)"
 	touch $@
 
-venv: $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
+$(VENV)/.channel-sdks-$(WECHATPAYV3_VERSION)-$(ALIPAY_SDK_VERSION): $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION)
+	$(VENV)/bin/pip install -q "wechatpayv3==$(WECHATPAYV3_VERSION)" "python-alipay-sdk==$(ALIPAY_SDK_VERSION)"
+	touch $@
+
+venv: $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) $(VENV)/.channel-sdks-$(WECHATPAYV3_VERSION)-$(ALIPAY_SDK_VERSION)
 
 # The end-to-end tests drive the release binary, as a script or a cashier would; schemathesis
-# (PyPI, in $(VENV)) checks the live server against docs/openapi.yaml.
+# (PyPI, in $(VENV)) checks the live server against docs/openapi.yaml, and the channels' official
+# SDKs check the sandbox (tools/interop).
 test: release venv
 	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
 

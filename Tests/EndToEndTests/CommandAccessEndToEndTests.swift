@@ -84,6 +84,7 @@ struct CommandAccessEndToEndTests {
             "sandbox outage": ["--channel", "card", "--on"],
             "sandbox latency": ["--channel", "alipay", "--ms", "5"],
             "sandbox callbacks-to": ["http://127.0.0.1:1"],
+            "sandbox serve": ["--listen", "127.0.0.1:0", "--for", "0.5"],
             "sandbox callbacks": [],
             "sandbox sms": [],
             "sandbox bill": ["--channel", "card", "--date", "2026-11-30"],

@@ -51,8 +51,13 @@ import PayCore
         let plugin = WeChatPayPlugin(account: account("wechat", ["platform_public_key": goldenPublicPEM, "platform_serial": key.publicKey.serial]),
                                      transport: NoTransport(), clock: FixedClock(Timestamp(seconds: 1_554_208_460 + 299)))
         var headers = ["Wechatpay-Timestamp": "1554208460", "Wechatpay-Nonce": "593BEC0C930BF1AFEB40B4A08C8FB242",
-                       "Wechatpay-Signature": openssl, "Wechatpay-Serial": key.publicKey.serial]
+                       "Wechatpay-Signature": openssl, "Wechatpay-Serial": key.publicKey.serial,
+                       "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048"]
         try plugin.verifySignedMessage(HTTPMessage(headers: headers, body: Array(#"{"code":"SUCCESS"}"#.utf8)))
+        // WeChat's own message without the scheme named is refused, as the official SDKs refuse it.
+        var unnamed = headers
+        unnamed["Wechatpay-Signature-Type"] = nil
+        #expect(throws: NotificationRejection.self) { try plugin.verifySignedMessage(HTTPMessage(headers: unnamed, body: Array(#"{"code":"SUCCESS"}"#.utf8))) }
         headers["Wechatpay-Nonce"] = "593BEC0C930BF1AFEB40B4A08C8FB243"
         #expect(throws: NotificationRejection.self) { try plugin.verifySignedMessage(HTTPMessage(headers: headers, body: Array(#"{"code":"SUCCESS"}"#.utf8))) }
         let late = WeChatPayPlugin(account: plugin.account, transport: NoTransport(), clock: FixedClock(Timestamp(seconds: 1_554_208_460 + 301)))

@@ -51,9 +51,10 @@ import PayCore
     func wechatHeaders(_ h: SandboxHarness, _ account: String, body: [UInt8], at time: Timestamp) throws -> [String: String] {
         let pem = try #require(try h.sandbox.key(account, "channel_private_key"))
         let key = try RSAPrivateKey(pem: pem)
+        let certificate = try X509Certificate(pem: try #require(try h.sandbox.key(account, "platform_certificate")))
         let nonce = "NONCE123"
-        return ["Wechatpay-Timestamp": String(time.seconds), "Wechatpay-Nonce": nonce, "Wechatpay-Serial": key.publicKey.serial,
-                "Wechatpay-Signature": key.signBase64("\(time.seconds)\n\(nonce)\n\(String(decoding: body, as: UTF8.self))\n")]
+        return ["Wechatpay-Timestamp": String(time.seconds), "Wechatpay-Nonce": nonce, "Wechatpay-Serial": certificate.serialHex,
+                "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048", "Wechatpay-Signature": key.signBase64("\(time.seconds)\n\(nonce)\n\(String(decoding: body, as: UTF8.self))\n")]
     }
 
     @Test func wechatForgeriesAreRejected() throws {

@@ -15,12 +15,14 @@ public final class ServeProcess: @unchecked Sendable {
     private let collected = Collected()
     private let readers = DispatchGroup()
 
-    /// `extra` arguments go after `serve --db STORE --listen 127.0.0.1:0`.
-    public init(store: String, extra: [String] = [], environment: [String: String] = [:], readySeconds: Double = 30) throws {
+    /// `extra` arguments go after `COMMAND --db STORE --listen 127.0.0.1:0` (COMMAND: `serve`, or
+    /// another command that prints "listening on http://HOST:PORT" once ready).
+    public init(store: String, command: [String] = ["serve"], extra: [String] = [], environment: [String: String] = [:],
+                readySeconds: Double = 30) throws {
         self.store = store
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paydesk.binary)
-        process.arguments = ["serve", "--db", store, "--listen", "127.0.0.1:0"] + extra
+        process.arguments = command + ["--db", store, "--listen", "127.0.0.1:0"] + extra
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "USER": "tester", "LANG": "C.UTF-8"]
         for (key, value) in environment { env[key] = value }
         process.environment = env

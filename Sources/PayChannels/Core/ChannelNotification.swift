@@ -26,6 +26,9 @@ public struct ChannelNotification: Hashable, Sendable {
     /// The channel's serial for this payment or refund.
     public let channelSerial: String
     public let amount: Money
+    /// For a refund callback: `amount` is the total refunded on the payment so far, this refund
+    /// included when it succeeded (Alipay's `refund_fee`), not this refund's own amount.
+    public let amountIsRefundedTotal: Bool
     public let status: Status
     /// The channel's own status word ("TRADE_SUCCESS", "REFUND.ABNORMAL", "00").
     public let channelStatus: String
@@ -33,7 +36,8 @@ public struct ChannelNotification: Hashable, Sendable {
     public let notificationId: String?
 
     public init(channel: String, account: String, kind: Kind, centerSerial: String, paymentSerial: String?,
-                channelSerial: String, amount: Money, status: Status, channelStatus: String, notificationId: String?) {
+                channelSerial: String, amount: Money, amountIsRefundedTotal: Bool = false, status: Status, channelStatus: String,
+                notificationId: String?) {
         self.channel = channel
         self.account = account
         self.kind = kind
@@ -41,6 +45,7 @@ public struct ChannelNotification: Hashable, Sendable {
         self.paymentSerial = paymentSerial
         self.channelSerial = channelSerial
         self.amount = amount
+        self.amountIsRefundedTotal = amountIsRefundedTotal
         self.status = status
         self.channelStatus = channelStatus
         self.notificationId = notificationId

@@ -59,8 +59,12 @@ public final class ChannelRegistry {
                 reasons.append(error)
             }
         }
-        if reasons.count == 1 { return .failure(NotificationRejection(reasons[0].reason)) }
-        return .failure(NotificationRejection(reasons.map(\.reason).uniqued().joined(separator: "; ")))
+        // why verified: when every account verified the signature (a key the channel shares between
+        // merchants, as UnionPay's certificate) the message is the channel's word about a merchant we
+        // do not hold: suspicious, not junk.
+        let verified = reasons.allSatisfy(\.verified)
+        if reasons.count == 1 { return .failure(NotificationRejection(reasons[0].reason, verified: verified)) }
+        return .failure(NotificationRejection(reasons.map(\.reason).uniqued().joined(separator: "; "), verified: verified))
     }
 
     /// The acknowledgement `channel` expects for a callback it delivered.

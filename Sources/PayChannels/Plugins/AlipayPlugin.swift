@@ -91,7 +91,8 @@ public final class AlipayPlugin: ChannelPlugin {
         let tradeNo = fields["trade_no"] ?? ""
         let status = fields["trade_status"] ?? (sub.isEmpty ? code : sub)
         if code == "20000" { return ChannelReply(result: .unknown(message: message), channelStatus: code) }
-        if code == "40002" { return ChannelReply(result: .systemError(message: message), channelStatus: sub) }
+        // 40001 (a parameter missing) and 40002 (one invalid, the signature included): the gateway refused the request.
+        if code == "40001" || code == "40002" { return ChannelReply(result: .systemError(message: message), channelStatus: sub) }
         if code == "40004" {
             switch sub {
             case "ACQ.SYSTEM_ERROR": return ChannelReply(result: .systemError(message: message), channelStatus: sub)
@@ -169,11 +170,12 @@ public final class AlipayPlugin: ChannelPlugin {
             let text = try field(key)
             do { return try Money.parse(text, currency: currency, field: key) } catch { throw NotificationRejection(error.message) }
         }
+        // why amountIsRefundedTotal: refund_fee is the total refunded on the trade so far, not this refund's amount.
         if let refundNo = params["out_biz_no"], !refundNo.isEmpty {
             let failed = params["refund_status"] == "REFUND_FAIL"
             return ChannelNotification(channel: channel, account: account.id, kind: .refund, centerSerial: refundNo,
                                        paymentSerial: try field("out_trade_no"), channelSerial: "\(tradeNo)-\(refundNo)",
-                                       amount: try money("refund_fee"), status: failed ? .failed : .succeeded,
+                                       amount: try money("refund_fee"), amountIsRefundedTotal: true, status: failed ? .failed : .succeeded,
                                        channelStatus: failed ? "REFUND_FAIL" : tradeStatus, notificationId: params["notify_id"])
         }
         let status: ChannelNotification.Status

@@ -9,8 +9,10 @@ import PayCore
 /// a query's `origRespCode` gives the original trade's state. Callbacks are
 /// acknowledged with HTTP 200 ("ok").
 ///
-/// Config: `mer_id`, `sign_private_key`, `sign_cert_id` (the center's), `verify_public_key`,
-/// `verify_cert_id` (the channel's).
+/// Channel messages carry `signPubKeyCert`, checked against UnionPay's root and intermediate.
+///
+/// Config: `mer_id`, `sign_private_key`, `sign_cert_id` (the center's), `root_certificate`,
+/// `intermediate_certificate` (UnionPay's CA, 5.1.0), or `verify_public_key` and `verify_cert_id` (5.0.0).
 public final class UnionPayPlugin: ChannelPlugin {
     /// The string UnionPay 5.1.0 signs: the SHA-256 hex digest of the sorted parameters.
     static func digestText(_ params: [String: String]) -> String {
@@ -67,18 +69,53 @@ public final class UnionPayPlugin: ChannelPlugin {
         return out
     }
 
-    /// Checks `certId` and the signature of a form message from the channel; returns its parameters.
+    /// The company name UnionPay's signing certificates carry as the third `@` part of their CN.
+    static let signerName = "中国银联股份有限公司"
+
+    /// Checks the signature of a form message from the channel; returns its parameters. With the
+    /// account's `root_certificate` and `intermediate_certificate` (5.1.0), the message's
+    /// `signPubKeyCert` must chain to them, be UnionPay's, and have `certId` as its serial; its
+    /// key verifies. Without them (5.0.0), `certId` must be `verify_cert_id` and `verify_public_key` verifies.
     func verifiedParams(_ body: [UInt8]) throws(NotificationRejection) -> [String: String] {
         let params = try FormCodec.dictionary(body)
         guard let certId = params["certId"] else { throw NotificationRejection("certId missing") }
-        guard certId == account.config["verify_cert_id"] else {
-            throw NotificationRejection("certId '\(certId)' is not this account's UnionPay key", notForThisAccount: true)
-        }
         guard params["signMethod"] == "01" else { throw NotificationRejection("signMethod must be 01 (RSA)") }
         guard let signature = params["signature"] else { throw NotificationRejection("signature missing") }
         let key: RSAPublicKey
-        do { key = try KeyCache.publicKey(try config("verify_public_key")) } catch { throw NotificationRejection("verify_public_key: \(error)") }
+        if let rootPEM = account.config["root_certificate"], let middlePEM = account.config["intermediate_certificate"] {
+            guard let certText = params["signPubKeyCert"], !certText.isEmpty else { throw NotificationRejection("signPubKeyCert missing") }
+            do {
+                let certificate = try X509Certificate(pem: certText)
+                try certificate.verify(roots: [try X509Certificate(pem: rootPEM)], intermediates: [try X509Certificate(pem: middlePEM)],
+                                       at: clock.now())
+                let parts = certificate.commonName.split(separator: "@", omittingEmptySubsequences: false)
+                guard parts.count >= 3, parts[2] == Self.signerName else {
+                    throw NotificationRejection("signPubKeyCert is not UnionPay's (CN '\(certificate.commonName)')")
+                }
+                guard certificate.serialDecimal == certId else {
+                    throw NotificationRejection("certId '\(certId)' is not the serial of signPubKeyCert (\(certificate.serialDecimal))")
+                }
+                guard let certified = certificate.publicKey else { throw NotificationRejection("signPubKeyCert has no RSA key") }
+                key = certified
+            } catch let error as CryptoError {
+                throw NotificationRejection("signPubKeyCert: \(error.message)")
+            } catch let error as NotificationRejection {
+                throw error
+            } catch {
+                throw NotificationRejection("signPubKeyCert: \(error)")
+            }
+        } else {
+            guard certId == account.config["verify_cert_id"] else {
+                throw NotificationRejection("certId '\(certId)' is not this account's UnionPay key", notForThisAccount: true)
+            }
+            do { key = try KeyCache.publicKey(try config("verify_public_key")) } catch { throw NotificationRejection("verify_public_key: \(error)") }
+        }
         guard key.verifyBase64(signature, for: Self.digestText(params)) else { throw NotificationRejection("signature does not verify") }
+        // why: UnionPay signs every merchant's messages with one certificate, so only merId tells which
+        // account a message is for; signed by UnionPay, one for no account of ours is suspicious.
+        if account.config["root_certificate"] != nil, let merId = params["merId"], merId != account.config["mer_id"] {
+            throw NotificationRejection("merId '\(merId)' is not account \(account.id)'s", notForThisAccount: true, verified: true)
+        }
         return params
     }
 

@@ -3,8 +3,8 @@ import PayCore
 /// WeChat Pay API v3: JSON bodies, amounts in integer fen (`amount.total`). Requests carry
 /// `Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,signature=…,timestamp=…,serial_no=…`
 /// over "METHOD\nURL\ntimestamp\nnonce\nbody\n". Answers and callbacks carry `Wechatpay-Timestamp`,
-/// `-Nonce`, `-Signature` (SHA256withRSA over "timestamp\nnonce\nbody\n") and `-Serial` (the
-/// platform key's serial), checked within a 300 s window. A callback's `resource` is
+/// `-Nonce`, `-Signature` (SHA256withRSA over "timestamp\nnonce\nbody\n"), `-Signature-Type`
+/// (WECHATPAY2-SHA256-RSA2048) and `-Serial` (the platform certificate's serial), checked within a 300 s window. A callback's `resource` is
 /// AEAD_AES_256_GCM-encrypted under the APIv3 key with its `associated_data` and `nonce`;
 /// `trade_state` is SUCCESS, USERPAYING, NOTPAY, CLOSED, REVOKED, PAYERROR or REFUND.
 ///
@@ -77,6 +77,10 @@ public final class WeChatPayPlugin: ChannelPlugin {
         let (skew, overflow) = clock.now().seconds.subtractingReportingOverflow(timestamp)
         guard !overflow, skew >= -Self.windowSeconds, skew <= Self.windowSeconds else {
             throw NotificationRejection("Wechatpay-Timestamp \(timestamp) is \(skew) s from now, outside the \(Self.windowSeconds) s window")
+        }
+        // why: WeChat names the scheme on every signed message, and the official SDKs refuse one without it.
+        guard let type = message.header("Wechatpay-Signature-Type"), type == "WECHATPAY2-SHA256-RSA2048" else {
+            throw NotificationRejection("Wechatpay-Signature-Type '\(message.header("Wechatpay-Signature-Type") ?? "")' is not WECHATPAY2-SHA256-RSA2048")
         }
         guard let body = String(validating: message.body, as: UTF8.self) else { throw NotificationRejection("body is not UTF-8") }
         let key: RSAPublicKey

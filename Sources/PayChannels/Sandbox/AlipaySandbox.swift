@@ -1,3 +1,4 @@
+import Foundation
 import PayCore
 
 /// The Alipay side: verifies the center's RSA2 request, answers `alipay.trade.*` in Alipay's
@@ -17,38 +18,110 @@ final class AlipaySandbox: SandboxPSP {
         "\(ChannelTime.compact(time).prefix(8))2200\(String(UInt64.random(in: 0..<10_000_000_000_000_000)).leftPadded(16))"
     }
 
+    /// A refusal in Alipay's gateway words: the method it answers for, the code and the sub-code.
+    struct GatewayError {
+        let method: String
+        let code: String
+        let subCode: String
+        let message: String
+
+        static func missing(_ method: String, _ sub: String, _ message: String) -> NotificationRejection {
+            NotificationRejection([method, "40001", sub, message].joined(separator: "\u{1F}"))
+        }
+
+        static func invalid(_ method: String, _ sub: String, _ message: String) -> NotificationRejection {
+            NotificationRejection([method, "40002", sub, message].joined(separator: "\u{1F}"))
+        }
+
+        /// Reads a reason written by `missing` / `invalid`; any other reason is a bad parameter.
+        init(_ reason: String) {
+            let parts = reason.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 4 {
+                (method, code, subCode, message) = (parts[0], parts[1], parts[2], parts[3])
+            } else {
+                (method, code, subCode, message) = ("", "40002", "isv.invalid-parameter", reason)
+            }
+        }
+    }
+
     override func decode(_ request: HTTPMessage, account: String) throws(NotificationRejection) -> SandboxRequest {
-        let params = try FormCodec.dictionary(request.body)
-        guard let sign = params["sign"] else { throw NotificationRejection("missing sign") }
-        guard params["sign_type"] == "RSA2" else { throw NotificationRejection("sign_type must be RSA2") }
-        guard params["app_id"] == secret(account, "app_id") else { throw NotificationRejection("app_id does not match") }
+        // why the query string: the gateway takes the parameters in the URL as well as in a form
+        // body, and the official SDKs send them in the URL.
+        let query = request.path.split(separator: "?", maxSplits: 1).dropFirst().first.map { Array($0.utf8) } ?? []
+        var params: [String: String] = [:]
+        do {
+            if !query.isEmpty { params = try FormCodec.dictionary(query) }
+            if !request.body.isEmpty || query.isEmpty {
+                for (key, value) in try FormCodec.dictionary(request.body) { params[key] = value }
+            }
+        } catch {
+            throw GatewayError.invalid("", "isv.invalid-parameter", "参数无效: \(error.reason)")
+        }
+        guard let method = params["method"], !method.isEmpty else { throw GatewayError.missing("", "isv.missing-method", "缺少方法名参数") }
+        let known = ["alipay.trade.pay", "alipay.trade.precreate", "alipay.trade.query", "alipay.trade.close", "alipay.trade.cancel",
+                     "alipay.trade.refund", "alipay.trade.fastpay.refund.query", "alipay.data.dataservice.bill.downloadurl.query"]
+        guard known.contains(method) else { throw GatewayError.invalid("", "isv.invalid-method", "不存在的方法名") }
+        guard let appId = params["app_id"], !appId.isEmpty else { throw GatewayError.missing(method, "isv.missing-app-id", "缺少appId参数") }
+        guard let sign = params["sign"], !sign.isEmpty else { throw GatewayError.missing(method, "isv.missing-signature", "缺少签名参数") }
+        guard let signType = params["sign_type"], !signType.isEmpty else {
+            throw GatewayError.missing(method, "isv.missing-signature-type", "缺少签名类型参数")
+        }
+        guard signType == "RSA2" else { throw GatewayError.invalid(method, "isv.invalid-signature-type", "无效签名类型") }
+        guard appId == secret(account, "app_id") else { throw GatewayError.invalid(method, "isv.invalid-app-id", "无效的AppID参数") }
+        guard params["timestamp"].map({ !$0.isEmpty }) ?? false else { throw GatewayError.missing(method, "isv.missing-timestamp", "缺少时间戳参数") }
+        guard params["version"].map({ !$0.isEmpty }) ?? false else { throw GatewayError.missing(method, "isv.missing-version", "缺少版本参数") }
         let key: RSAPublicKey
-        do { key = try publicKey(account, "center_public_key") } catch { throw NotificationRejection("no key for the app") }
+        do { key = try publicKey(account, "center_public_key") } catch {
+            throw GatewayError.missing(method, "isv.missing-signature-key", "缺少签名配置")
+        }
         guard key.verifyBase64(sign, for: FormCodec.signingString(params, excluding: ["sign"])) else {
-            throw NotificationRejection("invalid-signature")
+            throw GatewayError.invalid(method, "isv.invalid-signature", "验签出错")
         }
-        let biz = JSONFields(try SafeJSON.object(Array((params["biz_content"] ?? "").utf8), what: "biz_content"))
+        let biz: JSONFields
+        do { biz = JSONFields(try SafeJSON.object(Array((params["biz_content"] ?? "{}").utf8), what: "biz_content")) } catch {
+            throw GatewayError.invalid(method, "isv.invalid-parameter", "参数无效: \(error.reason)")
+        }
         let currency = biz.optionalString("trans_currency").flatMap { Currency(code: $0) } ?? .CNY
-        func money(_ key: String) throws(NotificationRejection) -> Money {
-            let text = try biz.string(key)
-            do { return try Money.parse(text, currency: currency, field: key) } catch { throw NotificationRejection(error.message) }
+        func field(_ key: String) throws(NotificationRejection) -> String {
+            guard let value = biz.optionalString(key), !value.isEmpty else {
+                throw GatewayError.invalid(method, "isv.invalid-parameter", "参数无效: \(key) 缺失")
+            }
+            return value
         }
-        switch params["method"] ?? "" {
+        func money(_ key: String) throws(NotificationRejection) -> Money {
+            // why a JSON number too: the gateway reads "12.34" and 12.34 alike, and SDKs pass numbers through.
+            let text: String
+            if let number = biz.object[key] as? NSNumber, !(biz.object[key] is String) { text = number.stringValue } else { text = try field(key) }
+            do { return try Money.parse(text, currency: currency, field: key) } catch {
+                throw GatewayError.invalid(method, "isv.invalid-parameter", "参数无效: \(error.message)")
+            }
+        }
+        /// The merchant's serial: `out_trade_no`, or the one of the trade Alipay numbered `trade_no`
+        /// (the real API takes either); "" — which no trade has — when `trade_no` names none here.
+        func outTradeNo() throws(NotificationRejection) -> String {
+            if let given = biz.optionalString("out_trade_no"), !given.isEmpty { return given }
+            guard let tradeNo = biz.optionalString("trade_no"), !tradeNo.isEmpty else {
+                throw GatewayError.invalid(method, "isv.invalid-parameter", "参数无效: out_trade_no 与 trade_no 不能同时为空")
+            }
+            guard let payment = try? sandbox.payment(tradeNo: tradeNo), payment.channel == channel, payment.account == account else { return "" }
+            return payment.outTradeNo
+        }
+        switch method {
         case "alipay.trade.pay":
-            return .pay(outTradeNo: try biz.string("out_trade_no"), amount: try money("total_amount"),
-                        mode: .barcode(try biz.string("auth_code")), subject: biz.optionalString("subject") ?? "")
+            return .pay(outTradeNo: try field("out_trade_no"), amount: try money("total_amount"),
+                        mode: .barcode(try field("auth_code")), subject: biz.optionalString("subject") ?? "")
         case "alipay.trade.precreate":
-            return .pay(outTradeNo: try biz.string("out_trade_no"), amount: try money("total_amount"), mode: .payCode,
+            return .pay(outTradeNo: try field("out_trade_no"), amount: try money("total_amount"), mode: .payCode,
                         subject: biz.optionalString("subject") ?? "")
-        case "alipay.trade.query": return .query(outTradeNo: try biz.string("out_trade_no"))
-        case "alipay.trade.close": return .close(outTradeNo: try biz.string("out_trade_no"), revoke: false)
-        case "alipay.trade.cancel": return .close(outTradeNo: try biz.string("out_trade_no"), revoke: true)
+        case "alipay.trade.query": return .query(outTradeNo: try outTradeNo())
+        case "alipay.trade.close": return .close(outTradeNo: try outTradeNo(), revoke: false)
+        case "alipay.trade.cancel": return .close(outTradeNo: try outTradeNo(), revoke: true)
         case "alipay.trade.refund":
-            return .refund(outTradeNo: try biz.string("out_trade_no"), outRefundNo: try biz.string("out_request_no"),
-                           amount: try money("refund_amount"))
-        case "alipay.trade.fastpay.refund.query": return .refundQuery(outRefundNo: try biz.string("out_request_no"))
-        case "alipay.data.dataservice.bill.downloadurl.query": return .bill(date: try biz.string("bill_date"))
-        default: throw NotificationRejection("unknown method")
+            // why: out_request_no may be left out for a full single refund; Alipay then uses the trade's number.
+            let trade = try outTradeNo()
+            return .refund(outTradeNo: trade, outRefundNo: biz.optionalString("out_request_no") ?? trade, amount: try money("refund_amount"))
+        case "alipay.trade.fastpay.refund.query": return .refundQuery(outRefundNo: try field("out_request_no"))
+        default: return .bill(date: try field("bill_date"))
         }
     }
 
@@ -76,8 +149,11 @@ final class AlipaySandbox: SandboxPSP {
     }
 
     override func refuseRequest(_ reason: String, account: String) -> HTTPMessage {
-        answer("error_response", ["code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature", "sub_msg": reason],
-               account: account)
+        let error = GatewayError(reason)
+        // why: a refusal of a known method answers in that method's object; without one, in error_response.
+        let name = error.method.isEmpty ? "error_response" : error.method.replacingOccurrences(of: ".", with: "_") + "_response"
+        return answer(name, ["code": error.code, "msg": error.code == "40001" ? "Missing Required Arguments" : "Invalid Arguments",
+                             "sub_code": error.subCode, "sub_msg": error.message], account: account)
     }
 
     static func tradeStatus(_ payment: SandboxPayment) -> String {
@@ -187,8 +263,10 @@ final class AlipaySandbox: SandboxPSP {
         var params = notifyParams(payment, at: at, account: payment.account)
         params["trade_status"] = payment.refunded == payment.amount ? "TRADE_CLOSED" : "TRADE_SUCCESS"
         params["out_biz_no"] = refund.outRefundNo
-        params["refund_fee"] = refund.amount.decimalString
-        params["gmt_refund"] = ChannelTime.beijing(at)
+        // why payment.refunded: Alipay's refund_fee is the total refunded on the trade so far.
+        params["refund_fee"] = payment.refunded.decimalString
+        // why the milliseconds: Alipay's gmt_refund carries them ("2015-04-28 15:45:57.320"), unlike its other times.
+        params["gmt_refund"] = ChannelTime.beijing(at) + "." + String(at.milliseconds % 1000).leftPadded(3)
         if refund.status == .failed { params["refund_status"] = "REFUND_FAIL" }
         return signedForm(params, account: payment.account, at: at)
     }

@@ -23,6 +23,7 @@ class SandboxPSP {
 
     /// The template: decode (which verifies the center's signature), run, encode (which signs).
     final func handle(_ request: HTTPMessage, account: String) throws(TransportError) -> HTTPMessage {
+        if let answer = answerDirectly(request, account: account) { return answer }
         let decoded: SandboxRequest
         do {
             decoded = try decode(request, account: account)
@@ -44,6 +45,10 @@ class SandboxPSP {
 
     /// Creates the channel's keys for `account`; returns what the center keeps.
     func provision(_ account: ChannelAccount) throws -> [String: String] { [:] }
+
+    /// The answer to a request about the channel itself rather than a trade (WeChat Pay's
+    /// `GET /v3/certificates`), or nil to go through decode, run and encode.
+    func answerDirectly(_ request: HTTPMessage, account: String) -> HTTPMessage? { nil }
 
     /// Verifies the center's signature on the request and reads it.
     func decode(_ request: HTTPMessage, account: String) throws(NotificationRejection) -> SandboxRequest {
@@ -93,6 +98,17 @@ class SandboxPSP {
     }
 
     func secret(_ account: String, _ name: String) -> String? { (try? sandbox.key(account, name)) ?? nil }
+
+    /// When a certificate the sandbox issues is valid: from a year before the earlier of the
+    /// sandbox's clock and the wall clock to `years` after the later one.
+    // why both clocks: the center checks on the store's clock (simulated stores run in the past or
+    // future), the official SDKs on the wall clock; a certificate must hold on both.
+    func certificateValidity(years: Int) -> (notBefore: Timestamp, days: Int) {
+        let wall = SystemClock().now()
+        let (early, late) = sandbox.now < wall ? (sandbox.now, wall) : (wall, sandbox.now)
+        let notBefore = early.adding(milliseconds: -365 * 86_400_000)
+        return (notBefore, Int((late.milliseconds - notBefore.milliseconds) / 86_400_000) + years * 365)
+    }
 
     /// Generates an RSA-2048 pair for each side: the channel keeps its private key and the
     /// center's public key; the center gets its private key and the channel's public key.

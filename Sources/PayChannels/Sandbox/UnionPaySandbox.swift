@@ -1,22 +1,61 @@
 import PayCore
 
 /// The UnionPay side: verifies the merchant's 5.1.0 signature (`certId` + `signature`), answers
+/// signed with `signPubKeyCert` (the signing certificate, under a root → intermediate chain),
 /// form-encoded with `respCode`/`respMsg` (queries with `origRespCode`), signs with its own key,
 /// and POSTs consume (txnType 01) and refund (txnType 04) notifications to `backUrl`.
 final class UnionPaySandbox: SandboxPSP {
     init(sandbox: Sandbox) { super.init(sandbox: sandbox, channel: "unionpay") }
+
+    /// The subject UnionPay's signing certificates carry: the third `@` part of the CN is the
+    /// company name the official SDKs check.
+    static let signerName = "中国银联股份有限公司"
 
     override func provision(_ account: ChannelAccount) throws -> [String: String] {
         let keys = try provisionRSA(account.id)
         let merId = "898\(String(UInt64.random(in: 0..<1_000_000_000_000)).leftPadded(12))"
         // why: certIds are decimal certificate serial numbers; a slice of the key fingerprint stands in.
         let signCert = String(UInt64(keys.center.publicKey.serial.prefix(15), radix: 16) ?? 1)
-        let verifyCert = String(UInt64(keys.channel.publicKey.serial.prefix(15), radix: 16) ?? 2)
+        let (root, intermediate) = try certificateAuthority()
+        let validity = certificateValidity(years: 3)
+        // 5.1.0: the channel's signing certificate, issued by the intermediate; its serial is the certId.
+        let signing = try X509Certificate.issue(
+            subject: .init(commonName: "041@Z\(String(UInt64.random(in: 0..<1_000_000_000)).leftPadded(9))@\(Self.signerName)@00000001",
+                           organization: "China UnionPay", organizationalUnit: "CUPSandbox", country: "CN"),
+            publicKey: keys.channel.publicKey, serial: [UInt8.random(in: 0x10...0x7F)] + Crypto.randomBytes(7),
+            notBefore: validity.notBefore, days: validity.days, isCA: false, issuer: intermediate.certificate,
+            issuerKey: intermediate.key)
         try sandbox.setKey(account.id, "mer_id", merId)
         try sandbox.setKey(account.id, "sign_cert_id", signCert)
-        try sandbox.setKey(account.id, "verify_cert_id", verifyCert)
+        try sandbox.setKey(account.id, "verify_cert_id", signing.serialDecimal)
+        try sandbox.setKey(account.id, "sign_certificate", signing.pem)
         return ["mer_id": merId, "sign_private_key": keys.center.pem, "sign_cert_id": signCert,
-                "verify_public_key": keys.channel.publicKey.pem, "verify_cert_id": verifyCert]
+                "verify_public_key": keys.channel.publicKey.pem, "verify_cert_id": signing.serialDecimal,
+                "root_certificate": root.pem, "intermediate_certificate": intermediate.certificate.pem]
+    }
+
+    /// The sandbox's UnionPay root and intermediate CA (the acp root and middle certificates a
+    /// merchant downloads), made once and shared by every account, as UnionPay's are.
+    private func certificateAuthority() throws -> (root: X509Certificate, intermediate: (certificate: X509Certificate, key: RSAPrivateKey)) {
+        if let rootPEM = secret("", "unionpay_root_certificate"), let middlePEM = secret("", "unionpay_intermediate_certificate"),
+           let middleKey = secret("", "unionpay_intermediate_key") {
+            return (try X509Certificate(pem: rootPEM), (try X509Certificate(pem: middlePEM), try RSAPrivateKey(pem: middleKey)))
+        }
+        let (start, days) = certificateValidity(years: 20)
+        let rootKey = try RSAPrivateKey.generate()
+        let root = try X509Certificate.issue(
+            subject: .init(commonName: "CFCA Sandbox ACS Root", organization: "China Financial Certification Authority", country: "CN"),
+            publicKey: rootKey.publicKey, serial: [0x10] + Crypto.randomBytes(7), notBefore: start, days: days, isCA: true,
+            issuer: nil, issuerKey: rootKey)
+        let middleKey = try RSAPrivateKey.generate()
+        let middle = try X509Certificate.issue(
+            subject: .init(commonName: "CFCA Sandbox ACS OCA31", organization: "China Financial Certification Authority", country: "CN"),
+            publicKey: middleKey.publicKey, serial: [0x20] + Crypto.randomBytes(7), notBefore: start, days: days - 365, isCA: true,
+            issuer: root, issuerKey: rootKey)
+        try sandbox.setKey("", "unionpay_root_certificate", root.pem)
+        try sandbox.setKey("", "unionpay_intermediate_certificate", middle.pem)
+        try sandbox.setKey("", "unionpay_intermediate_key", middleKey.pem)
+        return (root, (middle, middleKey))
     }
 
     override func newTradeNo(at time: Timestamp) -> String {
@@ -70,6 +109,10 @@ final class UnionPaySandbox: SandboxPSP {
         all["version"] = "5.1.0"; all["encoding"] = "UTF-8"; all["signMethod"] = "01"
         all["merId"] = secret(account, "mer_id") ?? ""
         all["certId"] = secret(account, "verify_cert_id") ?? ""
+        // why: 5.1.0 messages carry the signing certificate itself; the merchant checks it against
+        // UnionPay's root and intermediate and verifies with its key (accounts made before the
+        // sandbox issued certificates sign without one, as 5.0.0 did).
+        if let certificate = secret(account, "sign_certificate") { all["signPubKeyCert"] = certificate }
         if let key = try? privateKey(account, "channel_private_key") {
             all["signature"] = key.signBase64(UnionPayPlugin.digestText(all))
         }

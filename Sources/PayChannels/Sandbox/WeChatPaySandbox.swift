@@ -19,11 +19,25 @@ final class WeChatPaySandbox: SandboxPSP {
         // why: the APIv3 key is 32 bytes of text the merchant types into the merchant platform.
         let apiV3Key = Crypto.randomHex(16)
         let merchantSerial = keys.center.publicKey.serial
-        for (name, value) in [("mchid", mchid), ("appid", appid), ("api_v3_key", apiV3Key), ("merchant_serial_no", merchantSerial)] {
+        let validity = certificateValidity(years: 5)
+        let certificate = try Self.platformCertificate(keys.channel, notBefore: validity.notBefore, days: validity.days)
+        for (name, value) in [("mchid", mchid), ("appid", appid), ("api_v3_key", apiV3Key), ("merchant_serial_no", merchantSerial),
+                              ("platform_certificate", certificate.pem)] {
             try sandbox.setKey(account.id, name, value)
         }
         return ["mchid": mchid, "appid": appid, "merchant_private_key": keys.center.pem, "merchant_serial_no": merchantSerial,
-                "platform_public_key": keys.channel.publicKey.pem, "platform_serial": keys.channel.publicKey.serial, "api_v3_key": apiV3Key]
+                "platform_public_key": keys.channel.publicKey.pem, "platform_serial": certificate.serialHex, "api_v3_key": apiV3Key]
+    }
+
+    /// The platform certificate of the channel's key, as `GET /v3/certificates` hands it out: a
+    /// 20-byte serial (40 hex digits, like WeChat's).
+    static func platformCertificate(_ key: RSAPrivateKey, notBefore: Timestamp, days: Int) throws -> X509Certificate {
+        // why the first byte 0x10–0x7F: the serial stays positive and its hex keeps 40 digits.
+        let serial = [UInt8.random(in: 0x10...0x7F)] + Crypto.randomBytes(19)
+        return try X509Certificate.issue(
+            subject: .init(commonName: "Tenpay.com sign", organization: "Tenpay.com", organizationalUnit: "Tenpay.com CA Center", country: "CN"),
+            publicKey: key.publicKey, serial: serial, notBefore: notBefore, days: days, isCA: false,
+            issuer: nil, issuerKey: key)
     }
 
     override func newTradeNo(at time: Timestamp) -> String {
@@ -34,7 +48,9 @@ final class WeChatPaySandbox: SandboxPSP {
         "50300\(String(UInt64.random(in: 0..<100_000)).leftPadded(5))\(ChannelTime.compact(time).prefix(8))\(String(UInt64.random(in: 0..<100_000_000_000)).leftPadded(11))"
     }
 
-    override func decode(_ request: HTTPMessage, account: String) throws(NotificationRejection) -> SandboxRequest {
+    /// Checks the merchant's `Authorization` header: scheme, mchid, certificate serial, the 5-minute
+    /// window and the signature over "METHOD\nURL\ntimestamp\nnonce\nbody\n".
+    private func verifyAuthorization(_ request: HTTPMessage, account: String) throws(NotificationRejection) {
         guard let auth = request.header("Authorization"), auth.hasPrefix("WECHATPAY2-SHA256-RSA2048 ") else {
             throw NotificationRejection("Authorization header missing or not WECHATPAY2-SHA256-RSA2048")
         }
@@ -42,7 +58,7 @@ final class WeChatPaySandbox: SandboxPSP {
         for item in auth.dropFirst("WECHATPAY2-SHA256-RSA2048 ".count).split(separator: ",") {
             let kv = item.split(separator: "=", maxSplits: 1)
             guard kv.count == 2 else { continue }
-            parts[String(kv[0])] = String(kv[1]).trimmingCharacters(in: ["\""])
+            parts[String(kv[0]).trimmingSpaces] = String(kv[1]).trimmingCharacters(in: ["\""])
         }
         guard let mchid = parts["mchid"], mchid == secret(account, "mchid") else { throw NotificationRejection("mchid does not match") }
         guard parts["serial_no"] == secret(account, "merchant_serial_no") else { throw NotificationRejection("serial_no is not the merchant certificate's") }
@@ -54,6 +70,32 @@ final class WeChatPaySandbox: SandboxPSP {
         let key: RSAPublicKey
         do { key = try publicKey(account, "center_public_key") } catch { throw NotificationRejection("no merchant key") }
         guard key.verifyBase64(parts["signature"] ?? "", for: message) else { throw NotificationRejection("SIGN_ERROR") }
+    }
+
+    override func answerDirectly(_ request: HTTPMessage, account: String) -> HTTPMessage? {
+        guard request.method == "GET", request.path.split(separator: "?", maxSplits: 1).first == "/v3/certificates" else { return nil }
+        do { try verifyAuthorization(request, account: account) } catch { return refuseRequest(error.reason, account: account) }
+        guard let key = secret(account, "api_v3_key"), let pem = secret(account, "platform_certificate"),
+              let certificate = try? X509Certificate(pem: pem) else {
+            return answer(200, ["data": [[String: Any]]()], account: account)
+        }
+        // why: each certificate travels encrypted under the APIv3 key, so only the merchant can read it.
+        let nonce = Crypto.randomHex(6)
+        guard let sealed = try? Crypto.aes256GCMSeal(key: Array(key.utf8), nonce: Array(nonce.utf8), plaintext: Array(pem.utf8),
+                                                     aad: Array("certificate".utf8)) else {
+            return error(500, "SYSTEM_ERROR", "系统错误", account: account)
+        }
+        let entry: [String: Any] = [
+            "serial_no": certificate.serialHex, "effective_time": ChannelTime.rfc3339(certificate.notBefore),
+            "expire_time": ChannelTime.rfc3339(certificate.notAfter),
+            "encrypt_certificate": ["algorithm": "AEAD_AES_256_GCM", "nonce": nonce, "associated_data": "certificate",
+                                    "ciphertext": Base64.encode(sealed.combined)],
+        ]
+        return answer(200, ["data": [entry]], account: account)
+    }
+
+    override func decode(_ request: HTTPMessage, account: String) throws(NotificationRejection) -> SandboxRequest {
+        try verifyAuthorization(request, account: account)
         let path = request.path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let query = request.path.contains("?") ? String(request.path.split(separator: "?", maxSplits: 1)[1]) : ""
         let segments = path.split(separator: "/").map(String.init)
@@ -73,7 +115,16 @@ final class WeChatPaySandbox: SandboxPSP {
                         subject: b.optionalString("description") ?? "")
         case ("POST", "/v3/refund/domestic/refunds"):
             let b = try body()
-            return .refund(outTradeNo: try b.string("out_trade_no"), outRefundNo: try b.string("out_refund_no"),
+            // why: the real API takes either the merchant's out_trade_no or WeChat's transaction_id.
+            let outTradeNo: String
+            if let given = b.optionalString("out_trade_no") {
+                outTradeNo = given
+            } else if let transactionId = b.optionalString("transaction_id") {
+                outTradeNo = self.outTradeNo(transactionId: transactionId, account: account)
+            } else {
+                throw NotificationRejection("out_trade_no or transaction_id required")
+            }
+            return .refund(outTradeNo: outTradeNo, outRefundNo: try b.string("out_refund_no"),
                            amount: try money(try b.nested("amount"), "refund"))
         case ("GET", "/v3/bill/tradebill"):
             guard let date = query.split(separator: "&").first(where: { $0.hasPrefix("bill_date=") })?.dropFirst(10) else {
@@ -81,8 +132,19 @@ final class WeChatPaySandbox: SandboxPSP {
             }
             return .bill(date: String(date))
         default:
+            // why mchid: the order queries require it in the query string, and WeChat refuses them without it.
+            func requireMchid() throws(NotificationRejection) {
+                guard query.split(separator: "&").contains(where: { $0 == "mchid=\(secret(account, "mchid") ?? "")" }) else {
+                    throw NotificationRejection("the query string does not name this merchant number (商户号)")
+                }
+            }
             if segments.count == 5, segments[0...3] == ["v3", "pay", "transactions", "out-trade-no"], request.method == "GET" {
+                try requireMchid()
                 return .query(outTradeNo: segments[4])
+            }
+            if segments.count == 5, segments[0...3] == ["v3", "pay", "transactions", "id"], request.method == "GET" {
+                try requireMchid()
+                return .query(outTradeNo: outTradeNo(transactionId: segments[4], account: account))
             }
             if segments.count == 6, segments[0...3] == ["v3", "pay", "transactions", "out-trade-no"], request.method == "POST",
                segments[5] == "close" || segments[5] == "reverse" {
@@ -95,16 +157,32 @@ final class WeChatPaySandbox: SandboxPSP {
         }
     }
 
+    /// The merchant's serial of the trade WeChat numbered `transactionId` on this account; "" (which no
+    /// trade has) when there is none, so the request is answered ORDER_NOT_EXIST.
+    private func outTradeNo(transactionId: String, account: String) -> String {
+        guard let payment = try? sandbox.payment(tradeNo: transactionId), payment.channel == channel, payment.account == account else { return "" }
+        return payment.outTradeNo
+    }
+
+    /// The serial the platform signs under: its certificate's, or for an account provisioned before
+    /// the sandbox issued certificates, the key's fingerprint.
+    private func platformSerial(_ account: String, key: RSAPrivateKey) -> String {
+        if let serial = platformSerials[account] { return serial }
+        let serial = secret(account, "platform_certificate").flatMap { try? X509Certificate(pem: $0) }?.serialHex ?? key.publicKey.serial
+        platformSerials[account] = serial
+        return serial
+    }
+
     /// Signs `body` the way the platform signs answers and callbacks.
     private func signedHeaders(_ body: [UInt8], account: String, at time: Timestamp) -> [String: String] {
         let ts = String(time.seconds)
         let nonce = Crypto.randomHex(16).uppercased()
         guard let key = try? privateKey(account, "channel_private_key") else { return [:] }
         let signature = key.signBase64("\(ts)\n\(nonce)\n\(String(decoding: body, as: UTF8.self))\n")
-        let serial = platformSerials[account] ?? key.publicKey.serial
-        platformSerials[account] = serial
+        // why Wechatpay-Signature-Type: the official SDKs refuse to verify a message without it.
         return ["Content-Type": "application/json", "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": nonce,
-                "Wechatpay-Signature": signature, "Wechatpay-Serial": serial]
+                "Wechatpay-Signature": signature, "Wechatpay-Serial": platformSerial(account, key: key),
+                "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048"]
     }
 
     private func answer(_ status: Int, _ object: [String: Any]?, account: String) -> HTTPMessage {

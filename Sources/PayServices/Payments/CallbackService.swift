@@ -156,7 +156,18 @@ public struct CallbackService {
         guard let refund else {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: nil, reason: "no refund has serial '\(n.centerSerial)'")
         }
-        guard refund.amount == n.amount else {
+        if n.amountIsRefundedTotal {
+            // why: the channel states the payment's total refunded so far (Alipay's refund_fee), and
+            // callbacks of several partial refunds may arrive in any order: the total must cover this
+            // refund when it succeeded and never pass what the center asked back on the payment.
+            let committed = try store.read { try store.refunds.committedMinor(attemptId: refund.attemptId) }
+            let ceiling = committed + (refund.status == .failed ? refund.amount.minorUnits : 0)
+            let floor = n.status == .succeeded ? refund.amount.minorUnits : 0
+            guard n.amount.currency == refund.amount.currency, n.amount.minorUnits >= floor, n.amount.minorUnits <= ceiling else {
+                return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
+                                      reason: "callback says \(n.amount.decimalString) \(n.amount.currency) refunded in all, refund \(refund.serial) is \(refund.amount.decimalString) \(refund.amount.currency) of \(Money(minorUnits: ceiling, currency: refund.amount.currency).decimalString) asked back on the payment")
+            }
+        } else if refund.amount != n.amount {
             return try suspicious(n, ack: ack, callbackId: callbackId, orderId: refund.orderId,
                                   reason: "callback says \(n.amount.decimalString) \(n.amount.currency), refund \(refund.serial) is \(refund.amount.decimalString) \(refund.amount.currency)")
         }

@@ -85,6 +85,7 @@ enum CommandPermissions {
         "sandbox outage": .controlSandbox,
         "sandbox latency": .controlSandbox,
         "sandbox callbacks-to": .controlSandbox,
+        "sandbox serve": .controlSandbox,
         // why: the texts carry one-time codes that pass a risk challenge.
         "sandbox sms": .controlSandbox,
         "notify": .feedCallbacks,
