@@ -19,11 +19,18 @@ struct UnionPayBillFormat: BillFormat {
     static let detailColumns = ["record", "txnType", "queryId", "orderId", "origQryId", "txnTime", "currencyCode", "txnAmt", "feeSign", "fee", "respCode"]
     static let trailerColumns = ["record", "payments", "paid", "refunds", "refunded", "feeSign", "fees"]
 
+    private static let done = Array("00".utf8)
+    private static let inProgress = Array("05".utf8)
+    private static let payment = Array("01".utf8)
+    private static let debit = Array("D".utf8)
+    private static let credit = Array("C".utf8)
+
     let name: String
     private var sawHeader = false
     private var declared: BillSummary?
     private var trailerLine = 0
     private var currency: Currency?
+    private var currencyBytes: [UInt8] = []
 
     init(name: String) { self.name = name }
 
@@ -40,21 +47,26 @@ struct UnionPayBillFormat: BillFormat {
             guard sawHeader else { throw line.error("wrong header: the file must start with an H record") }
             line.columns = Self.detailColumns
             try line.splitFixed(Self.detailWidths)
-            guard let cur = NumericCurrency.currency(line.text(6)) else { throw line.error(6, "not an ISO 4217 numeric currency") }
-            if let currency, currency != cur { throw line.error(6, "a second currency in one file (\(currency.code) before)") }
-            currency = cur
+            let cur: Currency
+            if let currency, line.fieldEquals(6, currencyBytes) { cur = currency } else {
+                guard let parsed = NumericCurrency.currency(line.text(6)) else { throw line.error(6, "not an ISO 4217 numeric currency") }
+                if let currency, currency != parsed { throw line.error(6, "a second currency in one file (\(currency.code) before)") }
+                cur = parsed
+                currency = parsed
+                currencyBytes = Array(line.field(6))
+            }
             let amount = try line.integer(7)
             guard amount > 0 else { throw line.error(7, "must be positive") }
             let fee = try line.integer(9)
             let time = try line.compactBeijingTime(5)
-            let outcome: BillRecord.Outcome = line.text(10) == "00" ? .succeeded : (line.text(10) == "05" ? .processing : .failed)
-            switch line.text(1) {
+            let outcome: BillRecord.Outcome = line.fieldEquals(10, Self.done) ? .succeeded : (line.fieldEquals(10, Self.inProgress) ? .processing : .failed)
+            switch line.fieldEquals(1, Self.payment) ? "01" : line.text(1) {
             case "01":
-                guard line.text(8) == "D" || fee == 0 else { throw line.error(8, "a payment's fee is debited (D)") }
+                guard line.fieldEquals(8, Self.debit) || fee == 0 else { throw line.error(8, "a payment's fee is debited (D)") }
                 return BillRecord(line: line.number, kind: .payment, outcome: outcome, channelSerial: try line.serial(2), centerSerial: try line.serial(3),
                                   amount: Money(minorUnits: amount, currency: cur), fee: Money(minorUnits: fee, currency: cur), time: time)
             case "04":
-                guard line.text(8) == "C" || fee == 0 else { throw line.error(8, "a refund's fee is credited back (C)") }
+                guard line.fieldEquals(8, Self.credit) || fee == 0 else { throw line.error(8, "a refund's fee is credited back (C)") }
                 return BillRecord(line: line.number, kind: .refund, outcome: outcome, channelSerial: try line.serial(2), centerSerial: try line.serial(3),
                                   paymentChannelSerial: try line.serial(4), amount: Money(minorUnits: amount, currency: cur),
                                   fee: Money(minorUnits: fee, currency: cur), time: time)

@@ -23,6 +23,7 @@ struct WeChatBillFormat: BillFormat {
     private var totalsLine = 0
     /// The bill's currency, from its first line (WeChat bills one currency per bill).
     private var currency: Currency?
+    private var currencyBytes: [UInt8] = []
 
     init(name: String) { self.name = name }
 
@@ -39,9 +40,14 @@ struct WeChatBillFormat: BillFormat {
         try line.split()
         try line.expectCount(27, what: "a WeChat Pay trade line")
         try line.dropPrefix(96, what: "back-tick (`)")
-        guard let cur = Currency(code: line.text(11)) else { throw line.error(11, "not a currency") }
-        if let currency, currency != cur { throw line.error(11, "a second currency in one bill (\(currency.code) before)") }
-        currency = cur
+        let cur: Currency
+        if let currency, line.fieldEquals(11, currencyBytes) { cur = currency } else {
+            guard let parsed = Currency(code: line.text(11)) else { throw line.error(11, "not a currency") }
+            if let currency, currency != parsed { throw line.error(11, "a second currency in one bill (\(currency.code) before)") }
+            cur = parsed
+            currency = parsed
+            currencyBytes = Array(parsed.code.utf8)
+        }
         let time = try line.beijingTime(0)
         let fee = try line.minor(22, exponent: cur.exponent)
         if line.fieldEquals(9, Self.success) {
