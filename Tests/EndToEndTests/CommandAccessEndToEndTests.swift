@@ -88,6 +88,12 @@ struct CommandAccessEndToEndTests {
             "sandbox callbacks": [],
             "sandbox sms": [],
             "sandbox bill": ["--channel", "card", "--date", "2026-11-30"],
+            "sandbox bill-fault drop-callback": ["--account", "wechat-sp", "--serial", "P1"],
+            "sandbox bill-fault omit": ["--account", "wechat-sp", "--serial", "P1"],
+            "sandbox bill-fault fee": ["--account", "alipay-main", "--serial", "P1", "--fee", "0.10"],
+            "sandbox bill-fault extra": ["--account", "acquirer-a", "--amount", "1.00"],
+            "sandbox bill-fault shift": ["--account", "wechat-sp", "--serial", "P1"],
+            "sandbox bill-fault list": [],
             "notify": ["--channel", "card", "--body-file", body, "--header", "Acquirer-Signature: t=1,v1=00"],
         ]
         return samples[command]
@@ -168,7 +174,7 @@ struct CommandAccessEndToEndTests {
         }
         // The commands of the issue, by name; callbacks and bills show any customer's payment, so
         // only who may look up any order (support does) reads them.
-        var outside = ["clock advance", "worker", "serve", "sandbox outage", "sandbox latency", "init"]
+        var outside = ["clock advance", "worker", "serve", "sandbox outage", "sandbox latency", "init", "sandbox bill-fault extra"]
         if role == "cashier" { outside += ["sandbox callbacks", "sandbox bill"] }
         for command in outside {
             #expect(refused.contains(command), "\(role) may run '\(command)'")

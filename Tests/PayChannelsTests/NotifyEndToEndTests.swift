@@ -161,7 +161,8 @@ import TestSupport
 
     @Test func billCommandPrintsTheDay() throws {
         let (serial, _) = try prepare(channel: "alipay", account: "alipay-main")
-        let today = String(Timestamp(milliseconds: SystemClock().now().milliseconds).iso8601.prefix(10))
+        // why: Alipay dates a trade by the Beijing day, which is not the UTC day from 16:00 UTC.
+        let today = BillDay.date(channel: "alipay", of: SystemClock().now())
         let run = try paydesk(["sandbox", "bill", "--channel", "alipay", "--date", today])
         #expect(run.exitCode == 0, "\(run)")
         #expect(run.stdout.hasPrefix("#支付宝业务明细查询") && run.stdout.contains(serial))

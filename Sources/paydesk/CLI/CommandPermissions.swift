@@ -88,6 +88,8 @@ enum CommandPermissions {
         "sandbox serve": .controlSandbox,
         // why: the texts carry one-time codes that pass a risk challenge.
         "sandbox sms": .controlSandbox,
+        "sandbox bill-fault drop-callback": .controlSandbox, "sandbox bill-fault omit": .controlSandbox, "sandbox bill-fault fee": .controlSandbox,
+        "sandbox bill-fault extra": .controlSandbox, "sandbox bill-fault shift": .controlSandbox, "sandbox bill-fault list": .controlSandbox,
         "notify": .feedCallbacks,
     ]
 

@@ -51,7 +51,7 @@ enum SandboxCommands {
             positionals: ["URL"],
             options: [.flag("off", "deliver callbacks in-process again")],
             run: callbacksTo),
-    ]
+    ] + SandboxBillCommands.specs
 
     /// What the simulated channels do, for people who demo and test (`paydesk sandbox --help`,
     /// the README's "Sandbox behaviours"): DESIGN §5's trigger table, test cards, codes.
