@@ -4,7 +4,7 @@ import PayStore
 /// their ledger of payments and refunds, the callbacks they send, the SMS outbox, and the
 /// switches (`outage`, `latency`). Nothing here is the center's: the center never reads it.
 enum SandboxSchema {
-    static let migrator = Migrator(migrations: [v1, v3], applicationID: Migrator.sandboxApplicationID, kind: "PayDesk sandbox file")
+    static let migrator = Migrator(migrations: [v1, v2], applicationID: Migrator.sandboxApplicationID, kind: "PayDesk sandbox file")
 
     static let v1 = Migration(version: 1, name: "sandbox", sql: """
     CREATE TABLE sandbox_accounts (
@@ -105,7 +105,7 @@ enum SandboxSchema {
 
     /// Bill faults (issue 16), armed by `paydesk sandbox bill-fault`: a trade left off the bills, a
     /// trade whose callbacks are lost. (Version 2 is the SDK work's; the lead renumbers if it has none.)
-    static let v3 = Migration(version: 3, name: "bill faults", sql: """
+    static let v2 = Migration(version: 2, name: "bill faults", sql: """
     CREATE TABLE sandbox_bill_faults (
         account    TEXT NOT NULL,
         serial     TEXT NOT NULL,
