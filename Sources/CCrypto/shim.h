@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/core_names.h>
 #include <openssl/params.h>
+#include <openssl/kdf.h>
 
 /// EVP_PKEY_CTX_set_rsa_keygen_bits and friends are macros or need casts in some versions.
 static inline int ccrypto_ctrl_aead_set_ivlen(EVP_CIPHER_CTX *ctx, int len) {
