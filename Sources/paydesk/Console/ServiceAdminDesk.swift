@@ -1,22 +1,126 @@
 import PayCore
+import PayStore
+import PayChannels
+import PayServices
 import PayConsole
 
-// INTERIM (not for commit): replaced by the implementation over the onboarding services.
+/// The admin screens' door to the onboarding services (merchants, business lines, channel
+/// accounts), on a connection of its own, acting as the operator logged in: every call goes
+/// through a service, which checks the permission first and audits the change. Secrets come back
+/// masked by `ChannelAccountService`; this desk never reads an account's config itself.
 @MainActor
 final class ServiceAdminDesk: AdminDesk {
-    init(storePath: String) throws(PayError) {}
-    func act(as actor: Actor) {}
-    func overview() throws(PayError) -> AdminOverview { AdminOverview() }
-    func channels() -> [AdminChannel] { [] }
-    func addMerchant(_ draft: AdminMerchantDraft) throws(PayError) { throw .internal("not yet") }
-    func disableMerchant(id: String) throws(PayError) { throw .internal("not yet") }
-    func addBusinessLine(_ draft: AdminLineDraft) throws(PayError) { throw .internal("not yet") }
-    func editBusinessLine(_ change: AdminLineChange) throws(PayError) { throw .internal("not yet") }
-    func addAccount(_ draft: AdminAccountDraft) throws(PayError) { throw .internal("not yet") }
-    func setIdentifiers(account: String, _ values: [String: String]) throws(PayError) { throw .internal("not yet") }
-    func importKey(account: String, key: String, path: String) throws(PayError) -> String { throw .internal("not yet") }
-    func setAccountEnabled(id: String, enabled: Bool) throws(PayError) { throw .internal("not yet") }
-    func testAccount(id: String) throws(PayError) -> AdminTestReport { throw .internal("not yet") }
-    func registerAtSandboxPortal(account: String) throws(PayError) -> [String] { throw .internal("not yet") }
-    func routeLine(_ line: String, account: String) throws(PayError) -> String { throw .internal("not yet") }
+    private let context: ServiceContext
+    /// The channels an account may be opened on, in the order the form offers them.
+    static let channelNames = ["alipay", "wechat", "unionpay", "card", "paypal", "wallet"]
+
+    init(storePath: String) throws(PayError) {
+        let store = try Store.open(path: storePath)
+        // why: nobody is logged in yet; a cashier may change nothing, so every change is refused until `act`.
+        context = try ServiceContext(store: store, actor: Actor(name: "nobody", role: .cashier, origin: "console"))
+    }
+
+    /// The services act as `actor` from the next call on.
+    func act(as actor: Actor) { context.actor = actor }
+
+    private func fresh() throws(PayError) -> ServiceContext {
+        try context.refreshClock()
+        return context
+    }
+
+    func overview() throws(PayError) -> AdminOverview {
+        let context = try fresh()
+        let merchants = try MerchantService(context).all().map {
+            AdminMerchant(id: $0.id, name: $0.name, contact: $0.contact, active: $0.status == .active)
+        }
+        let lines = try BusinessLineService(context).all().map {
+            AdminBusinessLine(code: $0.code.rawValue, name: $0.name, layout: $0.layout, currency: $0.defaultCurrency.code,
+                              methods: $0.allowedMethods.map(\.rawValue), merchant: $0.merchantId, notifyURL: $0.notifyURL,
+                              notifySecretSet: !$0.notifySecret.isEmpty)
+        }
+        let accounts = try ChannelAccountService(context).all().map { account in
+            AdminAccount(id: account.id, channel: account.channel, name: account.name, merchant: account.merchantId,
+                         currencies: account.currencies.map(\.code), feeRateBps: account.feeRateBps, feeFixedMinor: account.feeFixedMinor,
+                         enabled: account.state == .active,
+                         settings: account.fields.filter(\.isSet).map { AdminSetting(name: $0.name, shown: $0.display, isSecret: $0.kind.isSecret) },
+                         missing: account.missing)
+        }
+        return AdminOverview(merchants: merchants, lines: lines, accounts: accounts)
+    }
+
+    func channels() -> [AdminChannel] {
+        Self.channelNames.compactMap { name in
+            guard let fields = try? ChannelAccountService.fields(channel: name) else { return nil }
+            let shown = fields.map { AdminChannelField(name: $0.name, summary: $0.summary) }
+            return AdminChannel(name: name, identifiers: zip(fields, shown).filter { $0.0.kind == .identifier }.map(\.1),
+                                files: zip(fields, shown).filter { $0.0.kind != .identifier }.map(\.1))
+        }
+    }
+
+    func addMerchant(_ draft: AdminMerchantDraft) throws(PayError) {
+        try MerchantService(fresh()).add(MerchantDraft(id: draft.id, name: draft.name, contact: draft.contact))
+    }
+
+    func disableMerchant(id: String) throws(PayError) {
+        try MerchantService(fresh()).disable(id)
+    }
+
+    func addBusinessLine(_ draft: AdminLineDraft) throws(PayError) {
+        try BusinessLineService(fresh()).add(BusinessLineDraft(code: draft.code, name: draft.name, layout: draft.layout,
+                                                               currency: draft.currency.code,
+                                                               methods: draft.methods.map(\.rawValue).joined(separator: ","),
+                                                               merchantId: draft.merchant))
+    }
+
+    func editBusinessLine(_ change: AdminLineChange) throws(PayError) {
+        let service = BusinessLineService(try fresh())
+        let code = try BusinessLineCode(change.code, field: "business line")
+        let changes = BusinessLineChanges(name: change.name, methods: change.methods.map { $0.map(\.rawValue).joined(separator: ",") },
+                                          notifyURL: change.notifyURL)
+        if !changes.isEmpty { try service.update(code, changes) }
+        if let secret = change.notifySecret { try service.setNotification(code, url: nil, secret: secret) }
+    }
+
+    func addAccount(_ draft: AdminAccountDraft) throws(PayError) {
+        try ChannelAccountService(fresh()).add(ChannelAccountDraft(
+            id: draft.id, channel: draft.channel, name: draft.name, merchantId: draft.merchant,
+            currencies: draft.currencies.map(\.code).joined(separator: ","),
+            feeRateBps: String(draft.feeRateBps), feeFixedMinor: String(draft.feeFixedMinor)))
+    }
+
+    func setIdentifiers(account: String, _ values: [String: String]) throws(PayError) {
+        try ChannelAccountService(fresh()).set(account, settings: values)
+    }
+
+    func importKey(account: String, key: String, path: String) throws(PayError) -> String {
+        let summary = try ChannelAccountService(fresh()).importKey(account, field: key, path: path)
+        return summary.fields.first { $0.name == key }?.display ?? "imported"
+    }
+
+    func setAccountEnabled(id: String, enabled: Bool) throws(PayError) {
+        let service = ChannelAccountService(try fresh())
+        if enabled { try service.enable(id) } else { try service.disable(id) }
+    }
+
+    func testAccount(id: String) throws(PayError) -> AdminTestReport {
+        let context = try fresh()
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        let result = try ChannelAccountService(context).test(id, gateway: gateway)
+        var details: [String] = []
+        switch result.failing {
+        case .center?: details.append("The center's side is wrong: its private key, app id or mch id.")
+        case .channel?: details.append("The channel's side is wrong: its public key, certificate or serial.")
+        case .transport?: details.append("No verdict on the credentials: the channel was not reached.")
+        case nil: break
+        }
+        return AdminTestReport(ok: result.ok, summary: result.message, details: details)
+    }
+
+    func registerAtSandboxPortal(account: String) throws(PayError) -> [String] {
+        throw PayError.internal("not yet")
+    }
+
+    func routeLine(_ line: String, account: String) throws(PayError) -> String {
+        throw PayError.internal("not yet")
+    }
 }
