@@ -57,6 +57,13 @@ struct CommandFuzzTests {
         "route explain": ["--business", "retail", "--method", "wechat", "--amount", "10.00"],
         "risk add": ["--name", "fz", "--action", "challenge", "--when", "amount > 999999.00"],
         "risk test": ["--business", "retail", "--method", "card", "--amount", "10.00", "--customer", "C1"],
+        "risk list-add": ["--list", "fz", "--value", "C1"],
+        "risk list-remove": ["--list", "fz", "--value", "C1"],
+        "risk disable": ["large-card"],
+        "risk enable": ["large-card"],
+        "route add": ["--name", "fz", "--method", "card", "--account", "acquirer-a", "--currency", "CNY", "--min", "1.00"],
+        "route set": ["card-lowest-fee", "--strategy", "priority"],
+        "route remove": ["fz"],
         // why an invalid last option: each bench builds a store or measures for seconds; this one,
         // checked after the others, stops it there, so the hostile value in the others is still checked.
         "bench route": ["--rules", "1", "--payments", "1", "--decisions", "0"],
