@@ -120,7 +120,38 @@ final class ServiceAdminDesk: AdminDesk {
         throw PayError.internal("not yet")
     }
 
-    func routeLine(_ line: String, account: String) throws(PayError) -> String {
-        throw PayError.internal("not yet")
+    /// The methods each channel takes payments by (a card acquirer takes Apple Pay tokens too).
+    static let methodsByChannel: [String: [PaymentMethod]] = [
+        "alipay": [.alipay], "wechat": [.wechat], "unionpay": [.unionpay], "card": [.card, .applePay],
+        "paypal": [.paypal], "wallet": [.wallet],
+    ]
+
+    /// One priority rule per method the account's channel takes and the line allows, named
+    /// `LINE-METHOD`, through `RoutingService.addRule` (admin: `manageRouting`, audited). A rule of
+    /// that name already there is left as it is and said so.
+    func routeLine(_ line: String, account id: String) throws(PayError) -> String {
+        let context = try fresh()
+        let code = try BusinessLineCode(line, field: "business line")
+        guard let businessLine = try BusinessLineService(context).all().first(where: { $0.code == code }) else {
+            throw PayError.notFound("business line '\(line)': unknown")
+        }
+        let account = try ChannelAccountService(context).summary(id)
+        let methods = (Self.methodsByChannel[account.channel] ?? []).filter(businessLine.allows)
+        guard !methods.isEmpty else {
+            throw PayError.invalidInput("business line '\(line)' takes none of the methods of \(account.channel); no route added")
+        }
+        let routing = RoutingService(context)
+        var said: [String] = []
+        for method in methods {
+            let name = "\(line)-\(method.rawValue)"
+            if (try? routing.rule(named: name)) != nil {
+                said.append("route \(name) exists already (left as it is)")
+                continue
+            }
+            try routing.addRule(RouteRule(name: name, businessLine: code, method: method, currency: nil, strategy: .priority, position: 0,
+                                          candidates: [RouteRule.Candidate(accountId: id, priority: 1)]))
+            said.append("route \(name): \(method.rawValue) payments of \(line) go to \(id)")
+        }
+        return said.joined(separator: "; ")
     }
 }
