@@ -38,7 +38,7 @@ extension BusinessLineService {
         return line
     }
 
-    /// Changes a line's name, layout, currency, methods or notify URL; nil fields stay. Admin
+    /// Changes a line's name, layout, currency, methods, notify URL or secret; nil fields stay. Admin
     /// only, guarded against a concurrent change, audited with what changed.
     @discardableResult
     public func update(_ code: BusinessLineCode, _ changes: BusinessLineChanges) throws(PayError) -> BusinessLine {
@@ -49,6 +49,7 @@ extension BusinessLineService {
         let currency = try changes.currency.map { (text: String) throws(PayError) in try OnboardingRules.currency(text, field: "--currency") }
         let methods = try changes.methods.map { (text: String) throws(PayError) in try OnboardingRules.methods(text, field: "--methods") }
         if let url = changes.notifyURL { try Self.checkNotifyURL(url) }
+        if let secret = changes.notifySecret, secret.count > 256 { throw PayError.invalidInput("--notify-secret: at most 256 characters") }
         let store = context.store
         return try store.write {
             let old = try store.businessLines.require(code)
@@ -70,6 +71,10 @@ extension BusinessLineService {
             if let url = changes.notifyURL, url != old.notifyURL {
                 try store.businessLines.updateNotify(code, url: url, secret: nil, at: context.now)
                 said.append("notify URL \(url.isEmpty ? "off" : url)")
+            }
+            if let secret = changes.notifySecret {
+                try store.businessLines.updateNotify(code, url: nil, secret: secret, at: context.now)
+                said.append("notify secret changed")
             }
             if !said.isEmpty {
                 try AuditLog(context).append(actor: context.actor, action: "business.set", target: "business:\(code)",

@@ -38,8 +38,7 @@ public struct BusinessLineDraft: Sendable, Equatable {
     }
 }
 
-/// Changes to a business line; nil leaves a field as it is. The notify secret is set with
-/// `BusinessLineService.setNotification` (or from a file by the command line), never here.
+/// Changes to a business line; nil leaves a field as it is.
 public struct BusinessLineChanges: Sendable, Equatable {
     public var name: String?
     public var layout: String?
@@ -48,9 +47,12 @@ public struct BusinessLineChanges: Sendable, Equatable {
     public var methods: String?
     /// http(s) URL, or empty to turn notifications off.
     public var notifyURL: String?
+    /// The HMAC secret of the merchant notifications (at most 256 characters); never shown or audited.
+    public var notifySecret: String?
 
     public init(name: String? = nil, layout: String? = nil, currency: String? = nil, methods: String? = nil,
-                notifyURL: String? = nil) {
+                notifyURL: String? = nil, notifySecret: String? = nil) {
+        self.notifySecret = notifySecret
         self.name = name
         self.layout = layout
         self.currency = currency

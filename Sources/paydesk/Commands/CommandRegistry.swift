@@ -21,4 +21,5 @@ enum CommandRegistry {
         + OperatorCommands.specs
         + AuditCommands.specs
         + SandboxCommands.specs + NotifyCommand.specs
+        + MerchantCommands.specs + AccountCommands.specs + SandboxPortalCommands.specs
 }
