@@ -14,7 +14,7 @@ enum AdminForms {
     static func merchant() -> AdminForm {
         AdminForm(title: "Add a merchant", intro: ["A company the center collects for; its business lines and channel accounts go under it."],
                   fields: [
-                    AdminForm.text("Merchant id", hint: "1–32 of a-z 0-9 . _ -, e.g. acme-property", maxLength: 32),
+                    AdminForm.text("Merchant id", hint: "1–32 of a-z 0-9 -, e.g. acme-property", maxLength: 32),
                     AdminForm.text("Name", hint: "as on the merchant's contract", maxLength: 64),
                     AdminForm.text("Contact", hint: "who to call about it (optional)", maxLength: 128),
                   ])
@@ -32,7 +32,7 @@ enum AdminForms {
     static func businessLine(merchants: [String], selected: String?) -> AdminForm {
         AdminForm(title: "Add a business line", intro: ["A line of business the checkout serves (its layout), in one currency."],
                   fields: [
-                    AdminForm.text("Code", hint: "1–32 of a-z 0-9 . _ -, e.g. retail; used in orders and the API", maxLength: 32),
+                    AdminForm.text("Code", hint: "1–32 of a-z 0-9 -, e.g. retail; used in orders and the API", maxLength: 32),
                     AdminForm.text("Name", hint: "shown at the checkout", maxLength: 64),
                     AdminForm.choice("Layout", layouts, hint: "←/→ or Space: the checkout layout"),
                     AdminForm.text("Currency", "CNY", hint: "ISO 4217 code, e.g. CNY, USD", maxLength: 3),
@@ -87,7 +87,7 @@ enum AdminForms {
     static func account(channels: [AdminChannel], merchants: [String], selected: String?) -> AdminForm {
         AdminForm(title: "Add a channel account", intro: ["An account the center holds at a channel; it stays disabled until its keys are in."],
                   fields: [
-                    AdminForm.text("Account id", hint: "1–32 of a-z 0-9 . _ -, e.g. alipay-main; routes name it", maxLength: 32),
+                    AdminForm.text("Account id", hint: "1–32 of a-z 0-9 -, e.g. alipay-main; routes name it", maxLength: 32),
                     AdminForm.choice("Channel", channels.map(\.name), hint: "←/→ or Space: the channel"),
                     AdminForm.text("Name", hint: "for people, e.g. Alipay (main)", maxLength: 64),
                     AdminForm.choice("Merchant", merchants, selected: selected, hint: "←/→ or Space: whose account it is"),
@@ -166,10 +166,10 @@ enum AdminForms {
     // MARK: Shared checks
 
     static func checkIdentifier(_ value: String, label: String, form: inout AdminForm) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         if value.isEmpty { form.fail(label, "\(label): required"); return false }
-        if value.count > 32 || !value.allSatisfy(allowed.contains) || value.first == "." || value.first == "-" {
-            form.fail(label, "\(label) '\(value)': 1–32 of a-z 0-9 . _ -, starting with a letter or digit")
+        if value.count > 32 || !value.allSatisfy(allowed.contains) {
+            form.fail(label, "\(label) '\(value)': use 1–32 lower-case letters, digits or '-'")
             return false
         }
         return true

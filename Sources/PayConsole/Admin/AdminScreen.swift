@@ -5,7 +5,8 @@ import TUIKit
 /// F11: the admin screens (issue 14), for `admin` only. A tree of merchants with their business
 /// lines and channel accounts; the selected node's details below it, secrets masked. Keys add a
 /// merchant (`m`), a line (`l`), an account (`a`), edit a line (`e`), set an account's ids (`s`),
-/// import a key from a PEM file (`i`), register an account at the sandbox portal (`p`), test it (`t`), enable or disable
+/// import a key from a PEM file (`i`), register an account at the sandbox portal (`p`), test it (`t`),
+/// route a line's payments to it (`o`), enable or disable
 /// (`d`, asks first); Enter lists what can be done with the selected node.
 @MainActor
 final class AdminScreen: ConsoleScreen {
@@ -38,6 +39,7 @@ final class AdminScreen: ConsoleScreen {
             KeyHint("i", "import a key or secret of the selected account from a file (PEM for keys)"),
             KeyHint("p", "register the selected account at the sandbox portal (keys, ids, secrets)"),
             KeyHint("t", "test the selected account: a harmless signed call to the channel"),
+            KeyHint("o", "route a business line's payments (its channel's methods) to the selected account"),
             KeyHint("d", "enable or disable the selected account, disable a merchant (asks first)"),
             KeyHint("r", "reload"),
         ]), AdminText.formHelp]
@@ -107,6 +109,7 @@ final class AdminScreen: ConsoleScreen {
         case .character("s"): setIdentifiers(app)
         case .character("p"): registerAtPortal(app)
         case .character("t"): testAccount(app)
+        case .character("o"): routeToAccount(app)
         case .character("d"): toggle(app)
         case .enter: showActions(app)
         default: return false
@@ -131,6 +134,7 @@ final class AdminScreen: ConsoleScreen {
                 actions.append((ListMenu.Item("Register at the sandbox portal", detail: "p"), registerAtPortal))
             }
             actions.append((ListMenu.Item("Test the credentials", detail: "t"), testAccount))
+            actions.append((ListMenu.Item("Route a business line's payments here", detail: "o"), routeToAccount))
             actions.append((ListMenu.Item(account.enabled ? "Disable the account" : "Enable the account", detail: "d"), toggle))
         default: break
         }
@@ -236,6 +240,26 @@ final class AdminScreen: ConsoleScreen {
                                  [report.summary] + report.details)) { _ in }
         } catch {
             app.showMessage(error.message, error: true)
+        }
+    }
+
+    /// Asks which of the merchant's business lines, then routes its payments by the account's
+    /// channel's methods to the account.
+    func routeToAccount(_ app: ConsoleApp) {
+        guard case .account(let account)? = selected, let admin = app.services?.admin else {
+            app.showMessage("Select a channel account to route payments to", error: true)
+            return
+        }
+        let lines = tree.overview.lines.filter { $0.merchant == account.merchant }
+        guard !lines.isEmpty else { app.showMessage("\(account.merchant ?? "this merchant") has no business line to route", error: true); return }
+        app.present(ListMenu(title: "Route to \(account.id)", items: lines.map { ListMenu.Item($0.code, detail: $0.name) })) { [weak self] chosen in
+            guard let chosen else { return }
+            do {
+                app.showMessage(try admin.routeLine(lines[chosen].code, account: account.id))
+            } catch {
+                app.showMessage(error.message, error: true)
+            }
+            self?.reload(app: app)
         }
     }
 

@@ -55,7 +55,7 @@ import TUIKit
         console.type("Acme Two\tAcme Two Ltd\t\n")
         assertSnapshot(console.screen, named: "admin-merchant-invalid")
         #expect(console.screen.contains("! Merchant id"))
-        #expect(console.screen.contains("Merchant id 'Acme Two': 1–32 of a-z 0-9 . _ -"))
+        #expect(console.screen.contains("Merchant id 'Acme Two': use 1–32 lower-case letters, digits or '-'"))
         #expect(desk.calls.isEmpty)
         // The service's refusal (an id taken) shows on the form too; the focus is on the field named.
         console.press(.ctrl("u"))
@@ -191,6 +191,18 @@ import TUIKit
         console.press(.function(9))
         #expect(desk.calls == ["editBusinessLine retail"])
         #expect(desk.lines.first?.methods == ["alipay", "paypal"])
+    }
+
+    @Test func aLinesPaymentsAreRoutedToTheSelectedAccount() throws {
+        let desk = FakeAdminDesk.sample()
+        let console = try AdminHarness(desk: desk)
+        console.open()
+        console.select("alipay-main")
+        console.press(.character("o"))
+        #expect(console.screen.contains("Route to alipay-main"))
+        console.press(.down, .enter)
+        #expect(desk.routes == ["parking→alipay-main"])
+        #expect(console.screen.contains("Route: line parking, method alipay → alipay-main"))
     }
 
     @Test func withoutAdminServicesTheScreenSaysSo() throws {
