@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CCrypto
 
 extension Crypto {
@@ -13,15 +18,20 @@ extension Crypto {
         var keyBytes = key, saltBytes = salt.isEmpty ? [UInt8](repeating: 0, count: 32) : salt, infoBytes = info
         var digest = Array("SHA256".utf8CString)
         var out = [UInt8](repeating: 0, count: length)
+        // why: an OSSL_PARAM keeps the pointer to its key name; a Swift String bridged for the
+        // call would be gone by the time EVP_KDF_derive reads it.
+        let keys: [String] = [OSSL_KDF_PARAM_DIGEST, OSSL_KDF_PARAM_KEY, OSSL_KDF_PARAM_SALT, OSSL_KDF_PARAM_INFO]
+        let names = keys.map { strdup($0) }
+        defer { names.forEach { free($0) } }
         let ok = digest.withUnsafeMutableBufferPointer { digestPtr in
             keyBytes.withUnsafeMutableBytes { keyPtr in
                 saltBytes.withUnsafeMutableBytes { saltPtr in
                     infoBytes.withUnsafeMutableBytes { infoPtr in
                         var params = [
-                            OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digestPtr.baseAddress, 0),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, keyPtr.baseAddress, keyPtr.count),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, saltPtr.baseAddress, saltPtr.count),
-                            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoPtr.baseAddress, infoPtr.count),
+                            OSSL_PARAM_construct_utf8_string(names[0], digestPtr.baseAddress, 0),
+                            OSSL_PARAM_construct_octet_string(names[1], keyPtr.baseAddress, keyPtr.count),
+                            OSSL_PARAM_construct_octet_string(names[2], saltPtr.baseAddress, saltPtr.count),
+                            OSSL_PARAM_construct_octet_string(names[3], infoPtr.baseAddress, infoPtr.count),
                             OSSL_PARAM_construct_end(),
                         ]
                         return EVP_KDF_derive(ctx, &out, length, &params)

@@ -27,12 +27,12 @@ enum SandboxPortalCommands {
         guard let id = args.positionals.first else { throw PayError.usage("sandbox register: missing the channel ACCOUNT") }
         let keyPath = try args.required("center-key")
         let out = try args.required("out")
+        let (context, sandbox) = try SandboxCommands.open(args, io: io)
         let centerKey = try KeyFile.publicKey(keyPath, field: "--center-key")
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw PayError.invalidInput("--out '\(out)': not a directory") }
         }
-        let (context, sandbox) = try SandboxCommands.open(args, io: io)
         guard let account = try context.store.read({ try context.store.channelAccounts.find(id) }) else {
             throw PayError.notFound("channel account '\(id)': unknown; add it first with `paydesk account add \(id) --channel C --merchant M --name NAME`")
         }
