@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/kdf.h>
 
 /// EVP_PKEY_CTX_set_rsa_keygen_bits and friends are macros or need casts in some versions.
 static inline int ccrypto_ctrl_aead_set_ivlen(EVP_CIPHER_CTX *ctx, int len) {

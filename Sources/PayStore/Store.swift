@@ -120,6 +120,7 @@ public final class Store {
 
     public var meta: MetaRepository { MetaRepository(db: db) }
     public var businessLines: BusinessLineRepository { BusinessLineRepository(db: db) }
+    public var merchants: MerchantRepository { MerchantRepository(db: db) }
     public var channelAccounts: ChannelAccountRepository { ChannelAccountRepository(db: db) }
     public var orders: OrderRepository { OrderRepository(db: db) }
     public var attempts: PaymentAttemptRepository { PaymentAttemptRepository(db: db) }

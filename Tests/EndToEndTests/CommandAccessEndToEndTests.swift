@@ -95,6 +95,19 @@ struct CommandAccessEndToEndTests {
             "sandbox bill-fault shift": ["--account", "wechat-sp", "--serial", "P1"],
             "sandbox bill-fault list": [],
             "notify": ["--channel", "card", "--body-file", body, "--header", "Acquirer-Signature: t=1,v1=00"],
+            "merchant add": ["walk-m", "--name", "Walk"],
+            "merchant list": [],
+            "merchant disable": ["walk-m"],
+            "merchant enable": ["walk-m"],
+            "business add": ["walk", "--merchant", "walk-m", "--name", "Walk"],
+            "account add": ["walk-a", "--channel", "card", "--merchant", "walk-m", "--name", "Walk"],
+            "account set": ["acquirer-a", "--set", "app_id=1"],
+            "account import-key": ["acquirer-a", "api_secret", body],
+            "account enable": ["acquirer-a"],
+            "account disable": ["acquirer-a"],
+            "account list": [],
+            "account test": ["acquirer-a"],
+            "sandbox register": ["acquirer-a", "--center-key", body, "--out", dir.path("portal")],
         ]
         return samples[command]
     }

@@ -12,6 +12,9 @@ public final class ChannelRegistry {
     public let clock: any PayClock
     /// Given to every plugin built here: told of each call it makes.
     public var recorder: (any ChannelCallRecorder)?
+    /// Opens the sealed secrets of an account's config (secrets at rest, `ConfigSeal`) for the
+    /// plugin, in memory only. Nil: configs must hold no sealed value (tests' own accounts).
+    public var seal: ConfigSeal?
 
     public init(transport: any ChannelTransport, clock: any PayClock) {
         self.transport = transport
@@ -28,9 +31,21 @@ public final class ChannelRegistry {
 
     /// The plugin speaking for `account`.
     public func plugin(for account: ChannelAccount) throws(PayError) -> ChannelPlugin {
+        let account = try Self.unsealed(account, with: seal)
         let plugin = try Self.pluginType(for: account.channel).init(account: account, transport: transport, clock: clock)
         plugin.recorder = recorder
         return plugin
+    }
+
+    /// `account` with its sealed config values opened; the account as it is when none is sealed.
+    public static func unsealed(_ account: ChannelAccount, with seal: ConfigSeal?) throws(PayError) -> ChannelAccount {
+        guard account.config.values.contains(where: ConfigSeal.isSealed) else { return account }
+        guard let seal else {
+            throw PayError.internal("channel account '\(account.id)': its secrets are sealed and no key was given to open them")
+        }
+        return ChannelAccount(id: account.id, channel: account.channel, merchantId: account.merchantId, name: account.name,
+                              currencies: account.currencies, feeRateBps: account.feeRateBps, feeFixedMinor: account.feeFixedMinor,
+                              enabled: account.enabled, config: try seal.open(account.config, scope: "account:\(account.id)"))
     }
 
     /// The card plugin for an acquirer account (it alone can tokenize).

@@ -237,9 +237,10 @@ extension CallbackInbox {
     /// verifies and parses; else why not. For `paydesk check` on callbacks recorded before the
     /// account they verified under was kept.
     public static func reverify(under account: ChannelAccount, headersText: String, body: [UInt8],
-                                receivedAt: Timestamp) -> NotificationRejection? {
+                                receivedAt: Timestamp, seal: ConfigSeal? = nil) -> NotificationRejection? {
         let headers = (try? JSONSerialization.jsonObject(with: Data(headersText.utf8))) as? [String: String] ?? [:]
         let registry = ChannelRegistry(transport: OfflineTransport(), clock: FixedClock(receivedAt))
+        registry.seal = seal
         do {
             let plugin = try registry.plugin(for: account)
             _ = try plugin.receiveNotification(headers: headers, body: body)

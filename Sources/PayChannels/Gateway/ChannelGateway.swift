@@ -13,6 +13,7 @@ public final class ChannelGateway {
         sandbox = try Sandbox(storePath: store.path, clock: clock)
         registry = ChannelRegistry(transport: sandbox, clock: clock)
         registry.recorder = StoreCallRecorder(store: store)
+        registry.seal = try ConfigSeal(storePath: store.path)
     }
 
     /// A gateway whose plugins reach the sandbox through `wrap(sandbox)`: a seam for tests that put
@@ -21,6 +22,7 @@ public final class ChannelGateway {
         sandbox = try Sandbox(storePath: store.path, clock: clock)
         registry = ChannelRegistry(transport: wrap(sandbox), clock: clock)
         registry.recorder = StoreCallRecorder(store: store)
+        registry.seal = try ConfigSeal(storePath: store.path)
     }
 
     /// The plugin for a channel account.

@@ -88,6 +88,13 @@ class SandboxPSP {
         return key
     }
 
+    /// Keeps `pem` as the center's public key of `account` (the merchant portal's "upload your
+    /// public key"), replacing the one `provision` generated.
+    func setCenterPublicKey(_ account: String, pem: String) throws {
+        try sandbox.setKey(account, "center_public_key", pem)
+        publicKeys["\(account)/center_public_key"] = nil
+    }
+
     func publicKey(_ account: String, _ name: String) throws -> RSAPublicKey {
         let id = "\(account)/\(name)"
         if let key = publicKeys[id] { return key }

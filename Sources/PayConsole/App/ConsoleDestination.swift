@@ -6,7 +6,7 @@ import TUIKit
 /// the one source for the keys, the help overlay's "Everywhere" section, the palette's "Go to …"
 /// entries and who may go where: adding a screen is one entry.
 public enum Destination: String, Sendable, CaseIterable {
-    case checkout, orders, alerts, dashboard, reconciliation
+    case checkout, orders, alerts, dashboard, reconciliation, admin
 }
 
 /// One row of the destination table: where, under which title and key, made how, and the
@@ -41,6 +41,9 @@ enum DestinationTable {
                          make: { DashboardScreen(app: $0) }),
         DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .viewMetrics,
                          make: { _ in NotYetScreen.reconciliation }),
+        // why F11: the checkout uses F6–F9 and F12 while ringing up; manageBusinessLines is admin-only.
+        DestinationEntry(destination: .admin, title: "Admin", key: .function(11), permission: .manageBusinessLines,
+                         make: { AdminScreen(app: $0) }),
     ]
 
     static func entry(_ destination: Destination) -> DestinationEntry {

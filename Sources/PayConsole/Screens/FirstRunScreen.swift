@@ -4,7 +4,8 @@ import PayServices
 import TUIKit
 
 /// The first run on a missing store: create the admin operator, or a sandbox demo store. On a
-/// store that exists but has no operator, only the admin can be created.
+/// store that exists but has no operator, only the admin can be created. The new admin is logged
+/// in and walked through the first merchant, line and account (`SetupWalkScreen`).
 @MainActor
 final class FirstRunScreen: ConsoleScreen {
     enum Mode { case newStore, adminOnly }
@@ -84,8 +85,7 @@ final class FirstRunScreen: ConsoleScreen {
         do {
             if !existed { try app.open(create: true) }
             try app.authenticator?.createAdministrator(name: form.name.text, password: form.password.text)
-            app.showMessage("Admin operator '\(form.name.text)' created; log in")
-            app.screens = [LoginScreen()]
+            startSetup(app, name: form.name.text, password: form.password.text)
         } catch {
             if !existed { removeStore(app) }
             form.password.clear()
@@ -94,6 +94,21 @@ final class FirstRunScreen: ConsoleScreen {
             self.form = form
             self.error = error.message
         }
+    }
+
+    /// Logs the new admin in and walks them through the first merchant, line and account (a
+    /// store for real use has none); without admin services, or on a demo store, the login follows.
+    func startSetup(_ app: ConsoleApp, name: String, password: String) {
+        let demo = (try? app.isDemoStore()) == true
+        guard app.services?.admin != nil, !demo,
+              let actor = try? app.authenticator?.authenticate(name: name, password: password, origin: app.options.origin) else {
+            app.showMessage("Admin operator '\(name)' created; log in")
+            app.screens = [LoginScreen()]
+            return
+        }
+        app.logIn(actor)
+        app.screens = [SetupWalkScreen()]
+        app.showMessage("Admin operator '\(name)' created and logged in")
     }
 
     func createDemo(_ app: ConsoleApp) {

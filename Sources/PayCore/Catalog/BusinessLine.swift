@@ -11,9 +11,12 @@ public struct BusinessLine: Hashable, Sendable {
     /// Where merchant notifications are POSTed; empty means none are sent.
     public let notifyURL: String
     public let notifySecret: String
+    /// The merchant the line belongs to; nil for lines made before merchants existed (the demo's).
+    public let merchantId: String?
 
     public init(code: BusinessLineCode, name: String, layout: String, defaultCurrency: Currency,
-                allowedMethods: [PaymentMethod], notifyURL: String = "", notifySecret: String = "") {
+                allowedMethods: [PaymentMethod], notifyURL: String = "", notifySecret: String = "", merchantId: String? = nil) {
+        self.merchantId = merchantId
         self.code = code
         self.name = name
         self.layout = layout

@@ -69,7 +69,8 @@ public struct InvariantChecker {
             for kept in try context.store.callbacks.acceptedWithoutAccount() {
                 let what = kept.refundSerial.map { "refund \($0) of payment \(kept.paymentSerial)" } ?? "payment \(kept.paymentSerial)"
                 let reason: String? = if let account = try context.store.channelAccounts.find(kept.paymentAccount) {
-                    CallbackInbox.reverify(under: account, headersText: kept.headers, body: kept.body, receivedAt: kept.receivedAt)?.reason
+                    CallbackInbox.reverify(under: account, headersText: kept.headers, body: kept.body, receivedAt: kept.receivedAt,
+                                           seal: try? ConfigSeal(storePath: store.path))?.reason
                 } else {
                     "account \(kept.paymentAccount) is gone"
                 }
@@ -77,6 +78,7 @@ public struct InvariantChecker {
                     report.problems.append("callbacks from the payment's own account: callback #\(kept.callbackId) settled \(what), but does not verify under \(kept.paymentAccount)'s credentials (\(reason))")
                 }
             }
+            try checkSecretsAtRest(&report)
             if hasSandbox { centerLedger = (try invariants.ledgerPayments(), try invariants.ledgerRefunds()) }
             return report
         }

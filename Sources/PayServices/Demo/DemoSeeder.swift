@@ -15,6 +15,9 @@ public struct DemoSeeder {
     /// Seeds everything in one write transaction. Refused when the store already has business lines.
     public func seed() throws(PayError) {
         let store = context.store
+        // why: the channel accounts' secrets are sealed under a key derived from the audit key;
+        // `paydesk init` makes it first, a test's fresh store gets it here.
+        try AuditLog(context).seal()
         try store.write {
             guard try store.businessLines.all().isEmpty else {
                 throw PayError.conflict("store '\(store.path)' already has business lines; demo data goes into a new store only")

@@ -6,11 +6,11 @@ public struct BusinessLineRepository {
 
     public func insert(_ line: BusinessLine, at now: Timestamp) throws {
         try db.execute("""
-            INSERT INTO business_lines (code, name, layout, default_currency, allowed_methods, notify_url, notify_secret, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO business_lines (code, name, layout, default_currency, allowed_methods, notify_url, notify_secret, merchant_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [line.code.rawValue, line.name, line.layout, line.defaultCurrency.code,
                   line.allowedMethods.map(\.rawValue).joined(separator: ","), line.notifyURL, line.notifySecret,
-                  now.milliseconds])
+                  line.merchantId, now.milliseconds])
         if !line.notifyURL.isEmpty {
             try db.execute("UPDATE business_lines SET notify_since = ? WHERE code = ?", [now.milliseconds, line.code.rawValue])
         }
@@ -28,7 +28,7 @@ public struct BusinessLineRepository {
     public func require(_ code: BusinessLineCode) throws -> BusinessLine {
         if let line = try find(code) { return line }
         let known = try all().map(\.code.rawValue).joined(separator: ", ")
-        throw PayError.invalidInput("business line '\(code)': unknown (known: \(known.isEmpty ? "none; run `paydesk init --demo`" : known))")
+        throw PayError.invalidInput("business line '\(code)': unknown (known: \(known.isEmpty ? "none; add one with `paydesk business add`, or make a demo store with `paydesk init --demo`" : known))")
     }
 
     /// Sets where notifications go; nil leaves a value unchanged. A new URL starts `notify_since`
@@ -45,6 +45,28 @@ public struct BusinessLineRepository {
             """, [url, secret, now.milliseconds, code.rawValue]) == 1
     }
 
+    /// Replaces the line's name, layout, currency and methods, guarded by the values read before
+    /// (`old`): false when another writer changed the line in between.
+    public func update(from old: BusinessLine, to new: BusinessLine) throws -> Bool {
+        try db.execute("""
+            UPDATE business_lines SET name = ?, layout = ?, default_currency = ?, allowed_methods = ?
+            WHERE code = ? AND name = ? AND layout = ? AND default_currency = ? AND allowed_methods = ?
+            """, [new.name, new.layout, new.defaultCurrency.code, new.allowedMethods.map(\.rawValue).joined(separator: ","),
+                  old.code.rawValue, old.name, old.layout, old.defaultCurrency.code,
+                  old.allowedMethods.map(\.rawValue).joined(separator: ",")]) == 1
+    }
+
+    /// Sets the notify secret only while it is still `expected` (a compare-and-set).
+    public func replaceNotifySecret(_ code: BusinessLineCode, expected: String, with secret: String) throws -> Bool {
+        try db.execute("UPDATE business_lines SET notify_secret = ? WHERE code = ? AND notify_secret = ?",
+                       [secret, code.rawValue, expected]) == 1
+    }
+
+    /// The lines of a merchant.
+    public func forMerchant(_ merchantId: String) throws -> [BusinessLine] {
+        try db.rows("SELECT * FROM business_lines WHERE merchant_id = ? ORDER BY code", [merchantId]).map(Self.decode)
+    }
+
     static func decode(_ row: Row) throws -> BusinessLine {
         BusinessLine(
             code: BusinessLineCode(stored: row.string("code")),
@@ -53,7 +75,8 @@ public struct BusinessLineRepository {
             defaultCurrency: try Currency.parse(row.string("default_currency")),
             allowedMethods: row.string("allowed_methods").split(separator: ",").compactMap { PaymentMethod(rawValue: String($0)) },
             notifyURL: row.string("notify_url"),
-            notifySecret: row.string("notify_secret"))
+            notifySecret: row.string("notify_secret"),
+            merchantId: row.optionalString("merchant_id"))
     }
 }
 
@@ -85,7 +108,29 @@ public struct ChannelAccountRepository {
     /// Replaces the account's `config` (its keys and secrets, as JSON with sorted keys).
     @discardableResult
     public func setConfig(_ id: String, _ config: [String: String]) throws -> Bool {
-        try db.execute("UPDATE channel_accounts SET config = ? WHERE id = ?", [JSONText.encode(config), id]) == 1
+        try db.execute("UPDATE channel_accounts SET config = ?, config_version = config_version + 1 WHERE id = ?", [JSONText.encode(config), id]) == 1
+    }
+
+    /// The account's config version: moved by every config change.
+    public func configVersion(_ id: String) throws -> Int64? {
+        try db.scalarInt("SELECT config_version FROM channel_accounts WHERE id = ?", [id])
+    }
+
+    /// Replaces the config while its version is still `version`, moving the version on; false
+    /// when another writer changed it in between (or the account does not exist).
+    public func replaceConfig(_ id: String, _ config: [String: String], version: Int64) throws -> Bool {
+        try db.execute("UPDATE channel_accounts SET config = ?, config_version = config_version + 1 WHERE id = ? AND config_version = ?",
+                       [JSONText.encode(config), id, version]) == 1
+    }
+
+    /// Enables or disables the account; false when it was not in the other state.
+    public func setEnabled(_ id: String, _ enabled: Bool) throws -> Bool {
+        try db.execute("UPDATE channel_accounts SET enabled = ? WHERE id = ? AND enabled = ?", [enabled, id, !enabled]) == 1
+    }
+
+    /// The accounts of a merchant.
+    public func forMerchant(_ merchantId: String) throws -> [ChannelAccount] {
+        try db.rows("SELECT * FROM channel_accounts WHERE merchant_id = ? ORDER BY channel, id", [merchantId]).map(Self.decode)
     }
 
     static func decode(_ row: Row) throws -> ChannelAccount {

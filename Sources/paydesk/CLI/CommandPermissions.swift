@@ -32,6 +32,14 @@ enum CommandPermissions {
         "business list": .viewConfiguration,
         "business set": .manageBusinessLines,
         "business api-secret": .manageBusinessLines,
+        "business add": .manageBusinessLines,
+        "merchant add": .manageBusinessLines, "merchant disable": .manageBusinessLines, "merchant enable": .manageBusinessLines,
+        "merchant list": .viewConfiguration,
+        "account add": .manageBusinessLines, "account set": .manageBusinessLines, "account import-key": .manageBusinessLines,
+        "account enable": .manageBusinessLines, "account disable": .manageBusinessLines, "account test": .manageBusinessLines,
+        // why: the listing shows which secrets are set (masked) and the ids; admins only, as the rest of `account`.
+        "account list": .manageBusinessLines,
+        "sandbox register": .controlSandbox,
         "worker": .runWorker,
         // why: serving holds the worker lease and answers for every line: the worker's and the store's keeper's.
         "serve": .runWorker,

@@ -6,15 +6,28 @@ import PayCore
 import PayStore
 import PayServices
 
-/// `business list | set`, `worker`, `alerts`.
+/// `business list | add | set | api-secret`, `worker`, `check`.
 enum BusinessCommands {
     static let specs: [CommandSpec] = [
+        CommandSpec(path: ["business", "add"], summary: "add a business line of a merchant",
+                    details: "L: 1–32 lower-case letters, digits or '-'. Layouts: \(BusinessLineService.layouts.joined(separator: ", ")).",
+                    positionals: ["L"],
+                    options: [.value("merchant", "M", "the merchant the line belongs to (required)"),
+                              .value("name", "NAME", "the line's name (required)"),
+                              .value("layout", "NAME", "the console's checkout layout (default retail)"),
+                              .value("currency", "CODE", "the default currency (default CNY)"),
+                              .value("methods", "LIST", "methods accepted, comma-separated (default: all)")],
+                    run: add),
         CommandSpec(path: ["business", "list"], summary: "list the business lines and their notification settings",
                     options: [], run: list),
-        CommandSpec(path: ["business", "set"], summary: "set where a business line's merchant notifications go",
-                    details: "An empty --notify-url turns notifications off.",
+        CommandSpec(path: ["business", "set"], summary: "change a business line: name, layout, currency, methods, notifications",
+                    details: "An empty --notify-url turns notifications off; an empty --methods accepts every method.",
                     positionals: ["L"],
-                    options: [.value("notify-url", "URL", "http(s) URL the notifications are POSTed to"),
+                    options: [.value("name", "NAME", "the line's name"),
+                              .value("layout", "NAME", "the console's checkout layout"),
+                              .value("currency", "CODE", "the default currency"),
+                              .value("methods", "LIST", "methods accepted, comma-separated"),
+                              .value("notify-url", "URL", "http(s) URL the notifications are POSTed to"),
                               .value("notify-secret", "S", "the HMAC secret of the PayDesk-Signature header")],
                     run: set),
         CommandSpec(path: ["business", "api-secret"], summary: "list or rotate a business line's API secrets (request signatures)",
@@ -29,18 +42,36 @@ enum BusinessCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         let lines = try BusinessLineService(context).all()
         if args.has("json") {
-            struct Line: Encodable { let code, name, layout, currency, notifyUrl: String; let notifySecretSet: Bool }
+            struct Line: Encodable { let code, name, layout, currency, notifyUrl: String; let notifySecretSet: Bool; let merchant: String?; let methods: [String] }
             struct Result: Encodable { let businessLines: [Line] }
             try io.json(Result(businessLines: lines.map {
                 Line(code: $0.code.rawValue, name: $0.name, layout: $0.layout, currency: $0.defaultCurrency.code,
-                     notifyUrl: $0.notifyURL, notifySecretSet: !$0.notifySecret.isEmpty)
+                     notifyUrl: $0.notifyURL, notifySecretSet: !$0.notifySecret.isEmpty, merchant: $0.merchantId,
+                     methods: $0.allowedMethods.map(\.rawValue))
             }))
         } else if lines.isEmpty {
-            io.out("No business lines; `paydesk init --demo` creates the demo ones.")
+            io.out("No business lines; `paydesk business add L --merchant M --name NAME` adds one (`paydesk init --demo` makes a demo store).")
         } else {
             for line in lines {
                 io.out("\(line.code.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(line.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(line.defaultCurrency.code)  notify: \(line.notifyURL.isEmpty ? "off" : line.notifyURL)")
             }
+        }
+        return 0
+    }
+
+    static func add(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        guard let code = args.positionals.first else { throw PayError.usage("business add: missing the business line L") }
+        let draft = BusinessLineDraft(code: code, name: try args.required("name"), layout: args.value("layout") ?? "retail",
+                                      currency: args.value("currency") ?? "CNY", methods: args.value("methods") ?? "",
+                                      merchantId: try args.required("merchant"))
+        let context = try CommandLineApp.openContext(args, io: io)
+        let line = try BusinessLineService(context).add(draft)
+        if args.has("json") {
+            struct Result: Encodable { let code, name, layout, currency, merchant: String; let methods: [String] }
+            try io.json(Result(code: line.code.rawValue, name: line.name, layout: line.layout, currency: line.defaultCurrency.code,
+                               merchant: line.merchantId ?? "", methods: line.allowedMethods.map(\.rawValue)))
+        } else {
+            io.out("Business line \(line.code) (\(line.name)) added for merchant \(line.merchantId ?? ""): layout \(line.layout), \(line.defaultCurrency.code), methods \(line.allowedMethods.isEmpty ? "all" : line.allowedMethods.map(\.rawValue).joined(separator: ",")).")
         }
         return 0
     }
@@ -50,10 +81,14 @@ enum BusinessCommands {
         let line = try BusinessLineCode(code, field: "business line")
         let url = args.value("notify-url")
         let secret = args.value("notify-secret")
-        if url == nil && secret == nil { throw PayError.usage("give --notify-url and/or --notify-secret") }
+        let changes = BusinessLineChanges(name: args.value("name"), layout: args.value("layout"), currency: args.value("currency"),
+                                          methods: args.value("methods"), notifyURL: url, notifySecret: secret)
+        if changes.isEmpty {
+            throw PayError.usage("business set: give --name, --layout, --currency, --methods, --notify-url or --notify-secret")
+        }
         let context = try CommandLineApp.openContext(args, io: io)
-        try BusinessLineService(context).setNotification(line, url: url, secret: secret)
-        io.out("Business line \(line): notifications \(url.map { $0.isEmpty ? "off" : "to \($0)" } ?? "unchanged")\(secret != nil ? ", secret updated" : "").")
+        let updated = try BusinessLineService(context).update(line, changes)
+        io.out("Business line \(line): \(updated.name), layout \(updated.layout), \(updated.defaultCurrency.code), methods \(updated.allowedMethods.isEmpty ? "all" : updated.allowedMethods.map(\.rawValue).joined(separator: ",")); notifications \(updated.notifyURL.isEmpty ? "off" : "to \(updated.notifyURL)")\(secret != nil ? ", secret updated" : "").")
         return 0
     }
 }

@@ -22,4 +22,5 @@ enum CommandRegistry {
         + AuditCommands.specs
         + SandboxCommands.specs + NotifyCommand.specs
         + SandboxServeCommand.specs
+        + MerchantCommands.specs + AccountCommands.specs + SandboxPortalCommands.specs
 }

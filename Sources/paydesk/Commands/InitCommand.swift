@@ -43,6 +43,10 @@ enum InitCommand {
         if try AuditLog(context).seal() {
             io.err("Keyed the audit log: \(path).audit-key (keep it private) and \(path).audit-anchor; earlier entries stay a plain hash chain.")
         }
+        // why: schema 18 seals channel secrets at rest; SQL cannot encrypt, so an older store's
+        // plaintext secrets are sealed here, under the key just made or found.
+        let sealed = try ChannelAccountService(context).sealPlaintextSecrets()
+        if !sealed.isEmpty { io.err("Sealed the secrets of channel accounts \(sealed.joined(separator: ", ")) under \(path).audit-key.") }
         if args.has("demo") {
             try DemoSeeder(context).seed()
         }

@@ -16,6 +16,8 @@ enum DemoStoreTemplate {
         do {
             let store = try Store.open(path: path, create: true)
             let context = try ServiceContext(store: store, actor: .system)
+            // why: the seeder seals channel secrets under the audit key, which `paydesk init` makes first.
+            _ = try AuditLog(context).seal()
             try DemoSeeder(context).seed()
             try store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             let sandbox = try Sandbox(storePath: path, clock: context.clock)
