@@ -80,6 +80,11 @@ struct CommandAccessEndToEndTests {
             "sandbox callbacks": [],
             "sandbox sms": [],
             "sandbox bill": ["--channel", "card", "--date", "2026-11-30"],
+            "reconcile": ["--account", "acquirer-a", "--date", "2026-11-30"],
+            "reconcile list": [],
+            "reconcile show": ["1"],
+            "reconcile resolve": ["1", "--trust", "center", "--reason", "walk"],
+            "reconcile schedule": ["--hour", "10"],
             "notify": ["--channel", "card", "--body-file", body, "--header", "Acquirer-Signature: t=1,v1=00"],
         ]
         return samples[command]

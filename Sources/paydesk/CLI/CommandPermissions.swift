@@ -81,6 +81,9 @@ enum CommandPermissions {
         // why: the texts carry one-time codes that pass a risk challenge.
         "sandbox sms": .controlSandbox,
         "notify": .feedCallbacks,
+        // why queryOrders: the runs and their mismatches show every customer's payments, as the bills do.
+        "reconcile": .reconcile, "reconcile list": .queryOrders, "reconcile show": .queryOrders,
+        "reconcile resolve": .reconcile, "reconcile schedule": .manageStore,
     ]
 
     /// The permission `command` needs; `internal` for a command the table forgot.

@@ -20,5 +20,6 @@ enum CommandRegistry {
         + BenchCommands.specs
         + OperatorCommands.specs
         + AuditCommands.specs
+        + ReconcileCommands.specs
         + SandboxCommands.specs + NotifyCommand.specs
 }
