@@ -66,6 +66,7 @@ struct CommandAccessEndToEndTests {
             "bench render": ["--size", "80x24", "--frames", "1"],
             "bench pay": ["--n", "1"],
             "bench browse": ["--orders", "1", "--repeats", "1"],
+            "bench reconcile": ["--lines", "1"],
             "bench serve": ["--n", "1", "--connections", "1"],
             "operator add": ["ghost", "--role", "admin"],
             "operator passwd": ["admin"],

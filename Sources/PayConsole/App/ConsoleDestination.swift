@@ -39,8 +39,8 @@ enum DestinationTable {
                          make: { AlertPanelScreen(app: $0) }),
         DestinationEntry(destination: .dashboard, title: "Dashboard", key: .function(5), permission: .viewMetrics,
                          make: { DashboardScreen(app: $0) }),
-        DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .viewMetrics,
-                         make: { _ in NotYetScreen.reconciliation }),
+        DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .queryOrders,
+                         make: { ReconciliationScreen(app: $0) }),
     ]
 
     static func entry(_ destination: Destination) -> DestinationEntry {

@@ -64,6 +64,7 @@ enum CommandPermissions {
         "bench serve": .manageStore,
         "bench pay": .manageStore,
         "bench browse": .manageStore,
+        "bench reconcile": .manageStore,
         "operator add": .manageOperators,
         // why: the service lets an operator change their own password and an admin anyone's.
         "operator passwd": .changeOwnPassword,

@@ -49,10 +49,12 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: monitoring = nil
         case .custom(let custom): monitoring = custom
         }
+        let reconciliation = try ServiceReconciliationDesk(storePath: path)
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
-                               monitoring: monitoring,
+                               monitoring: monitoring, reconciliation: reconciliation,
                                act: { actor in
+                                   reconciliation.act(as: actor)
                                    context.actor = actor
                                    desk?.act(as: actor)
                                    monitoringDesk?.act(as: actor)
