@@ -40,7 +40,7 @@ final class MismatchScreen: ConsoleScreen {
         let c = item.center
         let b = item.channel
         func cell(_ text: String?) -> String { text ?? "—" }
-        var rows: [(String, String, String, Bool)] = []
+        var rows: [(label: String, ours: String, channel: String, differs: Bool)] = []
         rows.append(("Serial", cell(c?.serial), cell(b.map { $0.centerSerial.isEmpty ? "—" : $0.centerSerial }), false))
         rows.append(("Channel serial", "—", cell(b?.serial), false))
         let ourStatus = c?.status
@@ -55,8 +55,8 @@ final class MismatchScreen: ConsoleScreen {
                      c?.fee != nil && b != nil && c?.fee?.minorUnits != b?.fee.minorUnits))
         rows.append(("Time (UTC)", cell(c.map { $0.time.iso8601 }), cell(b.map { $0.time.iso8601 }), false))
         rows.append(("Bill line", "—", cell(b.map { "\($0.line)" }), false))
-        if c == nil { rows[0].3 = true }
-        if b == nil { rows[1].3 = true }
+        if c == nil { rows[0].differs = true }
+        if b == nil { rows[1].differs = true }
         return rows
     }
 

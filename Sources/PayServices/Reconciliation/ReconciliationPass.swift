@@ -133,7 +133,6 @@ final class ReconciliationPass {
             return
         }
         disagreements.append((record, center, kind == .refund ? type.forRefund : type, note))
-        _ = id
     }
 
     /// The fee the account's terms give: a payment's by rate and fixed part; a refund gives back
@@ -230,8 +229,9 @@ final class ReconciliationPass {
             // With no wait at all, today's one-sided records are mismatches at once.
             if holdDays <= 0 {
                 for hold in holds {
-                    let center = try hold.attemptId.map { id throws in try store.reconciliation.record(kind: .payment, id: id) }
-                        ?? hold.refundId.map { id throws in try store.reconciliation.record(kind: .refund, id: id) } ?? nil
+                    var center: CenterRecord?
+                    if let id = hold.attemptId { center = try store.reconciliation.record(kind: .payment, id: id) }
+                    if let id = hold.refundId { center = try store.reconciliation.record(kind: .refund, id: id) }
                     let record = hold.side == .channel
                         ? BillRecord(line: hold.billLine ?? 0, kind: hold.kind == .payment ? .payment : .refund, outcome: .succeeded,
                                      channelSerial: hold.channelSerial ?? "", centerSerial: hold.centerSerial ?? "", amount: hold.amount,
@@ -250,9 +250,13 @@ final class ReconciliationPass {
 
             try store.reconciliation.undo(account: account.id, date: date)
             var held = 0
-            for hold in holds where try store.reconciliation.hold(hold) { held += 1 }
+            for hold in holds {
+                if try store.reconciliation.hold(hold) { held += 1 }
+            }
             var released = 0
-            for id in poolReleased where try store.reconciliation.close(id, as: .matched, on: date) { released += 1 }
+            for id in poolReleased.sorted() {
+                if try store.reconciliation.close(id, as: .matched, on: date) { released += 1 }
+            }
             for id in expired { _ = try store.reconciliation.close(id, as: .expired, on: date) }
 
             var run = base

@@ -148,13 +148,12 @@ extension ReconciliationService {
                     + (settled.failureCode == AttemptOutcome.lateSuccessCode ? " (late success, refunded automatically)" : "")
                     + (order.map { "; order \($0.orderNo) \($0.status.rawValue)" } ?? "")
             case .refundChannelSuccessCenterNot:
-                guard let gateway else { throw PayError.usage("resolving a refund needs the channels (run without --bill only)") }
                 guard let refundId = item.refundId, let refund = try store.read({ try store.refunds.find(id: refundId) }) else {
                     throw PayError.notFound("mismatch \(item.id): its refund is gone")
                 }
                 if refund.status == .succeeded { return "refund \(refund.serial) was SUCCEEDED already" }
                 let serial = item.channel?.serial ?? refund.channelRefundSerial ?? ""
-                let settled = try RefundService(context, gateway: gateway).apply(.succeeded(channelSerial: serial), to: refund, channelRefundSerial: serial)
+                let settled = try RefundSettlement(context).apply(.succeeded(channelSerial: serial), to: refund, channelRefundSerial: serial)
                 return "settled as the channel says through the refund service: refund \(settled.serial) \(settled.status.rawValue)"
             default:
                 return "the channel's figures taken as settled"

@@ -88,7 +88,7 @@ public struct ReconciliationRepository {
                   run.center.payments, run.center.paid, run.center.refunds, run.center.refunded, run.center.fees,
                   run.matched, run.matchedMinor, run.mismatches, run.mismatchedMinor, run.held, run.released, run.error,
                   run.startedBy, run.startedAt.milliseconds, now.milliseconds])
-        guard let stored = try run(id: db.lastInsertRowID) else { throw PayError.internal("reconciliation run vanished after insert") }
+        guard let stored = try self.run(id: db.lastInsertRowID) else { throw PayError.internal("reconciliation run vanished after insert") }
         return stored
     }
 

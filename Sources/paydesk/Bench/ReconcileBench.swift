@@ -40,8 +40,8 @@ enum ReconcileBench {
             try store.channelAccounts.insert(terms, at: context.now)
         }
         let billPath = path + ".bill.csv"
-        FileManager.default.createFile(atPath: billPath, contents: nil)
-        guard let bill = FileHandle(forWritingAtPath: billPath) else { throw PayError.internal("bench: cannot write '\(billPath)'") }
+        guard FileManager.default.createFile(atPath: billPath, contents: nil),
+              let bill = FileHandle(forWritingAtPath: billPath) else { throw PayError.internal("bench: cannot write '\(billPath)'") }
         defer { try? bill.close() }
         var chunk = SettlementBill.header + "\n"
         var paid: Int64 = 0, fees: Int64 = 0
