@@ -9,6 +9,11 @@ import PayCore
         var paid: [String] = []
         var refunds: [String] = []
         var excluded: [String] = []
+        /// The channel serials the center was told: payments', then refunds'.
+        var channelSerials: [String] = []
+        var refundChannelSerials: [String] = []
+        /// The channel serial of the payment refunded.
+        var refundedPayment = ""
         var paidMinor: Int64 = 0
         var refundedMinor: Int64 = 0
         var feeMinor: Int64 = 0
@@ -27,14 +32,22 @@ import PayCore
             day.paidMinor += minor
             day.feeMinor += ledger.fee(for: h.money(account, minor)).minorUnits
             paidSerials.append((serial, channelSerial, minor))
+            day.channelSerials.append(channelSerial)
         }
         let (declined, _) = try h.pay(account, 1251)
         day.excluded.append(declined)
         let (payment, channelSerial, amount) = paidSerials[1]
         let refundSerial = "R" + payment.dropFirst()
-        _ = plugin.refund(RefundRequest(refundSerial: refundSerial, paymentSerial: payment, channelSerial: channelSerial,
+        day.refundedPayment = channelSerial
+        let refund = plugin.refund(RefundRequest(refundSerial: refundSerial, paymentSerial: payment, channelSerial: channelSerial,
                                         amount: h.money(account, 500), paymentAmount: h.money(account, amount), reason: "returned"))
         day.refunds.append(refundSerial)
+        // What the center records: the refund id the channel answered (UnionPay answers it while the refund is pending).
+        if let refundChannelSerial = refund.channelRefundSerial {
+            day.refundChannelSerials.append(refundChannelSerial)
+        } else if case .succeeded(let refundChannelSerial) = refund.result {
+            day.refundChannelSerials.append(refundChannelSerial)
+        }
         day.refundedMinor += 500
         day.feeMinor -= ledger.fee(for: h.money(account, amount)).minorUnits * 500 / amount
         h.clock.advance(seconds: 86_400)
@@ -83,25 +96,48 @@ import PayCore
         #expect(abs(fees - Double(day.feeMinor) / 100) < 0.001)
     }
 
-    @Test(arguments: ["unionpay-main", "acquirer-a", "acquirer-b", "paypal-main", "wallet-main"])
-    func plainBillsListTheDayWithTotals(account: String) throws {
+    @Test func unionpayBillIsFixedWidthWithATrailer() throws {
+        let h = try SandboxHarness(only: ["unionpay"])
+        let day = try makeDay(h, "unionpay-main")
+        let bill = try h.plugin("unionpay-main").downloadBill(date: "2026-11-21")
+        let lines = bill.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("H 5.1.0 ") && lines[0].hasSuffix(" 20261121"))
+        let details = lines.filter { $0.hasPrefix("D ") }
+        #expect(Set(details.map(\.count)) == [UnionPayBillFormat.detailWidths.reduce(0, +) + UnionPayBillFormat.detailWidths.count - 1])
+        #expect(details.filter { $0.hasPrefix("D 01 ") }.count == day.paid.count)
+        #expect(details.filter { $0.hasPrefix("D 04 ") }.count == day.refunds.count)
+        for serial in day.paid + day.refunds { #expect(bill.contains(" \(serial) ")) }
+        for serial in day.excluded { #expect(!bill.contains(serial)) }
+        let trailer = try #require(lines.last)
+        #expect(trailer == "T \(String(day.paid.count).leftPadded(10)) \(String(day.paidMinor).leftPadded(16)) \(String(day.refunds.count).leftPadded(10)) \(String(day.refundedMinor).leftPadded(16)) D \(String(day.feeMinor).leftPadded(16))")
+    }
+
+    @Test(arguments: ["acquirer-a", "acquirer-b", "wallet-main"])
+    func settlementBillsEndWithTrailerAndCount(account: String) throws {
         let h = try SandboxHarness()
         let day = try makeDay(h, account)
         let bill = try h.plugin(account).downloadBill(date: "2026-11-21")
         let lines = bill.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "type,channel_serial,center_serial,original_center_serial,time_utc,currency,amount,fee,net,status")
-        let payments = lines.filter { $0.hasPrefix("payment,") }.map { String($0.split(separator: ",")[2]) }
-        let refunds = lines.filter { $0.hasPrefix("refund,") }.map { String($0.split(separator: ",")[2]) }
-        #expect(payments == day.paid)
-        #expect(refunds == day.refunds)
+        #expect(lines[0] == SettlementBillFormat.header)
+        #expect(lines.filter { $0.hasPrefix("payment,") }.map { String($0.split(separator: ",")[2]) } == day.paid)
+        #expect(lines.filter { $0.hasPrefix("refund,") }.map { String($0.split(separator: ",")[2]) } == day.refunds)
         for serial in day.excluded { #expect(!bill.contains(serial)) }
-        let cur = h.money(account, 0).currency.code
-        #expect(lines.contains("total_payments,\(day.paid.count),,,,\(cur),\(dec(day.paidMinor, h, account)),,,"))
-        #expect(lines.contains("total_fees,,,,,\(cur),,\(dec(day.feeMinor, h, account)),,"))
-        #expect(lines.contains("net,,,,,\(cur),\(dec(day.paidMinor - day.refundedMinor, h, account)),\(dec(day.feeMinor, h, account)),\(dec(day.paidMinor - day.refundedMinor - day.feeMinor, h, account)),"))
-        let rowNet = lines.filter { $0.hasPrefix("payment,") || $0.hasPrefix("refund,") }
-            .map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[8])! }.reduce(0, +)
-        #expect(abs(rowNet - Double(day.paidMinor - day.refundedMinor - day.feeMinor) / 100) < 0.001)
+        #expect(lines.contains("trailer,CNY,\(day.paid.count),\(dec(day.paidMinor, h, account)),\(day.refunds.count),\(dec(day.refundedMinor, h, account)),\(dec(day.feeMinor, h, account)),\(dec(day.paidMinor - day.refundedMinor - day.feeMinor, h, account))"), "\(bill)")
+        #expect(lines.last == "end,\(day.paid.count + day.refunds.count)")
+    }
+
+    @Test func paypalBillIsAnSTLReport() throws {
+        let h = try SandboxHarness(only: ["paypal"])
+        let day = try makeDay(h, "paypal-main")
+        let bill = try h.plugin("paypal-main").downloadBill(date: "2026-11-21")
+        let lines = bill.split(separator: "\n").map(String.init)
+        #expect(lines.prefix(4).map { String($0.prefix(4)) } == ["\"RH\"", "\"FH\"", "\"SH\"", "\"CH\""])
+        #expect(lines.filter { $0.hasPrefix("\"SB\",") && $0.contains("\"T0006\"") }.count == day.paid.count)
+        #expect(lines.filter { $0.hasPrefix("\"SB\",") && $0.contains("\"T1107\"") }.count == day.refunds.count)
+        for serial in day.excluded { #expect(!bill.contains(serial)) }
+        // Amounts in cents, as STL writes them.
+        #expect(lines.contains { $0.hasPrefix("\"SF\",\"USD\",\(day.paid.count),\(day.paidMinor),\(day.refunds.count),\(day.refundedMinor),") })
+        #expect(lines.last == "\"FF\",\(day.paid.count + day.refunds.count)")
     }
 
     @Test func aBadDateIsRefused() throws {

@@ -49,9 +49,14 @@ public struct BillSummary: Sendable, Equatable {
     public var refunds: Int
     public var refunded: Int64
     public var fees: Int64
+    /// The totals of the bill's other currencies, each with no `others` of its own: an acquirer's or
+    /// PayPal's settlement file lists several currencies, each with its own totals; empty otherwise.
+    public var others: [BillSummary]
 
-    public init(currency: Currency, payments: Int = 0, paid: Int64 = 0, refunds: Int = 0, refunded: Int64 = 0, fees: Int64 = 0) {
+    public init(currency: Currency, payments: Int = 0, paid: Int64 = 0, refunds: Int = 0, refunded: Int64 = 0, fees: Int64 = 0,
+                others: [BillSummary] = []) {
         self.currency = currency
+        self.others = others
         self.payments = payments
         self.paid = paid
         self.refunds = refunds

@@ -109,26 +109,115 @@ enum SandboxBill {
         return "\(Double(bps) / 100)%"
     }
 
-    /// The plain CSV of UnionPay, the card acquirers, PayPal and the wallet: one row per payment
-    /// or refund (refunds negative), then total rows.
-    static func plainCSV(_ day: SandboxDay, sandbox: Sandbox? = nil) -> String {
-        let cur = currency(day)
-        let t = totals(day)
-        var lines = ["type,channel_serial,center_serial,original_center_serial,time_utc,currency,amount,fee,net,status"]
+    /// The bill of a channel without its own override: UnionPay's fixed-width file, PayPal's STL
+    /// report, the acquirers' and the wallet's settlement CSV.
+    static func render(_ day: SandboxDay, channel: String, merId: String, sandbox: Sandbox? = nil) -> String {
+        switch channel {
+        case "unionpay": return unionpay(day, merId: merId, sandbox: sandbox)
+        case "paypal": return paypal(day, sandbox: sandbox)
+        default: return settlement(day, sandbox: sandbox)
+        }
+    }
+
+    /// The totals of each currency of the day, in the order the currencies first appear (the
+    /// account's first currency when the day is empty).
+    static func totalsByCurrency(_ day: SandboxDay) -> [(Currency, Totals)] {
+        var result: [(Currency, Totals)] = []
+        func index(_ currency: Currency) -> Int {
+            if let i = result.firstIndex(where: { $0.0 == currency }) { return i }
+            result.append((currency, Totals()))
+            return result.count - 1
+        }
+        for payment in day.payments {
+            let i = index(payment.amount.currency)
+            result[i].1.payments += 1
+            result[i].1.paid += payment.amount.minorUnits
+            result[i].1.fees += payment.fee.minorUnits
+        }
+        for refund in day.refunds where refund.status != .failed {
+            let i = index(refund.amount.currency)
+            result[i].1.refunds += 1
+            result[i].1.refunded += refund.amount.minorUnits
+            result[i].1.fees -= refund.fee.minorUnits
+        }
+        if result.isEmpty { result.append((currency(day), Totals())) }
+        return result
+    }
+
+    /// UnionPay 5.1.0's 流水文件 (see `UnionPayBillFormat`): fixed-width H, D and T records.
+    static func unionpay(_ day: SandboxDay, merId: String, sandbox: Sandbox? = nil) -> String {
+        func fixed(_ text: String, _ width: Int) -> String { text.count >= width ? text : text + String(repeating: " ", count: width - text.count) }
+        func digits(_ value: Int64, _ width: Int) -> String { String(value).leftPadded(width) }
+        var lines = ["H 5.1.0 \(fixed(merId, 15)) \(day.date.filter(\.isNumber))"]
         for p in day.payments {
-            lines.append(["payment", p.tradeNo, p.outTradeNo, "", (p.paidAt ?? p.createdAt).iso8601, p.amount.currency.code, p.amount.decimalString,
+            lines.append(["D", "01", fixed(p.tradeNo, 21), fixed(p.outTradeNo, 40), fixed("", 21), ChannelTime.compact(p.paidAt ?? p.createdAt),
+                          NumericCurrency.code(p.amount.currency), digits(p.amount.minorUnits, 12), "D", digits(p.fee.minorUnits, 12), "00"]
+                .joined(separator: " "))
+        }
+        for r in day.refunds {
+            let code = switch r.status { case .succeeded: "00"; case .processing: "05"; case .failed: "01" }
+            lines.append(["D", "04", fixed(r.refundId, 21), fixed(r.outRefundNo, 40), fixed(r.tradeNo, 21), ChannelTime.compact(r.createdAt),
+                          NumericCurrency.code(r.amount.currency), digits(r.amount.minorUnits, 12), "C", digits(r.fee.minorUnits, 12), code]
+                .joined(separator: " "))
+        }
+        let t = totals(day)
+        lines.append(["T", digits(Int64(t.payments), 10), digits(t.paid, 16), digits(Int64(t.refunds), 10), digits(t.refunded, 16),
+                      t.fees >= 0 ? "D" : "C", digits(abs(t.fees), 16)].joined(separator: " "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The acquirers' and the wallet's settlement CSV (see `SettlementBillFormat`).
+    static func settlement(_ day: SandboxDay, sandbox: Sandbox? = nil) -> String {
+        var lines = [SettlementBillFormat.header]
+        for p in day.payments {
+            let cur = p.amount.currency
+            lines.append(["payment", p.tradeNo, field(p.outTradeNo), "", (p.paidAt ?? p.createdAt).iso8601, cur.code, p.amount.decimalString,
                           p.fee.decimalString, decimal(p.amount.minorUnits - p.fee.minorUnits, cur), "succeeded"].joined(separator: ","))
         }
         for r in day.refunds {
-            let p = payment(for: r, in: day, sandbox: sandbox)
-            lines.append(["refund", r.refundId, r.outRefundNo, p?.outTradeNo ?? "", r.createdAt.iso8601, r.amount.currency.code,
-                          decimal(-r.amount.minorUnits, cur), decimal(-r.fee.minorUnits, cur), decimal(-r.amount.minorUnits + r.fee.minorUnits, cur),
-                          r.status.rawValue].joined(separator: ","))
+            let cur = r.amount.currency
+            lines.append(["refund", r.refundId, field(r.outRefundNo), r.tradeNo, r.createdAt.iso8601, cur.code, decimal(-r.amount.minorUnits, cur),
+                          decimal(-r.fee.minorUnits, cur), decimal(-r.amount.minorUnits + r.fee.minorUnits, cur), r.status.rawValue].joined(separator: ","))
         }
-        lines.append("total_payments,\(t.payments),,,,\(cur.code),\(decimal(t.paid, cur)),,,")
-        lines.append("total_refunds,\(t.refunds),,,,\(cur.code),\(decimal(-t.refunded, cur)),,,")
-        lines.append("total_fees,,,,,\(cur.code),,\(decimal(t.fees, cur)),,")
-        lines.append("net,,,,,\(cur.code),\(decimal(t.paid - t.refunded, cur)),\(decimal(t.fees, cur)),\(decimal(t.paid - t.refunded - t.fees, cur)),")
+        for (cur, t) in totalsByCurrency(day) {
+            lines.append(["trailer", cur.code, String(t.payments), decimal(t.paid, cur), String(t.refunds), decimal(t.refunded, cur),
+                          decimal(t.fees, cur), decimal(t.paid - t.refunded - t.fees, cur)].joined(separator: ","))
+        }
+        lines.append("end,\(day.payments.count + day.refunds.count)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// PayPal's settlement report (STL, see `PayPalBillFormat`); a refused refund is not listed.
+    static func paypal(_ day: SandboxDay, sandbox: Sandbox? = nil) -> String {
+        func q(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        func stl(_ time: Timestamp) -> String { time.displayString.replacingOccurrences(of: "-", with: "/") + " +0000" }
+        let window = (try? BillDay.window(channel: "paypal", date: day.date)) ?? (Timestamp(milliseconds: 0)..<Timestamp(milliseconds: 0))
+        var lines = [
+            ["\"RH\"", q(stl(window.upperBound.adding(milliseconds: -1000))), q("A"), q(day.account), "011"].joined(separator: ","),
+            "\"FH\",01",
+            ["\"SH\"", q(stl(window.lowerBound)), q(stl(window.upperBound.adding(milliseconds: -1000))), q(day.account), q("")].joined(separator: ","),
+            (["\"CH\""] + PayPalBillFormat.columnNames.map(q)).joined(separator: ","),
+        ]
+        var rows = 0
+        for p in day.payments {
+            let time = p.paidAt ?? p.createdAt
+            lines.append(["\"SB\"", q(p.tradeNo), q(p.outTradeNo), q(""), q(""), q(PayPalBillFormat.payment), q(stl(p.createdAt)), q(stl(time)),
+                          q("CR"), String(p.amount.minorUnits), q(p.amount.currency.code), q("DR"), String(p.fee.minorUnits),
+                          q(p.amount.currency.code)].joined(separator: ","))
+            rows += 1
+        }
+        for r in day.refunds where r.status != .failed {
+            lines.append(["\"SB\"", q(r.refundId), q(r.outRefundNo), q(r.tradeNo), q("TXN"), q(PayPalBillFormat.refund), q(stl(r.createdAt)),
+                          q(stl(r.settledAt ?? r.createdAt)), q("DR"), String(r.amount.minorUnits), q(r.amount.currency.code), q("CR"),
+                          String(r.fee.minorUnits), q(r.amount.currency.code)].joined(separator: ","))
+            rows += 1
+        }
+        for (cur, t) in totalsByCurrency(day) {
+            let feeBack = day.refunds.filter { $0.status != .failed && $0.amount.currency == cur }.reduce(Int64(0)) { $0 + $1.fee.minorUnits }
+            lines.append(["\"SF\"", q(cur.code), String(t.payments), String(t.paid), String(t.refunds), String(t.refunded),
+                          String(t.fees + feeBack), String(feeBack)].joined(separator: ","))
+        }
+        lines += ["\"SC\",\(rows)", "\"RF\"", "\"RC\",\(rows)", "\"FF\",\(rows)"]
         return lines.joined(separator: "\n") + "\n"
     }
 }

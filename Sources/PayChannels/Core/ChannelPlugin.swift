@@ -98,7 +98,7 @@ open class ChannelPlugin {
         perform(.refundQuery(refundSerial: refundSerial, paymentSerial: paymentSerial, amount: amount))
     }
 
-    /// The channel's bill file for one UTC day ("YYYY-MM-DD"), as the channel formats it.
+    /// The channel's bill file for one of its own days ("YYYY-MM-DD", see `BillDay`), as the channel formats it.
     public final func downloadBill(date: String) throws(PayError) -> String {
         _ = try Timestamp.parse(date, field: "bill date")
         let request: HTTPMessage

@@ -22,8 +22,12 @@ extension Sandbox {
     public func undeliveredCallbacks(limit: Int = 100) throws(PayError) -> [SandboxCallback] {
         try read {
             try advance()
-            return try db.rows("SELECT * FROM sandbox_callbacks WHERE delivered_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                               [now.milliseconds, limit]).map(Sandbox.callback)
+            // why: a callback dropped on purpose (`SandboxBillFault.dropCallback`) is never handed over.
+            return try db.rows("""
+                SELECT * FROM sandbox_callbacks c WHERE delivered_at IS NULL AND due_at <= ?
+                  AND NOT EXISTS (SELECT 1 FROM sandbox_bill_faults f WHERE f.account = c.account AND f.serial = c.order_no AND f.kind = ?)
+                ORDER BY due_at, id LIMIT ?
+                """, [now.milliseconds, SandboxBillFault.dropCallback.rawValue, limit]).map(Sandbox.callback)
         }
     }
 

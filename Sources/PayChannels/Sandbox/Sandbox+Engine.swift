@@ -266,16 +266,22 @@ extension Sandbox {
     }
 
     /// Payments paid and refunds made on one UTC day ("YYYY-MM-DD") for one account.
+    /// The trades of the channel's own day `date` (`BillDay`): payments by when they were paid,
+    /// refunds by when they were made, less those a bill fault leaves off.
     func day(channel: String, account: String, date: String) throws -> SandboxDay {
-        let start = try Timestamp.parse(date, field: "bill date")
-        let end = start.adding(milliseconds: 86_400_000)
+        let window = try BillDay.window(channel: channel, date: date)
+        let omitted = SandboxBillFault.omitLine.rawValue
         let payments = try db.rows("""
-            SELECT * FROM sandbox_payments WHERE channel = ? AND account = ? AND status = 'paid' AND paid_at >= ? AND paid_at < ?
+            SELECT * FROM sandbox_payments p WHERE channel = ? AND account = ? AND status = ? AND paid_at >= ? AND paid_at < ?
+              AND NOT EXISTS (SELECT 1 FROM sandbox_bill_faults f WHERE f.account = p.account AND f.serial = p.out_trade_no AND f.kind = ?)
             ORDER BY paid_at, id
-            """, [channel, account, start.milliseconds, end.milliseconds]).map(SandboxPayment.init)
+            """, [channel, account, SandboxPayment.Status.paid.rawValue, window.lowerBound.milliseconds, window.upperBound.milliseconds,
+                  omitted]).map(SandboxPayment.init)
         let refunds = try db.rows("""
-            SELECT * FROM sandbox_refunds WHERE channel = ? AND account = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id
-            """, [channel, account, start.milliseconds, end.milliseconds]).map(SandboxRefund.init)
+            SELECT * FROM sandbox_refunds r WHERE channel = ? AND account = ? AND created_at >= ? AND created_at < ?
+              AND NOT EXISTS (SELECT 1 FROM sandbox_bill_faults f WHERE f.account = r.account AND f.serial = r.out_refund_no AND f.kind = ?)
+            ORDER BY created_at, id
+            """, [channel, account, window.lowerBound.milliseconds, window.upperBound.milliseconds, omitted]).map(SandboxRefund.init)
         return SandboxDay(channel: channel, account: account, date: date, payments: payments, refunds: refunds)
     }
 

@@ -65,7 +65,7 @@ class SandboxPSP {
     func refundCallback(_ refund: SandboxRefund, payment: SandboxPayment, at: Timestamp) -> Callback? { nil }
 
     /// The day's bill in the channel's format.
-    func bill(_ day: SandboxDay) -> String { SandboxBill.plainCSV(day, sandbox: sandbox) }
+    func bill(_ day: SandboxDay) -> String { SandboxBill.render(day, channel: channel, merId: secret(day.account, "mer_id") ?? "", sandbox: sandbox) }
 
     /// A new channel serial for a payment.
     func newTradeNo(at time: Timestamp) -> String { "\(channel.uppercased())\(time.milliseconds)\(Crypto.randomHex(4))" }

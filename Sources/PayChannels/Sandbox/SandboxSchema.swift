@@ -4,7 +4,7 @@ import PayStore
 /// their ledger of payments and refunds, the callbacks they send, the SMS outbox, and the
 /// switches (`outage`, `latency`). Nothing here is the center's: the center never reads it.
 enum SandboxSchema {
-    static let migrator = Migrator(migrations: [v1], applicationID: Migrator.sandboxApplicationID, kind: "PayDesk sandbox file")
+    static let migrator = Migrator(migrations: [v1, v3], applicationID: Migrator.sandboxApplicationID, kind: "PayDesk sandbox file")
 
     static let v1 = Migration(version: 1, name: "sandbox", sql: """
     CREATE TABLE sandbox_accounts (
@@ -100,6 +100,18 @@ enum SandboxSchema {
         to_number TEXT NOT NULL,
         text    TEXT NOT NULL,
         sent_at INTEGER NOT NULL
+    );
+    """)
+
+    /// Bill faults (issue 16), armed by `paydesk sandbox bill-fault`: a trade left off the bills, a
+    /// trade whose callbacks are lost. (Version 2 is the SDK work's; the lead renumbers if it has none.)
+    static let v3 = Migration(version: 3, name: "bill faults", sql: """
+    CREATE TABLE sandbox_bill_faults (
+        account    TEXT NOT NULL,
+        serial     TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account, serial, kind)
     );
     """)
 }

@@ -81,6 +81,8 @@ enum CommandPermissions {
         "sandbox callbacks-to": .controlSandbox,
         // why: the texts carry one-time codes that pass a risk challenge.
         "sandbox sms": .controlSandbox,
+        "sandbox bill-fault drop-callback": .controlSandbox, "sandbox bill-fault omit": .controlSandbox, "sandbox bill-fault fee": .controlSandbox,
+        "sandbox bill-fault extra": .controlSandbox, "sandbox bill-fault shift": .controlSandbox, "sandbox bill-fault list": .controlSandbox,
         "notify": .feedCallbacks,
         // why queryOrders: the runs and their mismatches show every customer's payments, as the bills do.
         "reconcile": .reconcile, "reconcile list": .queryOrders, "reconcile show": .queryOrders,

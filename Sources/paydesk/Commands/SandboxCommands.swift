@@ -51,7 +51,7 @@ enum SandboxCommands {
             positionals: ["URL"],
             options: [.flag("off", "deliver callbacks in-process again")],
             run: callbacksTo),
-    ]
+    ] + SandboxBillCommands.specs
 
     /// The store's context and the sandbox beside it, on the store's clock.
     static func open(_ args: ParsedArguments, io: CommandIO) throws(PayError) -> (ServiceContext, Sandbox) {
