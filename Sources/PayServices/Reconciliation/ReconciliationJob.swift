@@ -20,9 +20,11 @@ public struct ReconciliationJob: WorkerJob {
         guard let hour = settings.hour else { return 0 }
         var done = 0
         for account in accounts {
-            let local = context.now.adding(milliseconds: ReconciliationSettings.dayOffsetMilliseconds(channel: account.channel))
-            guard local.components.hour >= hour else { continue }
-            let yesterday = ReconciliationSettings.dayBefore(local)
+            // The hour of the channel's own day: its start is the day's 00:00.
+            let today = BillDay.date(channel: account.channel, of: context.now)
+            guard let start = try? BillDay.window(channel: account.channel, date: today).lowerBound,
+                  context.now.milliseconds - start.milliseconds >= Int64(hour) * 3_600_000 else { continue }
+            let yesterday = ReconciliationSettings.yesterday(channel: account.channel, at: context.now)
             guard try store.read({ try store.reconciliation.latestRun(account: account.id, date: yesterday) }) == nil else { continue }
             // why not thrown: one account's bad bill is recorded as its FAILED run and alerted; the others still run.
             _ = try? ReconciliationService(context, gateway: gateway).run(account: account.id, date: yesterday)

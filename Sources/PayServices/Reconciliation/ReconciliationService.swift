@@ -97,9 +97,14 @@ public struct ReconciliationService {
             path = billFile
         } else {
             guard let gateway else { throw PayError.usage("no channel to download the bill from: give --bill FILE") }
-            let text: String
+            path = Self.billPath(storePath: store.path, account: account.id, date: date)
             do {
-                text = try gateway.plugin(for: account).downloadBill(date: date)
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            } catch {
+                throw PayError.internal("bill for \(account.id) \(date): cannot keep it beside the store at '\(path)': \(error)")
+            }
+            do {
+                try gateway.plugin(for: account).downloadBill(date: date, to: path)
             } catch {
                 var run = base
                 run.status = error.kind == .notFound ? .noBill : .failed
@@ -107,13 +112,6 @@ public struct ReconciliationService {
                 let stored = try record(failure: run)
                 if run.status == .noBill { return stored }
                 throw PayError.internal("\(run.error ?? ""); recorded as run #\(stored.run.id) (FAILED), nothing applied")
-            }
-            path = Self.billPath(storePath: store.path, account: account.id, date: date)
-            do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } catch {
-                throw PayError.internal("bill for \(account.id) \(date): cannot keep it at '\(path)': \(error)")
             }
         }
         var run = base

@@ -1,5 +1,6 @@
 import PayCore
 import PayStore
+import PayChannels
 
 /// The knobs of reconciliation, kept in the store's `meta` so every process sees the same:
 /// how many days a one-sided record waits in the holding pool (per channel, default 1), the hour
@@ -47,17 +48,12 @@ public struct ReconciliationSettings: Sendable, Equatable {
         }
     }
 
-    /// The channel's own day as an offset from UTC: Alipay, WeChat Pay and UnionPay cut their
-    /// bills at Beijing midnight (UTC+8); the card acquirers, PayPal and the wallet at UTC midnight.
-    public static func dayOffsetMilliseconds(channel: String) -> Int64 {
-        ["alipay", "wechat", "unionpay"].contains(channel) ? 8 * 3_600_000 : 0
-    }
-
-    /// [start, end) of the channel's day `date` (YYYY-MM-DD) in UTC milliseconds.
+    /// [start, end) of the channel's day `date` (YYYY-MM-DD): `BillDay`'s cut (Beijing midnight for
+    /// Alipay and WeChat Pay, 23:00 Beijing for UnionPay, UTC midnight for the rest).
     public static func window(date: String, channel: String) throws(PayError) -> (Timestamp, Timestamp) {
-        let day = try parseDate(date, field: "--date")
-        let start = day.adding(milliseconds: -dayOffsetMilliseconds(channel: channel))
-        return (start, start.adding(milliseconds: 86_400_000))
+        _ = try parseDate(date, field: "--date")
+        let range = try BillDay.window(channel: channel, date: date)
+        return (range.lowerBound, range.upperBound)
     }
 
     /// A day as YYYY-MM-DD, refused with the field's name otherwise.
@@ -71,9 +67,9 @@ public struct ReconciliationSettings: Sendable, Equatable {
         return day
     }
 
-    /// The day before `date`'s, as YYYY-MM-DD.
-    public static func dayBefore(_ day: Timestamp) -> String {
-        String(day.adding(milliseconds: -86_400_000).iso8601.prefix(10))
+    /// The channel's date before the one `time` falls in (yesterday, as the channel counts days).
+    public static func yesterday(channel: String, at time: Timestamp) -> String {
+        BillDay.date(channel: channel, of: time.adding(milliseconds: -86_400_000))
     }
 
     /// Days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier.
