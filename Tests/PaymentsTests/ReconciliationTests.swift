@@ -64,6 +64,17 @@ struct ReconciliationTests {
                     amount: fresh.amount.minorUnits, fee: account.fee(for: fresh.amount).minorUnits)
     }
 
+    /// The lines of every succeeded payment of `account` on the fixture's day but `except`: the
+    /// demo's own sales of the day, as the channel lists them.
+    func otherLines(_ f: PaymentFixture, account: String, except: [PaymentAttempt]) throws -> [Line] {
+        let (from, to) = try ReconciliationSettings.window(date: Self.day, channel: "card")
+        var ids: [Int64] = []
+        try f.store.reconciliation.forEachAttempt(account: account, from: from, to: to) { record in
+            if record.status == "SUCCEEDED", !except.contains(where: { $0.id == record.id }) { ids.append(record.id) }
+        }
+        return try ids.map { try line(f, for: try f.attempt($0)) }
+    }
+
     // MARK: The run
 
     @Test("a day the channel's own bill agrees with is MATCHED, with the bill kept beside the store and both sides' totals")
@@ -125,8 +136,8 @@ struct ReconciliationTests {
     func rerunIsIdempotent() throws {
         let f = try PaymentFixture()
         let paid = try cardPayment(f, "RR-1", 5_000)
-        let path = try bill(f, "rr.csv", [Line(channelSerial: "ch_stranger", centerSerial: "", amount: 700, fee: 33),
-                                           try line(f, for: paid)])
+        let path = try bill(f, "rr.csv", [Line(channelSerial: "ch_stranger", centerSerial: "P_NOT_OURS_1", amount: 700, fee: 33),
+                                           try line(f, for: paid)] + (try otherLines(f, account: paid.account, except: [paid])))
         try ReconciliationSettings.save(f.store, holdDays: ("card", 0))
         let first = try service(f).run(account: paid.account, date: Self.day, billFile: path)
         #expect(first.run.version == 1 && first.run.status == .mismatched)
@@ -165,14 +176,15 @@ struct ReconciliationTests {
             try { var l = try line(f, for: currency); l.currency = "USD"; return l }(),
             try { var l = try line(f, for: notAtChannel); l.status = "failed"; return l }(),
             try line(f, for: declined),
-            Line(channelSerial: "ch_never_seen", centerSerial: "", amount: 1_234, fee: 42),
+            Line(channelSerial: "ch_never_seen", centerSerial: "P_NOT_OURS_2", amount: 1_234, fee: 42),
         ]
         let freshRefund = try #require(try f.store.refunds.find(id: refund.id))
         lines.append(Line(type: "refund", channelSerial: freshRefund.channelRefundSerial ?? "", centerSerial: freshRefund.serial.rawValue,
-                          amount: 2_900, fee: 0))
-        lines.append(Line(type: "refund", channelSerial: "re_never_seen", centerSerial: "", amount: 500, fee: 0))
+                          paymentChannelSerial: try f.attempt(refunded.id).channelSerial ?? "", amount: 2_900, fee: 0))
+        lines.append(Line(type: "refund", channelSerial: "re_never_seen", centerSerial: "R_NOT_OURS_3", paymentChannelSerial: "ch_never_seen", amount: 500, fee: 0))
         lines.append(try line(f, for: refunded))
-        _ = missing
+        lines += try otherLines(f, account: short.account,
+                                except: [short, over, fee, currency, notAtChannel, missing, refunded, declined])
         let report = try service(f).run(account: short.account, date: Self.day, billFile: try bill(f, "types.csv", lines))
         let types = Set(report.mismatches.map(\.type))
         let expected: Set<MismatchType> = [.amountShort, .amountOver, .feeDiffers, .currencyDiffers, .centerSuccessChannelNot,
@@ -189,9 +201,10 @@ struct ReconciliationTests {
     @Test("the holding pool: a trade that crossed midnight waits for the next day's bill; one that never shows becomes a mismatch a day later")
     func holdingPoolAcrossTwoDays() throws {
         let f = try PaymentFixture()
-        let crossed = try cardPayment(f, "HP-CROSS", 4_000)
-        let never = try cardPayment(f, "HP-NEVER", 6_000)
-        let first = try service(f).run(account: crossed.account, date: Self.day, billFile: try bill(f, "d1.csv", []))
+        let crossed = try cardPayment(f, "HP-CROSS", 12_000)
+        let never = try cardPayment(f, "HP-NEVER", 12_100)
+        let others = try otherLines(f, account: crossed.account, except: [crossed, never])
+        let first = try service(f).run(account: crossed.account, date: Self.day, billFile: try bill(f, "d1.csv", others))
         #expect(first.run.status == .matched, "one day's wait is not a mismatch")
         #expect(first.run.held == 2)
         #expect(try service(f).pool(account: crossed.account).filter { $0.state == .waiting }.count == 2)
@@ -212,7 +225,7 @@ struct ReconciliationTests {
     func summaryDisagrees() throws {
         let f = try PaymentFixture()
         let paid = try cardPayment(f, "SD-1", 5_000)
-        let path = try bill(f, "sd.csv", [try line(f, for: paid), Line(channelSerial: "ch_x", centerSerial: "", amount: 100, fee: 5)],
+        let path = try bill(f, "sd.csv", [try line(f, for: paid), Line(channelSerial: "ch_x", centerSerial: "P_NOT_OURS_4", amount: 100, fee: 5)],
                             paidOverride: 99_999)
         #expect {
             try service(f).run(account: paid.account, date: Self.day, billFile: path)
@@ -251,7 +264,8 @@ struct ReconciliationTests {
         let f = try PaymentFixture()
         let paid = try cardPayment(f, "PM-1", 5_000)
         try ReconciliationSettings.save(f.store, holdDays: ("card", 0))
-        let report = try service(f).run(account: paid.account, date: Self.day, billFile: try bill(f, "pm.csv", []))
+        let report = try service(f).run(account: paid.account, date: Self.day,
+                                        billFile: try bill(f, "pm.csv", try otherLines(f, account: paid.account, except: [paid])))
         let item = try #require(report.mismatches.first)
         f.context.actor = Actor(name: "support", role: .support, origin: "test")
         #expect(try service(f).runs().count == 1)
