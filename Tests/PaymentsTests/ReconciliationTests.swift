@@ -36,20 +36,24 @@ struct ReconciliationTests {
         var status = "succeeded"
     }
 
-    /// Writes the acquirer's settlement bill (header, lines, trailer, end) with totals that add up.
+    /// Writes the acquirer's settlement bill (header, lines, a trailer per currency, end) with totals that add up.
     func bill(_ f: PaymentFixture, _ name: String, _ lines: [Line], paidOverride: Int64? = nil) throws -> String {
-        func text(_ minor: Int64) -> String { Money(minorUnits: minor, currency: .CNY).decimalString }
+        func text(_ minor: Int64, _ code: String) -> String { Money(minorUnits: minor, currency: Currency(code: code) ?? .CNY).decimalString }
         var rows = ["type,channel_serial,center_serial,payment_channel_serial,booked_at_utc,currency,gross,fee,net,status"]
-        var payments = 0, refunds = 0
-        var paid: Int64 = 0, refunded: Int64 = 0, fees: Int64 = 0
+        var totals: [String: (payments: Int, paid: Int64, refunds: Int, refunded: Int64, fees: Int64)] = ["CNY": (0, 0, 0, 0, 0)]
         for l in lines {
             let sign: Int64 = l.type == "refund" ? -1 : 1
-            rows.append([l.type, l.channelSerial, l.centerSerial, l.paymentChannelSerial, l.time.iso8601, l.currency, text(sign * l.amount),
-                         text(sign * l.fee), text(sign * (l.amount - l.fee)), l.status].joined(separator: ","))
+            rows.append([l.type, l.channelSerial, l.centerSerial, l.paymentChannelSerial, l.time.iso8601, l.currency, text(sign * l.amount, l.currency),
+                         text(sign * l.fee, l.currency), text(sign * (l.amount - l.fee), l.currency), l.status].joined(separator: ","))
             guard l.status == "succeeded" else { continue }
-            if l.type == "refund" { refunds += 1; refunded += l.amount; fees -= l.fee } else { payments += 1; paid += l.amount; fees += l.fee }
+            var t = totals[l.currency] ?? (0, 0, 0, 0, 0)
+            if l.type == "refund" { t.refunds += 1; t.refunded += l.amount; t.fees -= l.fee } else { t.payments += 1; t.paid += l.amount; t.fees += l.fee }
+            totals[l.currency] = t
         }
-        rows.append("trailer,CNY,\(payments),\(text(paidOverride ?? paid)),\(refunds),\(text(refunded)),\(text(fees)),\(text(paid - refunded - fees))")
+        for (code, t) in totals.sorted(by: { $0.key < $1.key }) {
+            let paid = code == "CNY" ? paidOverride ?? t.paid : t.paid
+            rows.append("trailer,\(code),\(t.payments),\(text(paid, code)),\(t.refunds),\(text(t.refunded, code)),\(text(t.fees, code)),\(text(t.paid - t.refunded - t.fees, code))")
+        }
         rows.append("end,\(lines.count)")
         let path = f.directory.path(name)
         try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
