@@ -18,6 +18,8 @@ struct StandardConsoleBackend: ConsoleBackend {
     /// The alert panel's and dashboard's services, likewise.
     enum Monitoring { case standard, none, custom(any MonitoringDesk) }
     var monitoring: Monitoring = .standard
+    /// F6's services: nil builds the real ones over the store; tests give a fake.
+    var reconciliation: (any ReconciliationDesk)?
     var runsWorker = true
 
     func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
@@ -49,12 +51,12 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: monitoring = nil
         case .custom(let custom): monitoring = custom
         }
-        let reconciliation = try ServiceReconciliationDesk(storePath: path)
+        let reconciliationDesk = self.reconciliation == nil ? try ServiceReconciliationDesk(storePath: path) : nil
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
-                               monitoring: monitoring, reconciliation: reconciliation,
+                               monitoring: monitoring, reconciliation: self.reconciliation ?? reconciliationDesk,
                                act: { actor in
-                                   reconciliation.act(as: actor)
+                                   reconciliationDesk?.act(as: actor)
                                    context.actor = actor
                                    desk?.act(as: actor)
                                    monitoringDesk?.act(as: actor)
