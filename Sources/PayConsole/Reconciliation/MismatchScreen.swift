@@ -79,7 +79,7 @@ final class MismatchScreen: ConsoleScreen {
             app.showMessage("mismatch #\(id), \(Self.name(resolution)): \(refusal)", error: true)
             return
         }
-        var lines = ["\(Self.name(resolution).capitalized): \(plan.effect)."]
+        var lines = ["\(Self.sentence(Self.name(resolution))): \(plan.effect)."]
         if plan.needsApproval { lines.append("It moves \(plan.moves?.description ?? "") — above the threshold: a second person approves.") }
         lines.append("Why? (kept as the evidence, in the audit log and the order's timeline)")
         app.present(.input("Resolve mismatch #\(id)", lines, label: "Reason")) { [weak self] outcome in
@@ -110,7 +110,7 @@ final class MismatchScreen: ConsoleScreen {
 
     private func confirm(_ plan: ResolutionPlan, reason: String, approver: (name: String, password: String)?, app: ConsoleApp) {
         let id = item.id
-        let lines = ["\(Self.name(plan.resolution).capitalized): \(plan.effect).", "Reason: \(reason)"]
+        let lines = ["\(Self.sentence(Self.name(plan.resolution))): \(plan.effect).", "Reason: \(reason)"]
             + (approver.map { ["Approved by \($0.name)."] } ?? [])
         app.present(.confirm("Resolve mismatch #\(id)?", lines, yes: "Resolve", no: "Cancel")) { [weak self] outcome in
             guard outcome == .confirmed else { return }
@@ -122,6 +122,8 @@ final class MismatchScreen: ConsoleScreen {
             self?.changed()
         }
     }
+
+    static func sentence(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
     static func name(_ resolution: MismatchResolution) -> String {
         switch resolution {
@@ -141,7 +143,7 @@ final class MismatchScreen: ConsoleScreen {
         line(" \(item.type.rawValue) — \(item.type.phrase), key \(item.key)", "subtitle")
         line(item.note.isEmpty ? "" : " \(item.note)", "hint")
         y += 1
-        let labelWidth = 16
+        let labelWidth = 18
         let half = max(10, (area.width - labelWidth - 4) / 2)
         buffer.put(" " + "".padding(toLength: labelWidth - 1, withPad: " ", startingAt: 0), x: area.x, y: y, style: app.theme["table.header"])
         buffer.put("Ours".padding(toLength: half, withPad: " ", startingAt: 0), x: area.x + labelWidth, y: y, style: app.theme["table.header"])

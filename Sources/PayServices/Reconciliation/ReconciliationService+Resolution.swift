@@ -14,6 +14,15 @@ public struct ResolutionPlan: Sendable, Hashable {
     public var moves: Money?
     /// A second person (who may approve refunds) must approve: it moves more than the threshold.
     public var needsApproval: Bool
+
+    public init(mismatch: Mismatch, resolution: MismatchResolution, effect: String, refusal: String?, moves: Money?, needsApproval: Bool) {
+        self.mismatch = mismatch
+        self.resolution = resolution
+        self.effect = effect
+        self.refusal = refusal
+        self.moves = moves
+        self.needsApproval = needsApproval
+    }
 }
 
 extension ReconciliationService {

@@ -8,6 +8,12 @@ public struct ReconciliationReport: Sendable {
     public var run: ReconciliationRun
     public var typeCounts: [(type: MismatchType, count: Int, minor: Int64)]
     public var mismatches: [Mismatch]
+
+    public init(run: ReconciliationRun, typeCounts: [(type: MismatchType, count: Int, minor: Int64)], mismatches: [Mismatch]) {
+        self.run = run
+        self.typeCounts = typeCounts
+        self.mismatches = mismatches
+    }
 }
 
 /// Reconciliation (issue 16): a channel account's bill for one of the channel's days against the
