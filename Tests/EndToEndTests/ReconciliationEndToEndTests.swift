@@ -87,7 +87,7 @@ struct ReconciliationEndToEndTests {
         try tmux.wait(for: "Resolve mismatch")
         tmux.send(literal: "y")
         let done = try tmux.wait(for: "Resolved: trust channel by supervisor")
-        #expect(done.contains("PAID"), "\(done)")
+        #expect(done.contains("settled as the channel says"), "\(done)")
 
         let query = try Paydesk.run(["query", "--order", "LOST-1", "--business", "retail", "--json", "--db", store])
         #expect((try query.json()["order"] as? [String: Any])?["status"] as? String == "PAID", "\(query)")
