@@ -6,6 +6,7 @@ import PayServices
 enum ServiceWiring {
     /// The worker's jobs over the store's channels, in the order each round runs them.
     static func workerJobs(_ context: ServiceContext) throws(PayError) -> [any WorkerJob] {
-        PaymentJobs.all(gateway: try ChannelGateway(store: context.store, clock: context.clock))
+        let gateway = try ChannelGateway(store: context.store, clock: context.clock)
+        return PaymentJobs.all(gateway: gateway) + [ReconciliationJob(gateway: gateway)]
     }
 }

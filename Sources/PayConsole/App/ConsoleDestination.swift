@@ -39,8 +39,8 @@ enum DestinationTable {
                          make: { AlertPanelScreen(app: $0) }),
         DestinationEntry(destination: .dashboard, title: "Dashboard", key: .function(5), permission: .viewMetrics,
                          make: { DashboardScreen(app: $0) }),
-        DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .viewMetrics,
-                         make: { _ in NotYetScreen.reconciliation }),
+        DestinationEntry(destination: .reconciliation, title: "Reconciliation", key: .function(6), permission: .queryOrders,
+                         make: { ReconciliationScreen(app: $0) }),
         // why F11: the checkout uses F6–F9 and F12 while ringing up; manageBusinessLines is admin-only.
         DestinationEntry(destination: .admin, title: "Admin", key: .function(11), permission: .manageBusinessLines,
                          make: { AdminScreen(app: $0) }),

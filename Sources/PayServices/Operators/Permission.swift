@@ -46,6 +46,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case controlSandbox
     /// Feed a raw channel callback to the center.
     case feedCallbacks
+    /// Run a reconciliation and resolve its mismatches (reading them needs `queryOrders`).
+    case reconcile
 
     /// What the permission lets one do, to finish "may not …".
     public var phrase: String {
@@ -76,6 +78,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .runWorker: "run the background jobs"
         case .controlSandbox: "control the sandbox channels"
         case .feedCallbacks: "feed channel callbacks"
+        case .reconcile: "run reconciliations or resolve their mismatches"
         }
     }
 }
@@ -91,7 +94,7 @@ public enum RolePermissions {
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund,
                       .overrideUnconfirmed, .closeOrder, .settleByHand, .resendNotification, .manageAlerts, .viewAudit,
-                      .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
+                      .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics, .reconcile],
         .admin: Set(Permission.allCases),
     ]
 

@@ -106,6 +106,15 @@ public final class Connection {
         return try statement.rows()
     }
 
+    /// Each row of a query, handed to `body` as it is read (none kept). The statement is prepared
+    /// for this scan alone, so `body` may run other queries, even this one.
+    public func forEachRow(_ sql: String, _ arguments: StatementArguments = [], _ body: (Row) throws -> Void) throws {
+        let statement = try Statement(connection: self, sql: sql)
+        statementsRun += 1
+        try statement.bind(arguments.databaseValues)
+        try statement.forEachRow(body)
+    }
+
     /// The first row of a query, or nil.
     public func row(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> Row? {
         let statement = try cachedStatement(sql)

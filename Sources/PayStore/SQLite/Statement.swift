@@ -72,6 +72,19 @@ public final class Statement {
         }
     }
 
+    /// Runs the statement and hands each row to `body` as it is read, keeping none: for scans
+    /// whose rows must not all sit in memory at once (a day of a channel account's payments).
+    public func forEachRow(_ body: (Row) throws -> Void) throws {
+        defer { sqlite3_reset(handle) }
+        let columns = index()
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else { throw failure(code) }
+            try body(readRow(columns))
+        }
+    }
+
     /// Runs the statement and returns the first row, if any.
     public func firstRow() throws(SQLiteError) -> Row? {
         defer { sqlite3_reset(handle) }

@@ -79,6 +79,7 @@ enum CommandPermissions {
         "bench serve": .manageStore,
         "bench pay": .manageStore,
         "bench browse": .manageStore,
+        "bench reconcile": .manageStore,
         "operator add": .manageOperators,
         // why: the service lets an operator change their own password and an admin anyone's.
         "operator passwd": .changeOwnPassword,
@@ -99,6 +100,9 @@ enum CommandPermissions {
         "sandbox bill-fault drop-callback": .controlSandbox, "sandbox bill-fault omit": .controlSandbox, "sandbox bill-fault fee": .controlSandbox,
         "sandbox bill-fault extra": .controlSandbox, "sandbox bill-fault shift": .controlSandbox, "sandbox bill-fault list": .controlSandbox,
         "notify": .feedCallbacks,
+        // why queryOrders: the runs and their mismatches show every customer's payments, as the bills do.
+        "reconcile": .reconcile, "reconcile list": .queryOrders, "reconcile show": .queryOrders,
+        "reconcile resolve": .reconcile, "reconcile schedule": .manageStore,
     ]
 
     /// The permission `command` needs; `internal` for a command the table forgot.

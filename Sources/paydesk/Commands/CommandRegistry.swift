@@ -20,6 +20,7 @@ enum CommandRegistry {
         + BenchCommands.specs
         + OperatorCommands.specs
         + AuditCommands.specs
+        + ReconcileCommands.specs
         + SandboxCommands.specs + NotifyCommand.specs
         + SandboxServeCommand.specs
         + MerchantCommands.specs + AccountCommands.specs + SandboxPortalCommands.specs

@@ -21,6 +21,8 @@ struct StandardConsoleBackend: ConsoleBackend {
     /// The admin screens' services, likewise.
     enum Admin { case standard, none, custom(any AdminDesk) }
     var admin: Admin = .standard
+    /// F6's services: nil builds the real ones over the store; tests give a fake.
+    var reconciliation: (any ReconciliationDesk)?
     var runsWorker = true
 
     func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
@@ -61,10 +63,12 @@ struct StandardConsoleBackend: ConsoleBackend {
         case .none: admin = nil
         case .custom(let custom): admin = custom
         }
+        let reconciliationDesk = self.reconciliation == nil ? try ServiceReconciliationDesk(storePath: path) : nil
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
-                               monitoring: monitoring, admin: admin,
+                               monitoring: monitoring, admin: admin, reconciliation: self.reconciliation ?? reconciliationDesk,
                                act: { actor in
+                                   reconciliationDesk?.act(as: actor)
                                    context.actor = actor
                                    desk?.act(as: actor)
                                    monitoringDesk?.act(as: actor)
