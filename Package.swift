@@ -18,7 +18,11 @@ let package = Package(
         .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
         .target(name: "PayChannels", dependencies: ["PayCore", "PayStore", "CCrypto", "CSQLite3"]),
         .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
-        .target(name: "TUIKit"),
+        // why embedded: `--theme dark` works from any directory; a user directory adds or overrides (ThemeLoader).
+        .target(name: "TUIKit", resources: [
+            .embedInCode("Themes/default.theme"), .embedInCode("Themes/dark.theme"), .embedInCode("Themes/light.theme"),
+            .embedInCode("Themes/high-contrast.theme"), .embedInCode("Themes/mono.theme"),
+        ]),
         .target(name: "TUICurses", dependencies: ["TUIKit", "CNCursesW"]),
         // why: the console reaches the store and the channels only through the services the composition
         // root (paydesk) hands it; the arrow is checked by ModuleBoundaryTests too.

@@ -158,7 +158,7 @@ import TUIKit
 
     @Test func paletteSwitchesTheme() throws {
         let themes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("themes").path
+            .appendingPathComponent("Sources/TUIKit/Themes").path
         let console = try ConsoleHarness(themes: [themes])
         console.logIn()
         console.press(.ctrl("p"))

@@ -59,13 +59,37 @@ import Testing
     }
 
     @Test func theShippedThemesAllParse() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let loader = ThemeLoader(directories: [root.appendingPathComponent("themes").path])
+        let loader = ThemeLoader.standard(environment: [:])
         #expect(Set(["default", "dark", "light", "high-contrast", "mono"]).isSubset(of: Set(loader.available())))
         for name in loader.available() {
             let theme = try loader.theme(named: name)
             #expect(theme.styles.count >= 20, "\(name) defines \(theme.styles.count) styles")
         }
         #expect(try loader.theme(named: "default") == Theme.builtInDefault)
+    }
+
+    @Test func theShippedThemesAreBuiltInAndTheUserDirectoryAddsOrOverrides() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("xdg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: config) }
+        // Without any directory (a cwd without themes/, no config): the embedded themes load.
+        let bare = ThemeLoader.standard(environment: [:])
+        #expect(bare.directories.isEmpty)
+        #expect(try bare.theme(named: "dark")["body"].background == .index(234))
+        #expect(bare.load("dark", environment: [:], colorSupport: .full256).warning == nil)
+
+        let folder = config.appendingPathComponent("paydesk/themes")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "body = white on blue\n".write(to: folder.appendingPathComponent("dark.theme"), atomically: true, encoding: .utf8)
+        try "body = black on yellow\n".write(to: folder.appendingPathComponent("mine.theme"), atomically: true, encoding: .utf8)
+        let user = ThemeLoader.standard(environment: ["XDG_CONFIG_HOME": config.path, "HOME": "/nonexistent"])
+        #expect(user.directories == [folder.path])
+        #expect(try user.theme(named: "dark")["body"].background == .blue, "the user's dark overrides the shipped one")
+        #expect(try user.theme(named: "mine")["body"].background == .yellow, "the user's own theme is added")
+        #expect(try user.theme(named: "light").name == "light", "the other shipped themes stay")
+        #expect(user.available().contains("mine") && user.available().contains("high-contrast"))
+
+        // No XDG_CONFIG_HOME: ~/.config/paydesk/themes.
+        #expect(ThemeLoader.userDirectory(environment: ["HOME": "/home/ann"]) == "/home/ann/.config/paydesk/themes")
+        #expect(ThemeLoader.userDirectory(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/home/ann"]) == "/home/ann/.config/paydesk/themes")
     }
 }

@@ -112,7 +112,8 @@ public struct MerchantNotifications {
         return try store.write {
             let messages = try store.outbox.forOrder(orderId)
             guard let last = messages.last else {
-                throw PayError.notFound("order \(orderId) has no merchant notification to resend")
+                let order = try store.orders.find(id: orderId)
+                throw PayError.notFound("order \(order.map { "\($0.orderNo) (\($0.businessLine))" } ?? "asked for") has no merchant notification to resend")
             }
             try AuditLog(context).append(actor: context.actor, action: "notification.resend", target: "order:\(orderId)",
                                          detail: "\(last.topic) #\(last.id)")

@@ -79,7 +79,7 @@ public struct OrderService {
     public func find(id: Int64) throws(PayError) -> Order {
         let store = context.store
         let found = try store.read { try store.orders.find(id: id) }
-        guard let found else { throw PayError.notFound("order #\(id): not found") }
+        guard let found else { throw PayError.notFound("the order is no longer in the store") }
         try checkVisible(found)
         return found
     }

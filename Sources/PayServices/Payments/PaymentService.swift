@@ -387,7 +387,7 @@ public struct PaymentService {
     func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {
         let store = context.store
         return try store.read { () throws -> OrderDetail in
-            guard let order = try store.orders.find(id: orderId) else { throw PayError.notFound("order \(orderId): not found") }
+            guard let order = try store.orders.find(id: orderId) else { throw PayError.notFound("the order is no longer in the store") }
             return OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
         }
     }

@@ -16,7 +16,7 @@ public struct OrderTimeline {
     public func entries(orderId: Int64) throws(PayError) -> [TimelineEntry] {
         let store = context.store
         guard let order = try store.read({ try store.orders.find(id: orderId) }) else {
-            throw PayError.notFound("order \(orderId): not found")
+            throw PayError.notFound("the order is no longer in the store")
         }
         try OrderService(context).checkVisible(order)
         let sources = try store.snapshot { try TimelineSources.load(order, store: store) }

@@ -155,7 +155,7 @@ public struct RepairDesk {
 
     func currentOrder(_ orderId: Int64) throws(PayError) -> Order {
         let store = context.store
-        guard let order = try store.read({ try store.orders.find(id: orderId) }) else { throw PayError.notFound("order #\(orderId): not found") }
+        guard let order = try store.read({ try store.orders.find(id: orderId) }) else { throw PayError.notFound("the order is no longer in the store") }
         return order
     }
 
@@ -175,7 +175,7 @@ public struct RepairDesk {
     /// Refuses (`conflict`, naming the new state) when the order has moved since it was previewed.
     /// Call it in the write transaction of the change, so nothing can move the order in between.
     static func checkVersion(_ expected: OrderVersion, orderId: Int64, store: Store) throws {
-        guard let current = try store.orders.find(id: orderId) else { throw PayError.notFound("order #\(orderId): not found") }
+        guard let current = try store.orders.find(id: orderId) else { throw PayError.notFound("the order is no longer in the store") }
         guard OrderVersion(current) != expected else { return }
         let now = current.status == expected.status
             ? "it is still \(current.status.rawValue) but was changed at \(current.updatedAt.iso8601)"

@@ -55,6 +55,17 @@ public struct RiskRuleRepository {
         return stored
     }
 
+    /// Enables or disables a rule: a guarded update from the opposite state. Returns false when
+    /// nothing changed (no such rule, or already in that state).
+    @discardableResult
+    public func setEnabled(name: String, _ enabled: Bool, at now: Timestamp) throws -> Bool {
+        // why max(…, updated_at + 1): `fingerprint` must change even when the clock (a simulated one)
+        // has not moved since the rule's last change, or a cached rule book keeps the old state.
+        try db.execute("""
+            UPDATE risk_rules SET enabled = ?, updated_at = max(?, updated_at + 1) WHERE name = ? AND enabled = ?
+            """, [enabled, now.milliseconds, name, !enabled]) == 1
+    }
+
     public func find(name: String) throws -> RiskRuleRecord? {
         try db.row("SELECT * FROM risk_rules WHERE name = ?", [name]).map(Self.decode)
     }

@@ -8,15 +8,9 @@ public struct RouteRepository {
     /// account, a range without a currency or an empty candidate list is refused.
     @discardableResult
     public func insert(_ rule: RouteRule, at now: Timestamp) throws -> RouteRule {
-        guard !rule.candidates.isEmpty else { throw PayError.invalidInput("route '\(rule.name)': no candidate accounts") }
-        if (rule.minMinor != nil || rule.maxMinor != nil) && rule.currency == nil {
-            throw PayError.invalidInput("route '\(rule.name)': an amount range needs a currency")
-        }
+        try check(rule)
         if try db.row("SELECT 1 FROM route_rules WHERE name = ?", [rule.name]) != nil {
             throw PayError.conflict("route '\(rule.name)': a rule of that name exists")
-        }
-        for candidate in rule.candidates where try db.row("SELECT 1 FROM channel_accounts WHERE id = ?", [candidate.accountId]) == nil {
-            throw PayError.invalidInput("route '\(rule.name)': channel account '\(candidate.accountId)' does not exist")
         }
         try db.execute("""
             INSERT INTO route_rules (name, business_line, method, currency, min_minor, max_minor, strategy, position, enabled, created_at)
@@ -24,14 +18,71 @@ public struct RouteRepository {
             """, [rule.name, rule.businessLine?.rawValue, rule.method.rawValue, rule.currency?.code, rule.minMinor, rule.maxMinor,
                   rule.strategy.rawValue, rule.position, rule.enabled, now.milliseconds])
         let id = db.lastInsertRowID
-        for candidate in rule.candidates {
+        try insertCandidates(rule.candidates, of: id)
+        guard let stored = try find(id: id) else { throw PayError.internal("route rule vanished after insert") }
+        return stored
+    }
+
+    /// Changes a rule (scope, strategy, position, enabled, candidates; the name stays) from `old`,
+    /// as the caller read it, to `new`. A guarded update: when another writer changed the rule
+    /// meanwhile nothing is written (conflict). The candidates are replaced as a whole.
+    @discardableResult
+    public func update(_ old: RouteRule, to new: RouteRule) throws -> RouteRule {
+        try check(new)
+        let changed = try db.execute("""
+            UPDATE route_rules SET business_line = ?, currency = ?, min_minor = ?, max_minor = ?, strategy = ?, position = ?, enabled = ?
+            WHERE id = ? AND name = ? AND method = ? AND business_line IS ? AND currency IS ? AND min_minor IS ? AND max_minor IS ?
+              AND strategy = ? AND position = ? AND enabled = ?
+            """, [new.businessLine?.rawValue, new.currency?.code, new.minMinor, new.maxMinor, new.strategy.rawValue, new.position,
+                  new.enabled,
+                  old.id, old.name, old.method.rawValue, old.businessLine?.rawValue, old.currency?.code, old.minMinor, old.maxMinor,
+                  old.strategy.rawValue, old.position, old.enabled])
+        guard changed == 1, try candidates(of: old.id) == old.candidates else {
+            throw PayError.conflict("route '\(old.name)': changed by someone else meanwhile; nothing written, look again (`paydesk route list`)")
+        }
+        try db.execute("DELETE FROM route_candidates WHERE rule_id = ?", [old.id])
+        try insertCandidates(new.candidates, of: old.id)
+        guard let stored = try find(id: old.id) else { throw PayError.internal("route rule vanished after update") }
+        return stored
+    }
+
+    /// Removes a rule and its candidates, guarded by the rule's id and name as read: a rule
+    /// removed meanwhile is not found.
+    public func delete(_ rule: RouteRule) throws {
+        try db.execute("DELETE FROM route_candidates WHERE rule_id = ?", [rule.id])
+        guard try db.execute("DELETE FROM route_rules WHERE id = ? AND name = ?", [rule.id, rule.name]) == 1 else {
+            throw PayError.notFound("route '\(rule.name)': removed by someone else meanwhile")
+        }
+    }
+
+    /// The rule of that name, or nil.
+    public func find(name: String) throws -> RouteRule? {
+        try decode(db.rows("SELECT * FROM route_rules WHERE name = ?", [name])).first
+    }
+
+    /// The position after the last rule's, leaving room (10) to slot one in between.
+    public func nextPosition() throws -> Int {
+        Int(try db.scalarInt("SELECT coalesce(max(position), 0) FROM route_rules") ?? 0) + 10
+    }
+
+    /// What the store cannot say in a constraint's words: candidates, a range's currency, accounts.
+    func check(_ rule: RouteRule) throws {
+        guard !rule.candidates.isEmpty else { throw PayError.invalidInput("route '\(rule.name)': no candidate accounts") }
+        if (rule.minMinor != nil || rule.maxMinor != nil) && rule.currency == nil {
+            throw PayError.invalidInput("route '\(rule.name)': an amount range needs a currency")
+        }
+        for candidate in rule.candidates where try db.row("SELECT 1 FROM channel_accounts WHERE id = ?", [candidate.accountId]) == nil {
+            throw PayError.invalidInput("route '\(rule.name)': channel account '\(candidate.accountId)' does not exist")
+        }
+    }
+
+    func insertCandidates(_ candidates: [RouteRule.Candidate], of id: Int64) throws {
+        for candidate in candidates {
             try db.execute("""
                 INSERT INTO route_candidates (rule_id, account_id, priority, weight, fee_rate_bps, fee_fixed_minor)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, [id, candidate.accountId, candidate.priority, candidate.weight, candidate.feeRateBps, candidate.feeFixedMinor])
         }
-        guard let stored = try find(id: id) else { throw PayError.internal("route rule vanished after insert") }
-        return stored
     }
 
     /// Every rule in the order they are tried.
@@ -61,16 +112,20 @@ public struct RouteRepository {
 
     public func count() throws -> Int64 { try db.scalarInt("SELECT count(*) FROM route_rules") ?? 0 }
 
+    func candidates(of id: Int64) throws -> [RouteRule.Candidate] {
+        try db.rows("""
+            SELECT account_id, priority, weight, fee_rate_bps, fee_fixed_minor FROM route_candidates
+            WHERE rule_id = ? ORDER BY priority, account_id
+            """, [id]).map { c in
+            RouteRule.Candidate(accountId: c.string("account_id"), priority: c.int("priority"), weight: c.int("weight"),
+                                feeRateBps: c.optionalInt64("fee_rate_bps"), feeFixedMinor: c.optionalInt64("fee_fixed_minor"))
+        }
+    }
+
     func decode(_ rows: [Row]) throws -> [RouteRule] {
         try rows.map { row in
             let id = row.int64("id")
-            let candidates = try db.rows("""
-                SELECT account_id, priority, weight, fee_rate_bps, fee_fixed_minor FROM route_candidates
-                WHERE rule_id = ? ORDER BY priority, account_id
-                """, [id]).map { c in
-                RouteRule.Candidate(accountId: c.string("account_id"), priority: c.int("priority"), weight: c.int("weight"),
-                                    feeRateBps: c.optionalInt64("fee_rate_bps"), feeFixedMinor: c.optionalInt64("fee_fixed_minor"))
-            }
+            let candidates = try candidates(of: id)
             return RouteRule(
                 id: id, name: row.string("name"),
                 businessLine: try row.optionalString("business_line").map { text throws(PayError) in try BusinessLineCode(text) },

@@ -41,10 +41,10 @@ struct CommandSpec: Sendable {
         var text = "\(summary)\n\nUsage: \(usage)\n"
         if !options.isEmpty {
             text += "\nOptions:\n"
-            let width = options.map { $0.label.count }.max() ?? 0
+            let width = options.map { TextColumns.width($0.label) }.max() ?? 0
             for option in options {
                 let left = option.label
-                text += "  \(left.padding(toLength: width, withPad: " ", startingAt: 0))  \(option.help)\n"
+                text += "  \(TextColumns.pad(left, width))  \(option.help)\n"
             }
         }
         if !details.isEmpty { text += "\n\(details)\n" }

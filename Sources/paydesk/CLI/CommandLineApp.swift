@@ -12,30 +12,46 @@ enum CommandLineApp {
         .value("operator", "NAME", "act as this operator (password from $PAYDESK_PASSWORD or a prompt)"),
     ]
 
+    /// The program's version, for `paydesk --version` (raised with each issue's release).
+    static let version = "0.14.0"
+
     static func run(_ arguments: [String], io: CommandIO) -> Int32 {
         var io = io
-        let args = Array(arguments.dropFirst())
+        var args = Array(arguments.dropFirst())
+        // why: `paydesk GROUP help` reads as `paydesk GROUP --help`, also for a group that is a command too (`alerts`).
+        if args.count == 2, args[1] == "help", CommandRegistry.all.contains(where: { $0.path.count > 1 && $0.path[0] == args[0] }) {
+            args[1] = "--help"
+        }
         if args.isEmpty || args == ["--help"] || args == ["-h"] || args == ["help"] {
             io.out(overview)
+            return 0
+        }
+        if args == ["--version"] || args == ["-V"] || args == ["version"] {
+            io.out("paydesk \(version) (store schema \(Schema.migrator.latestVersion))")
             return 0
         }
         // The longest command whose words prefix the arguments.
         let match = CommandRegistry.all
             .filter { spec in args.count >= spec.path.count && Array(args.prefix(spec.path.count)) == spec.path }
             .max { $0.path.count < $1.path.count }
+        let json = wantsJSON(match.map { Array(args.dropFirst($0.path.count)) } ?? args, spec: match)
         guard let spec = match else {
             let group = CommandRegistry.all.filter { $0.path.first == args[0] }
             if !group.isEmpty {
-                io.err("paydesk \(args[0]): unknown subcommand\(args.count > 1 ? " '\(args[1])'" : ""); one of:\n"
-                       + group.map { "  paydesk \($0.name)  — \($0.summary)" }.joined(separator: "\n"))
-            } else {
-                io.err("paydesk: unknown command '\(args[0])' (see `paydesk --help`)")
+                if args.count == 2 && ["--help", "-h", "help"].contains(args[1]) {
+                    io.out(CommandGroups.help(args[0], group))
+                    return 0
+                }
+                return fail(PayError.usage("\(args.count > 1 ? "unknown subcommand '\(args[1])'" : "give a subcommand"); one of:\n"
+                            + group.map { "  paydesk \($0.name)  — \($0.summary)" }.joined(separator: "\n")),
+                            command: args[0], json: json, io: io)
             }
-            return PayError.usage("").exitCode
+            return fail(PayError.usage("unknown command '\(args[0])' (see `paydesk --help`)"), command: nil, json: json, io: io)
         }
         let rest = Array(args.dropFirst(spec.path.count))
         if rest.contains("--help") || rest.contains("-h") {
-            io.out(spec.help + CommandPermissions.helpLine(for: spec.name))
+            io.out(spec.help + CommandGroups.commonOptionsHelp + CommandGroups.subcommandsHelp(spec)
+                   + CommandPermissions.helpLine(for: spec.name))
             return 0
         }
         do {
@@ -43,12 +59,38 @@ enum CommandLineApp {
             try CommandPermissions.authorize(spec.name, parsed, io: &io)
             return try spec.run(parsed, &io)
         } catch let error as PayError {
-            io.err(ErrorLine.render("paydesk \(spec.name): \(FailureHints.message(error))"))
-            return error.exitCode
+            return fail(error, command: spec.name, json: json, io: io)
         } catch {
-            io.err(ErrorLine.render("paydesk \(spec.name): internal error: \(error)"))
-            return 1
+            return fail(PayError.internal("internal error: \(error)"), command: spec.name, json: json, io: io)
         }
+    }
+
+    /// Whether `--json` is among the options, looked for as the parser would (a value of another
+    /// option and the words after `--` are not it). why not the parsed arguments: a usage error
+    /// (an unknown option, an unknown command) happens before they parse, and a script that asked
+    /// for JSON still reads JSON.
+    static func wantsJSON(_ words: [String], spec: CommandSpec?) -> Bool {
+        let options = Dictionary(((spec?.options ?? []) + commonOptions).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if word == "--" { return false }
+            if word == "--json" { return true }
+            if word.hasPrefix("--"), !word.contains("="), options[String(word.dropFirst(2))]?.valueName != nil { index += 1 }
+        }
+        return false
+    }
+
+    /// Reports a failed command on stderr — one line, or with `--json` one JSON object
+    /// `{"error":{"code","message","param"}}` — and returns its exit code (the same either way).
+    static func fail(_ error: PayError, command: String?, json: Bool, io: CommandIO) -> Int32 {
+        if json {
+            io.err(ErrorJSON.render(error))
+        } else {
+            io.err(ErrorLine.render("paydesk\(command.map { " \($0)" } ?? ""): \(FailureHints.message(error))"))
+        }
+        return error.exitCode
     }
 
     static var overview: String {
@@ -63,12 +105,15 @@ enum CommandLineApp {
         """
         let width = CommandRegistry.all.map(\.name.count).max() ?? 0
         for spec in CommandRegistry.all {
-            text += "  \(spec.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(spec.summary)\n"
+            text += "  \(TextColumns.pad(spec.name, width))  \(spec.summary)\n"
         }
         text += """
 
         Every command takes --db PATH, and --operator NAME to act as that operator (password from
         $PAYDESK_PASSWORD or a prompt); without it a command acts as the local administrator cli:<user>.
+        With --json a command prints its result as one JSON object (keys sorted) and an error as
+        {"error":{"code","message","param"}} on stderr, with the same exit code.
+        `paydesk GROUP --help` lists a group's commands (e.g. `paydesk sandbox --help`); `paydesk --version`.
 
         Exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 declined or blocked,
         5 pending or unknown, 6 not found, 7 conflict, 8 not permitted.

@@ -3,16 +3,15 @@ import PayServices
 
 /// Plain-text renderings of orders for the command line.
 enum OrderText {
+    /// The orders as columns, aligned by display width (long order nos, Chinese names).
     static func table(_ orders: [Order]) -> String {
         if orders.isEmpty { return "No orders." }
-        var lines = [pad("CREATED (UTC)", 20) + pad("BUSINESS", 10) + pad("ORDER NO", 16) + pad("AMOUNT", 14)
-                     + pad("STATUS", 20) + pad("CHANNEL", 10) + "SERIAL"]
-        for order in orders {
-            lines.append(pad(order.createdAt.displayString, 20) + pad(order.businessLine.rawValue, 10)
-                         + pad(order.orderNo.rawValue, 16) + pad("\(order.amount.decimalString) \(order.amount.currency)", 14)
-                         + pad(order.status.rawValue, 20) + pad(order.channelLabel, 10) + order.serial.rawValue)
-        }
-        return lines.joined(separator: "\n")
+        return TextColumns.table(
+            ["CREATED (UTC)", "BUSINESS", "ORDER NO", "AMOUNT", "STATUS", "CHANNEL", "SERIAL"],
+            orders.map { order in
+                [order.createdAt.displayString, order.businessLine.rawValue, order.orderNo.rawValue,
+                 "\(order.amount.decimalString) \(order.amount.currency)", order.status.rawValue, order.channelLabel, order.serial.rawValue]
+            })
     }
 
     static func detail(_ detail: OrderDetail) -> String {
@@ -41,10 +40,6 @@ enum OrderText {
             lines.append("  refund     \(refund.serial) \(refund.amount.decimalString) \(refund.status.rawValue)\(refund.reason.map { " — \($0)" } ?? "")")
         }
         return lines.joined(separator: "\n")
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }
 

@@ -44,7 +44,7 @@ enum RepairCLI {
         let key = args.value("idempotency-key") ?? "cli-\(UUID().uuidString)"
         _ = try IdempotencyKey(key, field: "--idempotency-key")
         let store = context.store
-        guard let order = try store.read({ try store.orders.find(id: orderId) }) else { throw PayError.notFound("order #\(orderId): not found") }
+        guard let order = try store.read({ try store.orders.find(id: orderId) }) else { throw PayError.notFound("the order is no longer in the store") }
         return try RepairDesk(context, gateway: gateway).perform(
             RepairRequest(action: action, reason: reason, expected: OrderVersion(order), idempotencyKey: key, approver: approver),
             orderId: orderId)

@@ -36,15 +36,12 @@ enum AuditCommands {
             io.out("The audit log is empty.")
             return 0
         }
-        var lines = ["#".padding(toLength: 7, withPad: " ", startingAt: 0) + "TIME (UTC)          ACTOR               ACTION            OUTCOME  TARGET / DETAIL"]
-        for entry in entries {
-            var text = pad("\(entry.id)", 7) + pad(entry.at.displayString, 20) + pad(entry.actor, 20) + pad(entry.action, 18)
-                + pad(entry.outcome.rawValue, 9) + (entry.target ?? "-")
+        io.out(TextColumns.table(["#", "TIME (UTC)", "ACTOR", "ACTION", "OUTCOME", "TARGET / DETAIL"], entries.map { entry in
+            var text = entry.target ?? "-"
             if let detail = entry.detail { text += "  \(detail)" }
             text += "  [\(entry.origin)]"
-            lines.append(text)
-        }
-        io.out(lines.joined(separator: "\n"))
+            return ["\(entry.id)", entry.at.displayString, entry.actor, entry.action, entry.outcome.rawValue, text]
+        }))
         return 0
     }
 
@@ -77,10 +74,6 @@ enum AuditCommands {
             return error.exitCode
         }
         return 0
-    }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }
 

@@ -123,12 +123,10 @@ enum OperatorCommands {
             io.out("No operators. Add one with `paydesk operator add NAME --role R`.")
             return 0
         }
-        var lines = [pad("NAME", 16) + pad("ROLE", 12) + pad("STATE", 34) + pad("REFUND LIMIT", 18) + "FAILED LOGINS"]
-        for account in accounts {
-            let limit = limits[account.name]!
-            lines.append(pad(account.name, 16) + pad(account.role.rawValue, 12) + pad(stateText(account, now: now), 34)
-                         + pad("\(limit)\(account.refundLimit == nil ? "*" : "")", 18) + String(account.failedLogins))
-        }
+        var lines = [TextColumns.table(["NAME", "ROLE", "STATE", "REFUND LIMIT", "FAILED LOGINS"], accounts.map { account in
+            [account.name, account.role.rawValue, stateText(account, now: now),
+             "\(limits[account.name]!)\(account.refundLimit == nil ? "*" : "")", String(account.failedLogins)]
+        })]
         lines.append("* the store's default limit")
         io.out(lines.joined(separator: "\n"))
         return 0
@@ -140,10 +138,6 @@ enum OperatorCommands {
         case .disabled: "locked by an admin"
         case .lockedOut(let until): "locked until \(until.displayString)"
         }
-    }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }
 

@@ -2,7 +2,7 @@ import PayCore
 import PayStore
 import PayServices
 
-/// `risk list`, `risk add`, `risk test`.
+/// `risk list`, `risk add`, `risk test`, `risk list-add|list-remove`, `risk disable|enable`.
 enum RiskCommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
@@ -36,7 +36,79 @@ enum RiskCommands {
                 .value("currency", "C", "ISO 4217 code (default: the business line's)"),
             ],
             run: test),
+        CommandSpec(
+            path: ["risk", "list-add"],
+            summary: "add values to a named list (rules test them with `customer in LIST`)",
+            details: "Example: paydesk risk list-add --list blocklist --value C666 --value C667",
+            options: [
+                .value("list", "LIST", "the list's name (letters, digits, '_', '-')"),
+                .value("value", "V", "a value to add, e.g. a customer id (repeat for more)", repeatable: true),
+            ],
+            run: listAdd),
+        CommandSpec(
+            path: ["risk", "list-remove"],
+            summary: "remove values from a named list (a value it does not hold: nothing removed, exit 6)",
+            options: [
+                .value("list", "LIST", "the list's name"),
+                .value("value", "V", "a value to remove (repeat for more)", repeatable: true),
+            ],
+            run: listRemove),
+        CommandSpec(
+            path: ["risk", "disable"],
+            summary: "stop evaluating a risk rule (it stays listed; `risk enable` brings it back)",
+            positionals: ["RULE"],
+            options: [],
+            run: { args, io in try setEnabled(args, &io, false) }),
+        CommandSpec(
+            path: ["risk", "enable"],
+            summary: "evaluate a disabled risk rule again",
+            positionals: ["RULE"],
+            options: [],
+            run: { args, io in try setEnabled(args, &io, true) }),
     ]
+
+    static func listAdd(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let list = try args.required("list")
+        let context = try CommandLineApp.openContext(args, io: io)
+        let edit = try RiskService(context).addToList(list, values: args.all("value"))
+        return try show(edit, verb: "Added to", args, io: io)
+    }
+
+    static func listRemove(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        let list = try args.required("list")
+        let context = try CommandLineApp.openContext(args, io: io)
+        let edit = try RiskService(context).removeFromList(list, values: args.all("value"))
+        return try show(edit, verb: "Removed from", args, io: io)
+    }
+
+    static func show(_ edit: RiskService.ListEdit, verb: String, _ args: ParsedArguments, io: CommandIO) throws(PayError) -> Int32 {
+        if args.has("json") {
+            struct Result: Encodable { let list: String; let changed: [String]; let unchanged: [String] }
+            try io.json(Result(list: edit.list, changed: edit.changed, unchanged: edit.unchanged))
+            return 0
+        }
+        var text = edit.changed.isEmpty ? "" : "\(verb) list \(edit.list): \(edit.changed.joined(separator: ", "))."
+        if !edit.unchanged.isEmpty {
+            text += (text.isEmpty ? "" : " ") + "Already in list \(edit.list): \(edit.unchanged.joined(separator: ", "))."
+        }
+        io.out(text)
+        return 0
+    }
+
+    static func setEnabled(_ args: ParsedArguments, _ io: inout CommandIO, _ enabled: Bool) throws -> Int32 {
+        guard let name = args.positionals.first else { throw PayError.usage("give the rule's name (see `paydesk risk list`)") }
+        let context = try CommandLineApp.openContext(args, io: io)
+        let (rule, changed) = try RiskService(context).setRuleEnabled(name, enabled)
+        if args.has("json") {
+            struct Result: Encodable { let name: String; let enabled: Bool; let changed: Bool }
+            try io.json(Result(name: rule.name, enabled: rule.enabled, changed: changed))
+        } else {
+            let state = enabled ? "enabled" : "disabled"
+            io.out(changed ? "Risk rule '\(rule.name)' \(state): \(rule.action.rawValue) when \(rule.expression)"
+                           : "Risk rule '\(rule.name)' was already \(state); nothing changed.")
+        }
+        return 0
+    }
 
     static func list(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let context = try CommandLineApp.openContext(args, io: io)
@@ -53,10 +125,10 @@ enum RiskCommands {
         }
         var lines: [String] = []
         if rules.isEmpty { lines.append("No risk rules: every payment is allowed.") }
-        let width = rules.map(\.rule.name.count).max() ?? 0
+        let width = rules.map { TextColumns.width($0.rule.name) }.max() ?? 0
         for order in [RiskRuleRecord.Action.allow, .block, .challenge] {
             for (rule, error) in rules where rule.action == order {
-                var line = "\(rule.action.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(rule.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(rule.expression)"
+                var line = TextColumns.pad(rule.action.rawValue, 10) + TextColumns.pad(rule.name, width + 2) + rule.expression
                 if !rule.enabled { line += "  (disabled)" }
                 if let error { line += "  (does not parse: \(error))" }
                 lines.append(line)

@@ -53,6 +53,34 @@ enum SandboxCommands {
             run: callbacksTo),
     ]
 
+    /// What the simulated channels do, for people who demo and test (`paydesk sandbox --help`,
+    /// the README's "Sandbox behaviours"): DESIGN §5's trigger table, test cards, codes.
+    static let behaviours = """
+    Sandbox behaviours — the amount's last two digits (in minor units) decide what a channel does:
+      any other  success: a barcode pays at once; a pay code is scanned after the latency (default
+                 \(Sandbox.defaultLatencyMilliseconds) ms, `paydesk sandbox latency`), then the callback comes
+      51         declined (DECLINED)
+      52         insufficient funds (INSUFFICIENT_FUNDS)
+      53         the call times out, but the channel took the money (a query says succeeded)
+      54         the call times out and the channel did not take it (a query says not found)
+      55         success, but no callback is ever sent (only a query finds it)
+      56         success; the callback comes three times, then once more with a stale "not paid"
+      57         barcode: "user is paying" for \(Sandbox.userPayingMilliseconds / 1000) s, then success (or revoked if the center revokes first)
+      58         success; a refund of it is accepted, then fails in a later callback
+      59         channel system error (routing fails over to the next account)
+    Test cards (card, apple-pay): 4242424242424242 success, 4000000000000002 declined,
+      4000000000009995 insufficient funds, 4000000000000069 expired, 4000000000000127 wrong CVC,
+      4000000000003220 asks for a 3-D Secure challenge; a past expiry date is expired; a number
+      failing the Luhn check is refused before any channel is called.
+    Barcodes (the customer's payment code; its prefix fixes the channel): WeChat 18 digits from
+      10–15 (134567890123456789), Alipay 16–24 digits from 25–30 (284567890123456789),
+      UnionPay 19 digits from 62 (6234567890123456789).
+    Wallet: every customer starts with 5000 of each currency (major units); a payment over it is
+      insufficient funds.
+    One-time codes (a risk challenge) go by text message; read them with `paydesk sandbox sms`.
+    Outages: `paydesk sandbox outage --channel C --on` makes every call fail as a system error.
+    """
+
     /// The store's context and the sandbox beside it, on the store's clock.
     static func open(_ args: ParsedArguments, io: CommandIO) throws(PayError) -> (ServiceContext, Sandbox) {
         let context = try CommandLineApp.openContext(args, io: io)

@@ -46,11 +46,11 @@ enum TimelineCommands {
     /// One line a row: time, kind, actor, summary, and the raw record it points at; `!` marks a problem.
     static func text(_ entries: [TimelineEntry]) -> [String] {
         let kindWidth = TimelineEntry.Kind.allCases.map(\.rawValue.count).max() ?? 0
-        let actorWidth = min(16, entries.map { ($0.actor ?? "-").count }.max() ?? 1)
+        let actorWidth = min(16, entries.map { TextColumns.width($0.actor ?? "-") }.max() ?? 1)
         return entries.map { entry in
             var line = "\(entry.at.iso8601) \(entry.isProblem ? "!" : " ") "
-            line += entry.kind.rawValue.padding(toLength: kindWidth, withPad: " ", startingAt: 0) + "  "
-            line += (entry.actor ?? "-").padding(toLength: actorWidth, withPad: " ", startingAt: 0) + "  "
+            line += TextColumns.pad(entry.kind.rawValue, kindWidth) + "  "
+            line += TextColumns.pad(entry.actor ?? "-", actorWidth) + "  "
             line += entry.summary
             if let raw = entry.raw { line += "  [\(rawName(raw))]" }
             return line
@@ -89,7 +89,7 @@ enum TimelineCommands {
         } else {
             io.out(record.title)
             let width = record.headers.map(\.name.count).max() ?? 0
-            for field in record.headers { io.out("  " + field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + field.value) }
+            for field in record.headers { io.out("  " + TextColumns.pad(field.name, width) + "  " + field.value) }
             io.out("")
             for line in record.prettyLines { io.out(line) }
         }

@@ -49,7 +49,7 @@ enum ConsoleLaunch {
         let options = ConsoleOptions(
             storePath: storePath, themeName: request.theme, mouse: request.mouse, environment: environment,
             origin: "console \(tty)",
-            themeLoader: ThemeLoader.standard(environment: environment, executablePath: CommandLine.arguments[0]))
+            themeLoader: ThemeLoader.standard(environment: environment))
         let terminal = NCursesTerminal(mouse: request.mouse)
         defer { terminal.stop() }
         let app = ConsoleApp(terminal: terminal, options: options, backend: StandardConsoleBackend())
