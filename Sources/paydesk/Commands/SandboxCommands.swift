@@ -200,6 +200,8 @@ enum SandboxCommands {
         }
         guard !accounts.isEmpty else { throw PayError.notFound("no \(channel) channel account in store '\(context.store.path)'") }
         let registry = ChannelRegistry(transport: sandbox, clock: context.clock)
+        // why: the accounts' secrets are sealed at rest; the plugins need them opened to sign.
+        registry.seal = try ConfigSeal(storePath: context.store.path)
         var bills: [(String, String)] = []
         for account in accounts { bills.append((account.id, try registry.plugin(for: account).downloadBill(date: date))) }
         if args.has("json") {
