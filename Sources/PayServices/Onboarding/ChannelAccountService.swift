@@ -119,6 +119,8 @@ public struct ChannelAccountService {
             value = key.pem
         case .secret:
             value = try KeyFile.secret(path, field: field)
+        case .certificate:
+            value = try KeyFile.certificate(path, field: field).pem
         case .identifier:
             throw PayError.internal("unreachable")
         }

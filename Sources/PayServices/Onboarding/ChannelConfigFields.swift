@@ -24,6 +24,10 @@ enum ChannelConfigFields {
             ChannelConfigField(name: "sign_private_key", kind: .privateKey, summary: "the merchant's signing private key"),
             ChannelConfigField(name: "verify_public_key", kind: .publicKey, summary: "UnionPay's verification public key"),
             ChannelConfigField(name: "verify_cert_id", kind: .identifier, summary: "certId of UnionPay's verification certificate"),
+            // why optional in practice: with both CA certificates the plugin checks 5.1.0's signPubKeyCert
+            // chain; without them it falls back to 5.0.0's certId and verify_public_key.
+            ChannelConfigField(name: "root_certificate", kind: .certificate, summary: "UnionPay's root CA certificate (5.1.0)"),
+            ChannelConfigField(name: "intermediate_certificate", kind: .certificate, summary: "UnionPay's intermediate CA certificate (5.1.0)"),
         ],
         "card": hmacFields, "paypal": hmacFields,
         // why: the stored-value wallet is the center's own; its sandbox checks no signature.
@@ -46,6 +50,7 @@ enum ChannelConfigFields {
     /// public or id, so an unknown field is never shown or kept in the clear by mistake.
     static func kind(of name: String) -> ChannelConfigKind {
         for fields in table.values { if let field = fields.first(where: { $0.name == name }) { return field.kind } }
+        if name.hasSuffix("_certificate") { return .certificate }
         if name.hasSuffix("public_key") || name.hasSuffix("_cert") || name.hasSuffix("_certs") || name.hasSuffix("_chain") { return .publicKey }
         if name.hasSuffix("private_key") { return .privateKey }
         if name.hasSuffix("_id") || name.hasSuffix("_serial") || name.hasSuffix("_serial_no") || name == "appid" || name == "mchid" { return .identifier }
@@ -62,6 +67,8 @@ enum ChannelConfigFields {
         case .secret: text = "set (secret, sealed: \(ConfigSeal.isSealed(value) ? "yes" : "NO"))"
         case .publicKey:
             if let key = try? RSAPublicKey(pem: value) { text = "RSA public key \(key.serial.prefix(16))…" } else { text = "set (\(value.count) characters)" }
+        case .certificate:
+            if let certificate = try? X509Certificate(pem: value) { text = "certificate '\(certificate.commonName)' serial \(certificate.serialDecimal)" } else { text = "set (\(value.count) characters)" }
         }
         return ChannelConfigValue(name: field.name, kind: field.kind, display: text, isSet: true)
     }

@@ -77,6 +77,17 @@ public enum KeyFile {
         }
     }
 
+    /// A channel's X.509 certificate from a PEM file.
+    public static func certificate(_ path: String, field: String) throws(PayError) -> X509Certificate {
+        let text = try read(path)
+        guard text.contains("-----BEGIN CERTIFICATE-----") else {
+            throw PayError.invalidInput("key file '\(path)': not a PEM certificate (no '-----BEGIN CERTIFICATE-----' line); \(field) needs the channel's certificate")
+        }
+        do { return try X509Certificate(pem: text) } catch {
+            throw PayError.invalidInput("key file '\(path)': not a readable X.509 certificate; \(field) needs the channel's certificate in PEM")
+        }
+    }
+
     /// A shared secret: the file's one line, trimmed.
     public static func secret(_ path: String, field: String) throws(PayError) -> String {
         let text = try read(path)

@@ -105,6 +105,9 @@ public enum ChannelConfigKind: String, Sendable, CaseIterable {
     case publicKey
     /// A shared secret (API v3 key, API secret, webhook secret; a text file): kept sealed, shown masked.
     case secret
+    /// A channel's X.509 certificate (PEM file; UnionPay 5.1.0's root and intermediate CA): shown by
+    /// its subject and serial.
+    case certificate
 
     /// Whether the value is kept encrypted at rest and never shown.
     public var isSecret: Bool { self == .privateKey || self == .secret }

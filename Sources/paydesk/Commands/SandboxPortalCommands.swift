@@ -63,7 +63,10 @@ enum SandboxPortalCommands {
             }
             io.out("The channel's keys and secrets, written to \(out):")
             for file in files { io.out("  paydesk account import-key \(id) \(file.field) \(file.path)") }
-            io.out("And the center's private key: paydesk account import-key \(id) \(privateField(account.channel) ?? "FIELD") CENTER.key")
+            // why only where there is one: card, PayPal and the wallet sign with the shared secrets above.
+            if let field = privateField(account.channel) {
+                io.out("And the center's private key: paydesk account import-key \(id) \(field) CENTER.key")
+            }
         }
         return 0
     }
