@@ -48,6 +48,8 @@ struct CommandFuzzTests {
         "worker": ["--once"],
         // why one lane and a twentieth of a second: serving runs until stopped; every case serves this briefly.
         "serve": ["--listen", "127.0.0.1:0", "--lanes", "1", "--for", "0.05"],
+        "sandbox serve": ["--listen", "127.0.0.1:0", "--for", "0.05"],
+        "reconcile": ["--account", "acquirer-a", "--date", "2026-11-30"],
         "alerts": ["--state", "FIRING"],
         "alerts ack": ["1"],
         "alerts sinks add": ["fz", "--kind", "webhook", "--target", "http://127.0.0.1:1/fz", "--rate", "6/min", "--burst", "10"],

@@ -56,7 +56,7 @@ struct PermissionsEndToEndTests {
         #expect(line.exitCode == 8)
         #expect(try run(["business", "set", "retail", "--notify-url", "http://127.0.0.1:1/x"], as: "admin").exitCode == 0)
         let audit = try run(["audit", "--json", "--limit", "20"], as: "admin")
-        #expect(audit.stdout.contains("business.notify"))
+        #expect(audit.stdout.contains("business.set"))
         #expect(try run(["audit", "verify"], as: "admin").exitCode == 0)
     }
 }

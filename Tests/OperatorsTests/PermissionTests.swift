@@ -12,7 +12,7 @@ struct PermissionTests {
                    .changeOwnPassword, .viewStatus, .viewConfiguration, .viewMetrics],
         .supervisor: [.checkout, .queryOwnOrders, .queryOrders, .refundOwnSale, .refundAny, .approveRefund, .closeOrder,
                       .settleByHand, .overrideUnconfirmed, .resendNotification, .manageAlerts, .viewAudit, .changeOwnPassword, .viewStatus,
-                      .viewConfiguration, .viewMetrics],
+                      .viewConfiguration, .viewMetrics, .reconcile],
         .admin: Set(Permission.allCases),
     ]
 

@@ -21,6 +21,7 @@ import TestSupport
         let store = try Store.open(path: db)
         let sandbox = try Sandbox(storePath: db, clock: SystemClock())
         let registry = ChannelRegistry(transport: sandbox, clock: SystemClock())
+        registry.seal = try ConfigSeal(storePath: db)
         let stored = try #require(try store.channelAccounts.find(account))
         let plugin = try registry.plugin(for: stored)
         let serial = "P2026112100000\(Int.random(in: 100_000...999_999))"
@@ -99,7 +100,8 @@ import TestSupport
         let account = try #require(payment["account"] as? String)
         let store = try Store.open(path: db)
         let other = try #require(try store.channelAccounts.forChannel("card").first { $0.id != account })
-        let secret = try #require(other.config["webhook_secret"])
+        // why opened: the store keeps the account's secrets sealed under the audit key's derivation.
+        let secret = try ConfigSeal(storePath: db).open(try #require(other.config["webhook_secret"]), scope: "account:\(other.id)", field: "webhook_secret")
         let event: [String: Any] = ["id": "evt_forged", "type": "charge.succeeded", "created": SystemClock().now().seconds,
                                     "data": ["object": ["id": "ch_forged", "amount": 1054, "currency": "cny", "status": "succeeded",
                                                         "reference": serial]]]
