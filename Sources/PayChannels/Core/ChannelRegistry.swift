@@ -14,7 +14,10 @@ public final class ChannelRegistry {
     public var recorder: (any ChannelCallRecorder)?
     /// Opens the sealed secrets of an account's config (secrets at rest, `ConfigSeal`) for the
     /// plugin, in memory only. Nil: configs must hold no sealed value (tests' own accounts).
-    public var seal: ConfigSeal?
+    public var seal: ConfigSeal? { didSet { opened = [:] } }
+    /// Accounts already opened, by id, with the stored (sealed) account they came from: a payment,
+    /// a query and each callback candidate build a plugin, and the config only changes by a write.
+    private var opened: [String: (stored: ChannelAccount, open: ChannelAccount)] = [:]
 
     public init(transport: any ChannelTransport, clock: any PayClock) {
         self.transport = transport
@@ -31,10 +34,18 @@ public final class ChannelRegistry {
 
     /// The plugin speaking for `account`.
     public func plugin(for account: ChannelAccount) throws(PayError) -> ChannelPlugin {
-        let account = try Self.unsealed(account, with: seal)
+        let account = try open(account)
         let plugin = try Self.pluginType(for: account.channel).init(account: account, transport: transport, clock: clock)
         plugin.recorder = recorder
         return plugin
+    }
+
+    /// `account` opened, once per stored version of it.
+    private func open(_ account: ChannelAccount) throws(PayError) -> ChannelAccount {
+        if let hit = opened[account.id], hit.stored == account { return hit.open }
+        let open = try Self.unsealed(account, with: seal)
+        opened[account.id] = (account, open)
+        return open
     }
 
     /// `account` with its sealed config values opened; the account as it is when none is sealed.
