@@ -11,16 +11,10 @@ struct ChannelSDKInteropEndToEndTests {
     let dir = TemporaryDirectory("e2e-interop")
     var db: String { dir.path("store.db") }
 
-    static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     /// Serves a new sandbox account of `channel`, runs `script` with its keys; the script's output.
     func check(channel: String, script: String) throws {
-        let venv = ProcessInfo.processInfo.environment["PAYDESK_VENV"] ?? Self.root.appendingPathComponent(".build/venv").path
-        let python = venv + "/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("no virtual environment with the channel SDKs at \(venv): run `make test` (it makes one)")
+        guard PythonTool.python != nil else {
+            Issue.record("no virtual environment with the channel SDKs: run `make test` (it makes one)")
             return
         }
         #expect(try Paydesk.run(["init", "--db", db]).exitCode == 0)
@@ -33,18 +27,8 @@ struct ChannelSDKInteropEndToEndTests {
         let mode = try FileManager.default.attributesOfItem(atPath: keys)[.posixPermissions] as? Int
         #expect(mode == 0o600, "the merchant's keys are readable by others: \(String(mode ?? 0, radix: 8))")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.root.appendingPathComponent("tools/interop/\(script)").path, server.baseURL, keys]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path(""), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path(""))
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)\n--- sandbox serve:\n\(server.stderr.suffix(3000))")
+        let (status, output) = try PythonTool.run("tools/interop/\(script)", [server.baseURL, keys], in: dir.path(""))
+        #expect(status == 0, "\(output)\n--- sandbox serve:\n\(server.stderr.suffix(3000))")
         #expect(!output.contains("FAIL"), "\(output)")
     }
 

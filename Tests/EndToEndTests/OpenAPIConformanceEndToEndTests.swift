@@ -11,16 +11,10 @@ struct OpenAPIConformanceEndToEndTests {
     let dir = TemporaryDirectory("e2e-openapi")
     var db: String { dir.path("store.db") }
 
-    static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     @Test("schemathesis finds no answer outside the spec")
     func schemathesis() throws {
-        let venv = ProcessInfo.processInfo.environment["PAYDESK_VENV"] ?? Self.root.appendingPathComponent(".build/venv").path
-        let python = venv + "/bin/python"
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            Issue.record("no virtual environment with schemathesis at \(venv): run `make test` (it makes one)")
+        guard PythonTool.python != nil else {
+            Issue.record("no virtual environment with schemathesis: run `make test` (it makes one)")
             return
         }
         #expect(try Paydesk.run(["init", "--demo", "--db", db]).exitCode == 0)
@@ -32,19 +26,10 @@ struct OpenAPIConformanceEndToEndTests {
         let server = try ServeProcess(store: db)
         defer { server.stop() }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.root.appendingPathComponent("tools/schemathesis_signed.py").path,
-                             Self.root.appendingPathComponent("docs/openapi.yaml").path, server.baseURL, "retail", secret, "25"]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path(""), "LANG": "C.UTF-8"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path(""))
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let (status, output) = try PythonTool.run("tools/schemathesis_signed.py",
+                                                  [PythonTool.root.appendingPathComponent("docs/openapi.yaml").path, server.baseURL,
+                                                   "retail", secret, "25"], in: dir.path(""))
+        #expect(status == 0, "\(output)")
         #expect(output.contains("operations, 0 failed"), "\(output)")
         // The server never answered 500 and never logged a card number or the secret.
         #expect(!server.stderr.contains(" 500 "), "\(server.stderr.suffix(2000))")
