@@ -48,12 +48,7 @@ final class DemoStore {
 
     init() throws {
         path = directory.path("store.db")
-        // why every file named after the store: the sandbox, WALs and whatever else a store keeps
-        // beside itself (keys, checkpoints) belong to it.
-        let folder = Self.template.directory.url.path
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasPrefix("store.db") {
-            try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: directory.path(name))
-        }
+        try StoreFiles.copy(Self.template.path, to: path)
     }
 
     /// `paydesk ARGS --db <this store>`, in process.

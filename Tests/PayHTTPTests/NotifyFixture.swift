@@ -44,11 +44,7 @@ final class NotifyFixture {
 
     init() throws {
         path = directory.path("store.db")
-        try FileManager.default.copyItem(atPath: Self.template.path, toPath: path)
-        try FileManager.default.copyItem(atPath: Sandbox.path(forStore: Self.template.path), toPath: Sandbox.path(forStore: path))
-        for suffix in [".audit-key", ".audit-anchor"] {
-            try FileManager.default.copyItem(atPath: Self.template.path + suffix, toPath: path + suffix)
-        }
+        try StoreFiles.copy(Self.template.path, to: path)
         store = try Store.open(path: path)
         context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "tester"))
         gateway = try ChannelGateway(store: store, clock: context.clock)

@@ -45,12 +45,7 @@ final class PaymentFixture {
 
     init(actor: Actor = .localAdministrator(unixUser: "tester")) throws {
         let path = directory.path("store.db")
-        try FileManager.default.copyItem(atPath: Self.template.path, toPath: path)
-        try FileManager.default.copyItem(atPath: Sandbox.path(forStore: Self.template.path), toPath: Sandbox.path(forStore: path))
-        // why: the audit log's key and anchor live beside the store; a copy without them cannot be audited.
-        for suffix in [".audit-key", ".audit-anchor"] {
-            try FileManager.default.copyItem(atPath: Self.template.path + suffix, toPath: path + suffix)
-        }
+        try StoreFiles.copy(Self.template.path, to: path)
         store = try Store.open(path: path)
         context = try ServiceContext(store: store, actor: actor)
         gateway = try ChannelGateway(store: store, clock: context.clock)

@@ -30,12 +30,6 @@ enum DemoStoreTemplate {
 
     /// A fresh copy of the seeded demo store at `path` (with its sandbox and audit files).
     static func copy(to path: String) throws {
-        let source = template.path
-        try FileManager.default.copyItem(atPath: source, toPath: path)
-        for (from, to) in [(Sandbox.path(forStore: source), Sandbox.path(forStore: path)),
-                           (source + ".audit-key", path + ".audit-key"), (source + ".audit-anchor", path + ".audit-anchor")]
-            where FileManager.default.fileExists(atPath: from) {
-            try FileManager.default.copyItem(atPath: from, toPath: to)
-        }
+        try StoreFiles.copy(template.path, to: path)
     }
 }
