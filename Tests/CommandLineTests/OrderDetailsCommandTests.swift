@@ -21,7 +21,7 @@ struct OrderDetailsCommandTests {
         let text = store.run(["query", "--business", "hotel", "--order", "HT-9"])
         #expect(text.exitCode == 0, "\(text)")
         let lines = text.stdout.split(separator: "\n").map(String.init)
-        let details = lines.filter { ["  guest", "  room", "  stay", "  deposit"].contains { prefix in $0.hasPrefix(prefix + " ") } }
+        let details = lines.filter { line in ["  guest", "  room", "  stay", "  deposit"].contains { line.hasPrefix($0 + " ") } }
         #expect(details == ["  guest      王小明 Wang Xiaoming", "  room       1208", "  stay       2026-11-21 → 2026-11-23 (2 nights)",
                             "  deposit    500.00 CNY"], "\(text.stdout)")
         let json = store.run(["query", "--business", "hotel", "--order", "HT-9", "--json"])

@@ -62,7 +62,7 @@ import TUIKit
         // Nothing changed: the stay still waits for its check-out day.
         #expect(console.screen.contains("Stay     2026-11-23 → ?"))
         console.setDetail(index: 3, "2026-11-24")
-        #expect(console.screen.contains("Nights   3"))
+        #expect(console.screen.contains("Nights   1"))
         #expect(!console.screen.contains("the stay must end"))
     }
 

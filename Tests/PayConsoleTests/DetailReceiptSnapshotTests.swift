@@ -42,7 +42,7 @@ import TUIKit
 
     @Test func noPolicyBeforePaymentAndNothingForAnOrderWithoutDetails() throws {
         let unpaid = try Self.order("insurance", id: 15, status: .created, ["holder": "张伟 Zhang Wei"])
-        #expect(!DetailLines.receiptLines(for: unpaid, width: Receipt.width).joined().contains("Policy"))
+        #expect(!DetailLines.receiptLines(for: unpaid, width: Receipt.width).joined().contains("Policy no"))
         #expect(DetailLines.receiptLines(for: try Self.order("retail", id: 16, [:]), width: Receipt.width).isEmpty)
     }
 

@@ -97,7 +97,8 @@ open class CheckoutLayout {
         let count = sale.items.reduce(Int64(0)) { $0 + $1.quantity }
         var left = "\(sale.items.count) line\(sale.items.count == 1 ? "" : "s"), \(count) item\(count == 1 ? "" : "s") · \(sale.currency.code)"
         if sale.order == nil, !sale.addOns.isEmpty {
-            left += " · incl. " + sale.addOns.map { "\(CheckoutLayout.shortName($0.name)) \((try? $0.total().displayString) ?? "?")" }.joined(separator: ", ")
+            // why: the row is narrow at 80 columns; what the total holds beyond the items matters more than counts.
+            left = "incl. " + sale.addOns.map { "\(CheckoutLayout.shortName($0.name)) \((try? $0.total().displayString) ?? "?")" }.joined(separator: ", ")
         }
         let total = "Total \(sale.total.displayString)"
         buffer.put(left, x: row.x + 1, y: row.y, style: theme["hint"], maxWidth: row.width - total.displayWidth - 2)
