@@ -50,7 +50,8 @@ extension OrderText {
         if order.attributes.isEmpty { return [] }
         let details = LineDetails(stored: order.attributes, currency: order.amount.currency)
         let rows = details.rows(policy: InsurancePolicy.number(for: order, details: details))
-        let width = max(11, (rows.map { TextColumns.width($0.label.lowercased()) }.max() ?? 0) + 1)
+        // why: the column of the order's other lines ("serial     …"); a longer label takes one space.
+        let width = 11
         return rows.map { row in
             let label = row.label.lowercased()
             return "  " + label + String(repeating: " ", count: max(1, width - TextColumns.width(label))) + row.value
