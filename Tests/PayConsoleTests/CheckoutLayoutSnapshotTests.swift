@@ -72,7 +72,7 @@ import TUIKit
         console.selectLine("Insurance")
         console.ringUp([("Travel health 30 days", 1, "268.00")])
         console.press(.function(9))
-        #expect(console.screen.contains("holder: missing; a policy is issued to its holder"))
+        #expect(console.screen.contains("Policyholder: missing; a policy is issued to its holder (F7)"))
         #expect(!console.screen.contains("Scan"))
     }
 

@@ -45,11 +45,22 @@ extension CheckoutScreen {
     /// The service's message with the detail's key in the cashier's words ("checkOut '…'" →
     /// "Check-out '…'"); the field being edited is named when the message is about another.
     func wording(_ message: String, editing field: CheckoutField) -> String {
+        guard let (named, text) = cashierWords(message) else { return "\(field.label): \(message)" }
+        return named.key == field.key ? text : "\(field.label): \(text)"
+    }
+
+    /// A refusal of the sale's details when the order is made, in the cashier's words and with
+    /// the key that fixes it; any other message as it is.
+    func detailsWording(_ message: String) -> String {
+        guard let (_, text) = cashierWords(message) else { return message }
+        return text + " (F7)"
+    }
+
+    func cashierWords(_ message: String) -> (CheckoutField, String)? {
         for named in layout.fields where message.hasPrefix(named.key + " ") || message.hasPrefix(named.key + ":") {
-            let text = named.label + message.dropFirst(named.key.count)
-            return named.key == field.key ? text : "\(field.label): \(text)"
+            return (named, named.label + message.dropFirst(named.key.count))
         }
-        return "\(field.label): \(message)"
+        return nil
     }
 
     /// The lines the service's pricing would add to `sale` (deposit, insurance); none without a

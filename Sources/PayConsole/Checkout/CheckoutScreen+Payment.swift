@@ -15,7 +15,7 @@ extension CheckoutScreen {
                 sale.order = try createOrder(orders, app: app)
                 sale.items = sale.order?.items ?? sale.items
             } catch {
-                self.error = error.message
+                self.error = detailsWording(error.message)
                 return
             }
         }
