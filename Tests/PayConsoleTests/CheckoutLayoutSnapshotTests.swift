@@ -37,6 +37,26 @@ import TUIKit
         #expect(console.screen.contains("Amount due  ¥2,132.00"))
     }
 
+    @Test func eachLinesDetailsFormListsTheFieldsItTakes() throws {
+        let console = try ConsoleHarness()
+        console.logIn()
+        console.selectLine("Hotel")
+        console.setDetail(index: 0, "王小明 Wang Xiaoming")
+        console.setDetail(index: 4, "500.00")
+        console.press(.function(7))
+        assertSnapshot(console.screen, named: "checkout-hotel-details-form")
+        console.press(.escape)
+        let forms: [(String, [String])] = [("Flight", ["Passengers", "Segments", "Travel insurance"]),
+                                           ("Ticket", ["Event", "Session", "Seats"]),
+                                           ("Insurance", ["Policyholder", "Insured", "Cover from", "Cover to"])]
+        for (line, labels) in forms {
+            console.selectLine(line)
+            console.press(.function(7))
+            for label in labels { #expect(console.screen.contains(label), "\(line): \(label)") }
+            console.press(.escape)
+        }
+    }
+
     @Test func aDepositChangedOrRemovedMovesTheTotalAtOnce() throws {
         let console = try ConsoleHarness()
         console.logIn()
