@@ -56,7 +56,19 @@ struct APIOrderTests {
                           line: "hotel")
         #expect(stay.status == 400)
         #expect(stay.error?.code == "invalid_parameter")
+        #expect(stay.error?.param == "attributes.checkOut", "\(stay.text)")
         #expect(try f.order("H-1", line: try BusinessLineCode("hotel")) == nil)
+        // A detail the line does not take is named as the attribute it is.
+        let unknown = f.send("POST", "/v1/orders", json: #"{"orderNo": "H-2", "amount": "100.00", "attributes": {"seats": "Row 5"}}"#,
+                             line: "hotel")
+        #expect(unknown.status == 400)
+        #expect(unknown.error?.param == "attributes.seats", "\(unknown.text)")
+        // The stay comes back typed in the answer.
+        let kept = f.send("POST", "/v1/orders", json: #"{"orderNo": "H-3", "amount": "100.00", "attributes": {"guest": "Ada", "checkIn": "2026-12-01", "checkOut": "2026-12-03"}}"#,
+                          line: "hotel")
+        #expect(kept.status == 201, "\(kept.text)")
+        let details = try #require(try kept.decode([String: OrderJSON].self)["order"]?.details)
+        #expect(details.kind == "hotel" && details.guest == "Ada" && details.nights == 2)
     }
 
     @Test func badFieldsAreNamedAndNothingIsWritten() throws {

@@ -1,4 +1,5 @@
 import PayCore
+import PayServices
 
 /// What the checkout asks of the order service: the business lines, creating the sale's order,
 /// finding an order to load, and the payments of an order that are not confirmed yet.
@@ -10,6 +11,9 @@ public protocol CheckoutOrders: AnyObject {
     /// Creates the order with its line's pricing applied (flight insurance, hotel deposit: the
     /// service layer's `Pricing`); `created` is false when an identical order already existed.
     func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool)
+    /// What the draft's details add before the order exists (deposit, insurance), checked as
+    /// `create` checks them but for what only a finished order needs; writes nothing.
+    func preview(_ draft: OrderDraft) throws(PayError) -> PricePreview
     /// The order `orderNo` of `line`; `notFound` when there is none.
     func find(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) throws(PayError) -> Order
     /// The orders one identifier names (order no, serial, channel serial …), newest first.

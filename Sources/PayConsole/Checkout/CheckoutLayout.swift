@@ -22,10 +22,12 @@ open class CheckoutLayout {
         [("Customer", sale.attribute("customer") ?? "walk-in"), ("Items", "\(sale.items.count)")]
     }
 
-    /// Adjusts the order about to be created (add-ons, sub-orders); throws when details are missing.
+    /// Adjusts the order about to be created before the service prices and checks it; the
+    /// retail counter's customer id becomes the order's customer, not a detail.
     open func prepare(_ draft: OrderDraft, sale: CheckoutSale) throws(PayError) -> OrderDraft {
         var draft = draft
         if let customer = sale.attribute("customer") { draft.customerId = customer }
+        draft.attributes["customer"] = nil
         return draft
     }
 
@@ -89,13 +91,24 @@ open class CheckoutLayout {
         }
     }
 
-    /// The order summary: item count and the total in the order's currency.
+    /// The order summary: item count, the details' add-ons in the total, and the total in the
+    /// order's currency.
     open func renderSummary(_ sale: CheckoutSale, into buffer: inout ScreenBuffer, row: Rect, theme: Theme) {
         let count = sale.items.reduce(Int64(0)) { $0 + $1.quantity }
-        let left = "\(sale.items.count) line\(sale.items.count == 1 ? "" : "s"), \(count) item\(count == 1 ? "" : "s") · \(sale.currency.code)"
+        var left = "\(sale.items.count) line\(sale.items.count == 1 ? "" : "s"), \(count) item\(count == 1 ? "" : "s") · \(sale.currency.code)"
+        if sale.order == nil, !sale.addOns.isEmpty {
+            // why: the row is narrow at 80 columns; what the total holds beyond the items matters more than counts.
+            left = "incl. " + sale.addOns.map { "\(CheckoutLayout.shortName($0.name)) \((try? $0.total().displayString) ?? "?")" }.joined(separator: ", ")
+        }
         let total = "Total \(sale.total.displayString)"
         buffer.put(left, x: row.x + 1, y: row.y, style: theme["hint"], maxWidth: row.width - total.displayWidth - 2)
         buffer.put(total, x: row.maxX - total.displayWidth, y: row.y, style: theme["total"])
+    }
+
+    /// "Deposit" of "押金 Deposit (refundable)": the add-on's English word for the summary line.
+    static func shortName(_ name: String) -> String {
+        let words = name.split(separator: " ").filter { $0.unicodeScalars.allSatisfy(\.isASCII) && !$0.hasPrefix("(") }
+        return words.last.map { $0.prefix(1).lowercased() + $0.dropFirst() } ?? name
     }
 
     /// The business-specific rows.

@@ -7,6 +7,10 @@ public struct CheckoutSale: Sendable {
     public var items: [LineItem]
     public var attributes: [String: String]
     public var order: Order?
+    /// The lines the details add before the order exists (a hotel's deposit, a flight's
+    /// insurance), as the service's pricing previews them: the total follows the details as they
+    /// are entered.
+    public var addOns: [LineItem] = []
 
     public init(line: BusinessLine, items: [LineItem] = [], attributes: [String: String] = [:], order: Order? = nil) {
         self.line = line
@@ -17,10 +21,25 @@ public struct CheckoutSale: Sendable {
 
     public var currency: Currency { order?.amount.currency ?? line.defaultCurrency }
 
-    /// The order's amount once it exists; before, the sum of the items (zero on overflow, which
-    /// creating the order then reports).
+    /// The order's amount once it exists; before, the items with the details' add-ons (zero on
+    /// overflow, which creating the order then reports).
     public var total: Money {
         if let order { return order.amount }
+        return Self.sum(items + addOns, currency)
+    }
+
+    /// The items' sum alone: the amount the order is asked for (the service adds the add-ons).
+    public var goodsTotal: Money { Self.sum(items, currency) }
+
+    /// The details typed by the line's layout: the order's once it exists, else what the cashier
+    /// entered so far (nothing that does not check out: each entry is checked as it is made).
+    public var details: LineDetails {
+        if let order { return LineDetails(stored: order.attributes, currency: order.amount.currency) }
+        return (try? LineDetails.parse(attributes.filter { $0.key != "customer" }, layout: line.layout, currency: currency,
+                                       complete: false)) ?? .none
+    }
+
+    static func sum(_ items: [LineItem], _ currency: Currency) -> Money {
         var sum = Money.zero(currency)
         for item in items {
             guard let lineTotal = try? item.total(), let next = try? sum.adding(lineTotal) else { return sum }

@@ -15,7 +15,7 @@ extension CheckoutScreen {
                 sale.order = try createOrder(orders, app: app)
                 sale.items = sale.order?.items ?? sale.items
             } catch {
-                self.error = error.message
+                self.error = detailsWording(error.message)
                 return
             }
         }
@@ -106,7 +106,7 @@ extension CheckoutScreen {
         for _ in 0..<5 {
             sequence += 1
             let number = try MerchantOrderNo("\(layout.orderPrefix)\(stamp)\(String(format: "%03d", c.millisecond))\(String(format: "%02d", sequence % 100))")
-            var draft = OrderDraft(businessLine: sale.line.code, orderNo: number, amount: sale.total, items: sale.items,
+            var draft = OrderDraft(businessLine: sale.line.code, orderNo: number, amount: sale.goodsTotal, items: sale.items,
                                    attributes: sale.attributes)
             draft = try layout.prepare(draft, sale: sale)
             do {

@@ -62,27 +62,6 @@ extension CheckoutScreen {
         select(line: code)
     }
 
-    func editDetails(_ app: ConsoleApp) {
-        guard sale.order == nil else { app.showMessage("the order is created: its details are fixed", error: true); return }
-        let fields = layout.fields
-        let items = fields.map { ListMenu.Item($0.label, detail: sale.attribute($0.key) ?? ($0.kind == .toggle ? "no" : "—")) }
-        app.present(ListMenu(title: layout.businessTitle, items: items)) { [weak self] index in
-            guard let self, let index else { return }
-            let field = fields[index]
-            if field.kind == .toggle {
-                self.sale.attributes[field.key] = self.sale.attribute(field.key) == "yes" ? "no" : "yes"
-                return
-            }
-            let filter: TextField.Filter = field.kind == .money ? .decimal : (field.kind == .date ? .date : .any)
-            var input = TextField(self.sale.attribute(field.key) ?? "", filter: filter, maxLength: 128, placeholder: field.placeholder)
-            input.placeholder = field.placeholder
-            app.present(.input(field.label, [], label: field.label, field: input)) { [weak self] outcome in
-                guard let self, case .submitted(let text) = outcome else { return }
-                self.sale.attributes[field.key] = text.trimmingCharacters(in: .whitespaces)
-            }
-        }
-    }
-
     func loadOrder(_ app: ConsoleApp) {
         guard sale.items.isEmpty && sale.order == nil else {
             app.showMessage("finish or cancel (F12) this sale before loading an order", error: true)

@@ -27,6 +27,7 @@ public struct Receipt: Sendable {
         lines.append(Receipt.pair("TOTAL", order.amount.displayString))
         lines.append("Paid by \(method)".truncated(toWidth: Receipt.width))
         lines.append("")
+        lines += DetailLines.receiptLines(for: order, width: Receipt.width)
         lines.append(Receipt.pair("Order no", order.orderNo.description))
         lines.append(Receipt.pair("Serial", serial))
         lines.append(Receipt.pair("Channel serial", channelSerial))

@@ -141,6 +141,7 @@ final class OrderDetailScreen: ConsoleScreen {
         for sub in o.subOrders {
             lines.append(("  sub-order \(sub.amount.displayString) → \(sub.merchantAccount)", "body"))
         }
+        if let details = DetailLines.summary(for: o) { lines.append(("  " + details, "body")) }
         guard let detail else { return lines }
         for attempt in detail.attempts {
             var text = "Payment \(attempt.serial) · channel serial \(attempt.channelSerial ?? "—") · order no \(o.orderNo) · \(attempt.channel) \(attempt.method.rawValue) \(attempt.amount.displayString) \(attempt.status.rawValue)"

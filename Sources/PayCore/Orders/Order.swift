@@ -45,7 +45,8 @@ public struct OrderDraft: Hashable, Sendable {
     public var subOrders: [SubOrder]
     /// How long the order may wait for payment, in milliseconds (default 30 minutes).
     public var expiresInMilliseconds: Int64
-    /// Free-form details a business line's checkout shows (guest and stay, passengers and segments).
+    /// The business line's details (guest and stay, passengers and segments …) as stored:
+    /// `LineDetails` types and checks them (`Pricing.apply` on every way an order is made).
     public var attributes: [String: String]
 
     public static let defaultExpiry: Int64 = 30 * 60 * 1000
@@ -188,7 +189,7 @@ public struct Order: Hashable, Sendable {
     /// Whether the same request would create this very order (idempotent `order create`).
     public func matches(_ draft: OrderDraft) -> Bool {
         businessLine == draft.businessLine && orderNo == draft.orderNo && amount == draft.amount
-            && customerId == draft.customerId && items == draft.items && subOrders == draft.subOrders
+            && customerId == draft.customerId && items == draft.items && subOrders == draft.subOrders && attributes == draft.attributes
     }
 }
 

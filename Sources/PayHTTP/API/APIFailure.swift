@@ -112,6 +112,7 @@ struct APIFailure: Error, Sendable {
         case "card": return "card"
         case "refund-no": return "refundNo"
         case "payment": return "paymentSerial"
+        case "attr": return argument.split(separator: " ").dropFirst().first.map { "attributes.\($0)" } ?? "attributes"
         default: return first
         }
     }

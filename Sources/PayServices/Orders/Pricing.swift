@@ -2,12 +2,11 @@ import Foundation
 import PayCore
 
 /// The business lines' pricing, applied when an order is created, wherever it is created (the
-/// console's checkout, `paydesk order create --attr …`): the order's attributes ask for add-ons,
-/// the line's layout says which apply.
+/// console's checkout, `paydesk order create --attr …`, the API's `attributes`): the order's
+/// details (`LineDetails`, checked against the line's layout) ask for add-ons.
 /// - flight: `insurance=yes` adds the travel insurance premium per passenger (`passengers`,
 ///   comma separated, at least one) as a line and a sub-order owed to the insurer's account;
-/// - hotel: `deposit=AMOUNT` adds the refundable deposit as a line; the stay dates
-///   (`checkIn`, `checkOut`, YYYY-MM-DD) must make at least one night when given.
+/// - hotel: `deposit=AMOUNT` adds the refundable deposit as a line.
 /// The given amount is the goods' total; the add-ons raise it.
 public enum Pricing {
     /// The insurance premium per passenger, in minor units of the order's currency.
@@ -17,81 +16,73 @@ public enum Pricing {
     public static let insuranceItemName = "航空意外险 Travel insurance"
     public static let depositItemName = "押金 Deposit (refundable)"
 
-    /// The draft with the add-ons of its line's `layout` applied; checks the attributes they read.
-    public static func apply(_ draft: OrderDraft, layout: String) throws(PayError) -> OrderDraft {
+    /// The draft with its details checked against `layout` (stored in their normal form) and the
+    /// add-ons they ask for applied. `complete: false` is the checkout's preview while the
+    /// cashier fills the details in: a stay with one end given yet passes.
+    public static func apply(_ draft: OrderDraft, layout: String, complete: Bool = true) throws(PayError) -> OrderDraft {
+        // why: most orders carry no details; they cost no parsing and no allocation here.
+        if draft.attributes.isEmpty, LineDetails.fields(layout: layout).isEmpty || !complete { return draft }
         var draft = draft
-        let attributes = draft.attributes
-        switch layout {
-        case "flight":
-            guard let premium = premium(attributes, currency: draft.amount.currency) else { return draft }
-            let count = Int64(max(1, passengers(attributes).count))
+        let currency = draft.amount.currency
+        let details = try LineDetails.parse(draft.attributes, layout: layout, currency: currency, complete: complete)
+        draft.attributes = details.attributes
+        for addOn in try addOns(details, currency: currency) {
+            let total = try addOn.total()
             // why only with items: an order given without items is a bare amount; its items would not sum.
-            if !draft.items.isEmpty {
-                draft.items.append(try LineItem(name: insuranceItemName, quantity: count,
-                                                unitPrice: Money(minorUnits: insurancePremiumMinorUnits, currency: draft.amount.currency)))
-            }
-            draft.amount = try draft.amount.adding(premium)
-            draft.subOrders.append(try SubOrder(merchantAccount: insurerAccount, amount: premium))
-        case "hotel":
-            if value(attributes, "checkIn") != nil || value(attributes, "checkOut") != nil, nights(attributes) == nil {
-                throw PayError.invalidInput("stay: check-out must be a date (YYYY-MM-DD) after check-in")
-            }
-            if let text = value(attributes, "deposit") {
-                let deposit = try Money.parse(text, currency: draft.amount.currency, field: "deposit")
-                if deposit.isPositive {
-                    if !draft.items.isEmpty {
-                        draft.items.append(try LineItem(name: depositItemName, quantity: 1, unitPrice: deposit))
-                    }
-                    draft.amount = try draft.amount.adding(deposit)
-                }
-            }
-        default:
-            break
+            if !draft.items.isEmpty { draft.items.append(addOn) }
+            draft.amount = try draft.amount.adding(total)
+            if addOn.name == insuranceItemName { draft.subOrders.append(try SubOrder(merchantAccount: insurerAccount, amount: total)) }
         }
         return draft
     }
 
-    /// The passengers named in `passengers`, comma separated.
-    public static func passengers(_ attributes: [String: String]) -> [String] {
-        (attributes["passengers"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    /// The insurance premium when `insurance=yes`: per passenger, at least one.
-    public static func premium(_ attributes: [String: String], currency: Currency) -> Money? {
-        guard attributes["insurance"] == "yes" else { return nil }
-        let count = Int64(max(1, passengers(attributes).count))
-        return Money(minorUnits: insurancePremiumMinorUnits * count, currency: currency)
-    }
-
-    /// Nights between check-in and check-out, when both dates parse and check-out is later.
-    public static func nights(_ attributes: [String: String]) -> Int? {
-        guard let from = value(attributes, "checkIn"), let to = value(attributes, "checkOut"),
-              let start = try? Timestamp.parse(from, field: "check-in"), let end = try? Timestamp.parse(to, field: "check-out"),
-              end > start else { return nil }
-        return Int((end.milliseconds - start.milliseconds) / 86_400_000)
-    }
-
-    /// The deposit when `deposit` is a positive amount.
-    public static func deposit(_ attributes: [String: String], currency: Currency) -> Money? {
-        guard let text = value(attributes, "deposit"), let money = try? Money.parse(text, currency: currency, field: "deposit"),
-              money.isPositive else { return nil }
-        return money
-    }
-
-    /// An attribute's value; an empty one counts as not given (as in the console's fields).
-    static func value(_ attributes: [String: String], _ key: String) -> String? {
-        guard let value = attributes[key], !value.isEmpty else { return nil }
-        return value
+    /// The lines the details add to the bill: a hotel's deposit, a flight's insurance per passenger.
+    public static func addOns(_ details: LineDetails, currency: Currency) throws(PayError) -> [LineItem] {
+        switch details {
+        case .hotel(let stay):
+            guard let deposit = stay.deposit else { return [] }
+            return [try LineItem(name: depositItemName, quantity: 1, unitPrice: deposit)]
+        case .flight(let booking) where booking.insurance:
+            return [try LineItem(name: insuranceItemName, quantity: Int64(booking.insuredCount),
+                                 unitPrice: Money(minorUnits: insurancePremiumMinorUnits, currency: currency))]
+        default:
+            return []
+        }
     }
 }
 
 extension OrderService {
     /// The draft with its business line's pricing applied (`Pricing`); `notFound` for a line
-    /// the store does not have.
+    /// the store does not have, `invalidInput` naming the detail that does not fit the line.
     public func priced(_ draft: OrderDraft) throws(PayError) -> OrderDraft {
-        guard let line = try BusinessLineService(context).all().first(where: { $0.code == draft.businessLine }) else {
-            throw PayError.notFound("business line '\(draft.businessLine)': not found")
-        }
-        return try Pricing.apply(draft, layout: line.layout)
+        try Pricing.apply(draft, layout: try layout(of: draft.businessLine))
     }
+
+    /// What the order would come to with the details given so far (the checkout's total follows
+    /// the details as the cashier enters them): the details checked as `priced` checks them,
+    /// less what only a finished order needs (both ends of a stay, a policy's holder). Writes nothing.
+    public func preview(_ draft: OrderDraft) throws(PayError) -> PricePreview {
+        let layout = try layout(of: draft.businessLine)
+        let priced = try Pricing.apply(draft, layout: layout, complete: false)
+        let details = try LineDetails.parse(priced.attributes, layout: layout, currency: draft.amount.currency, complete: false)
+        return PricePreview(amount: priced.amount, addOns: try Pricing.addOns(details, currency: draft.amount.currency),
+                            subOrders: Array(priced.subOrders.dropFirst(draft.subOrders.count)))
+    }
+
+    func layout(of code: BusinessLineCode) throws(PayError) -> String {
+        guard let line = try BusinessLineService(context).all().first(where: { $0.code == code }) else {
+            throw PayError.notFound("business line '\(code)': not found")
+        }
+        return line.layout
+    }
+}
+
+/// What a sale's details add to it before the order exists (`OrderService.preview`).
+public struct PricePreview: Sendable, Equatable {
+    /// The amount the order would be created with.
+    public let amount: Money
+    /// The lines the details add (a hotel's deposit, a flight's insurance).
+    public let addOns: [LineItem]
+    /// The sub-orders they add (insurance owed to the insurer).
+    public let subOrders: [SubOrder]
 }

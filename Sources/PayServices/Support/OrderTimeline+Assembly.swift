@@ -38,11 +38,25 @@ struct TimelineAssembly {
         case .refund: subject = "refund " + (sources.refunds.first { $0.id == event.entityId }.map { "\($0.serial) \($0.amount.decimalString) \($0.amount.currency)" } ?? "#\(event.entityId)")
         }
         guard let from = event.fromStatus else {
-            return (.created, TimelineEntry(at: event.at, kind: .transition, actor: creator(event), summary: "\(subject) created \(event.toStatus)"))
+            return (.created, TimelineEntry(at: event.at, kind: .transition, actor: creator(event),
+                                            summary: "\(subject) created \(event.toStatus)" + detailsNote(event)))
         }
         let problem = ["FAILED", "UNKNOWN"].contains(event.toStatus)
         return (.transition, TimelineEntry(at: event.at, kind: .transition, actor: mover(event),
-                                           summary: "\(subject) \(from) → \(event.toStatus)", isProblem: problem))
+                                           summary: "\(subject) \(from) → \(event.toStatus)" + detailsNote(event), isProblem: problem))
+    }
+
+    /// The business details on the order's creation ("· Guest … · Stay …"), and the insurance
+    /// policy issued on its payment ("· policy PL… issued"); nothing for other rows.
+    func detailsNote(_ event: OrderEventRecord) -> String {
+        guard event.entity == .order, !order.attributes.isEmpty else { return "" }
+        let details = LineDetails(stored: order.attributes, currency: order.amount.currency)
+        if event.fromStatus == nil {
+            let rows = details.rows()
+            return rows.isEmpty ? "" : " · " + rows.map { "\($0.label) \($0.value)" }.joined(separator: " · ")
+        }
+        guard event.toStatus == OrderStatus.paid.rawValue, let policy = InsurancePolicy.number(for: order, details: details) else { return "" }
+        return " · policy \(policy) issued"
     }
 
     /// Who created a row: the order's operator; a payment's operator; for a refund the operator

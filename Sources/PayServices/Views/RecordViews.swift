@@ -16,6 +16,8 @@ public struct OrderJSON: Codable, Sendable, Equatable {
     public let subOrders: [SubOrderJSON]
     public let createdAt: String
     public let expiresAt: String
+    /// The business line's details; absent when the order has none.
+    public let details: DetailsJSON?
 
     public struct ItemJSON: Codable, Sendable, Equatable {
         public let name: String
@@ -42,6 +44,7 @@ public struct OrderJSON: Codable, Sendable, Equatable {
         subOrders = order.subOrders.map { SubOrderJSON(account: $0.merchantAccount, amount: $0.amount.decimalString) }
         createdAt = order.createdAt.iso8601
         expiresAt = order.expiresAt.iso8601
+        details = DetailsJSON(order)
     }
 }
 

@@ -30,6 +30,7 @@ enum OrderText {
             }
         }
         for sub in order.subOrders { lines.append("  sub-order  \(sub.merchantAccount) \(sub.amount.decimalString)") }
+        lines += detailLines(order)
         for attempt in detail.attempts {
             var line = "  payment    \(attempt.serial) \(attempt.method.rawValue) via \(attempt.account) \(attempt.amount.decimalString) \(attempt.status.rawValue)"
             if let cs = attempt.channelSerial { line += " channel serial \(cs)" }
@@ -40,6 +41,21 @@ enum OrderText {
             lines.append("  refund     \(refund.serial) \(refund.amount.decimalString) \(refund.status.rawValue)\(refund.reason.map { " — \($0)" } ?? "")")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension OrderText {
+    /// The business line's details, one labelled line each (the policy number once paid).
+    static func detailLines(_ order: Order) -> [String] {
+        if order.attributes.isEmpty { return [] }
+        let details = LineDetails(stored: order.attributes, currency: order.amount.currency)
+        let rows = details.rows(policy: InsurancePolicy.number(for: order, details: details))
+        // why: the column of the order's other lines ("serial     …"); a longer label takes one space.
+        let width = 11
+        return rows.map { row in
+            let label = row.label.lowercased()
+            return "  " + label + String(repeating: " ", count: max(1, width - TextColumns.width(label))) + row.value
+        }
     }
 }
 

@@ -12,10 +12,15 @@ enum OrderCommands {
             details: """
             Items are NAME:QTY:PRICE with PRICE in the order's currency; their sum must be the amount.
             Sub-orders are ACCOUNT:AMOUNT, money owed to a merchant account (their sum at most the amount).
-            Attributes are the business details the console's checkout asks for; the line prices them:
-            flight insurance=yes passengers=A,B adds the insurance per passenger (a line and a sub-order
-            to the insurer), hotel deposit=AMOUNT adds the deposit (checkIn/checkOut YYYY-MM-DD).
-            --amount is then the goods' total; the add-ons raise it.
+            --attr KEY=VALUE gives the business details the console's checkout asks for, checked against
+            the line's layout (a key the line does not take is refused):
+              hotel      guest, room, checkIn, checkOut (YYYY-MM-DD, both or neither), deposit=AMOUNT
+              flight     passengers (comma separated, at most 9), segments (separated by ;), insurance=yes|no
+              ticket     event, session (YYYY-MM-DD HH:MM), seats
+              insurance  holder (required), insured, coverFrom, coverTo (YYYY-MM-DD)
+            The line prices them: a hotel deposit is added as a line; flight insurance=yes adds the
+            premium per passenger (a line and a sub-order to the insurer). --amount is the goods'
+            total; the add-ons raise it. An insurance policy's number is issued once the order is paid.
             """,
             options: [
                 .value("business", "L", "business line (retail, hotel, …)"),
@@ -25,7 +30,7 @@ enum OrderCommands {
                 .value("item", "NAME:QTY:PRICE", "a line item", repeatable: true),
                 .value("sub", "ACCOUNT:AMOUNT", "a sub-order", repeatable: true),
                 .value("customer", "ID", "the customer's id"),
-                .value("attr", "KEY=VALUE", "a business detail (passengers, insurance, deposit, …)", repeatable: true),
+                .value("attr", "KEY=VALUE", "a business detail of the line (guest, checkIn, passengers, insurance, …; see below)", repeatable: true),
                 .value("expires-in", "DURATION", "how long the order may wait for payment (default 30m)"),
                 .value("idempotency-key", "K", "replay the first answer for a retried request"),
             ],

@@ -122,6 +122,8 @@ final class ServiceCheckoutOrders: CheckoutOrders {
         return try service.create(try service.priced(draft))
     }
 
+    func preview(_ draft: OrderDraft) throws(PayError) -> PricePreview { try OrderService(context).preview(draft) }
+
     func find(_ line: BusinessLineCode, _ orderNo: MerchantOrderNo) throws(PayError) -> Order {
         try OrderService(context).find(line, orderNo)
     }
