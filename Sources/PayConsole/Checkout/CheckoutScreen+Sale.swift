@@ -109,6 +109,7 @@ extension CheckoutScreen {
             case .created, .paying:
                 phase = .paying
                 scan.clear()
+                refreshWalletBalance(app)
                 showUnconfirmed(app)
             default:
                 phase = .ringing
