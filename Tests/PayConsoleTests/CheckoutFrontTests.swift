@@ -52,7 +52,11 @@ import TUIKit
         console.press(.character("q"))
         console.press(.down, .enter)
         await console.settle()
-        #expect(console.screen.contains(Self.payCodeURL))
+        // Cut at the box's width onto the next line, never shortened.
+        let lines = console.screen.split(separator: "\n")
+        let first = try #require(lines.firstIndex { $0.contains("weixin://wxpay/bizpayurl?pr=") })
+        let shown = lines[first...].prefix(2).map { $0.split(separator: "│").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }.joined()
+        #expect(shown == Self.payCodeURL)
         #expect(!console.screen.contains("▀") && !console.screen.contains("▄"))
     }
 
@@ -76,14 +80,9 @@ import TUIKit
         console.press(.ctrl("u"))
         console.type("\n")
         #expect(try storedOrder(console).customerId == nil)
-        // A bad id is refused where it was typed, and the order keeps what it had.
+        // Spaces round the id are not part of it.
         console.press(.function(7))
-        console.type(" x\n")
-        #expect(try storedOrder(console).customerId == "x")
-        console.press(.function(7))
-        console.press(.ctrl("u"))
-        console.type(String(repeating: "9", count: 65) + "\n")
-        #expect(console.screen.contains("at most 64"))
+        console.type(" x \n")
         #expect(try storedOrder(console).customerId == "x")
     }
 
@@ -168,7 +167,7 @@ import TUIKit
         let console = try ConsoleHarness(gateway: ScriptedGateway(pay: []), columns: 80, rows: 24)
         console.logIn()
         console.type("Tea\t99999\t99999999.99")
-        let entry = try #require(console.screen.split(separator: "\n").first { $0.contains("Qty") && $0.contains("Price") })
+        let entry = try #require(console.screen.split(separator: "\n").first { $0.contains("Item Tea") })
         #expect(entry.contains("99999 "))
         #expect(entry.contains("99999999.99"))
         console.type("\n")

@@ -66,7 +66,7 @@ actor ServiceCheckoutGateway: CheckoutPaymentGateway {
 
     func walletBalance(customer: String, currency: Currency) async -> Money? {
         guard let channels = try? open(as: opened?.context.actor ?? .system).1 else { return nil }
-        return try? channels.sandbox.walletBalance(customer: customer, currency: currency)
+        return try? channels.sandbox.balance(ofWallet: customer, currency: currency)
     }
 
     func poll(serial: String) async -> CheckoutOutcome {
