@@ -86,6 +86,23 @@ import TUIKit
         #expect(try storedOrder(console).customerId == "x")
     }
 
+    @Test func aLoadedOrderShowsItsCustomerAndF7ChangesIt() throws {
+        let console = try ConsoleHarness(gateway: ScriptedGateway(pay: []))
+        let context = try console.context()
+        _ = try OrderService(context).create(OrderDraft(businessLine: try BusinessLineCode("retail"), orderNo: try MerchantOrderNo("WEB-77"),
+                                                        amount: Money(minorUnits: 1_200, currency: .CNY), customerId: "M-9"))
+        console.logIn()
+        console.press(.function(6))
+        console.type("WEB-77\n")
+        #expect(console.screen.contains("Customer  M-9"))
+        #expect(console.screen.contains("customer M-9"))
+        console.press(.function(7))
+        console.press(.ctrl("u"))
+        console.type("M-10\n")
+        #expect(try storedOrder(console).customerId == "M-10")
+        #expect(console.screen.contains("Customer  M-10"))
+    }
+
     @Test func theWalletAsksForTheCustomerInsteadOfNamingAnArgument() async throws {
         let gateway = ScriptedGateway(pay: [.succeeded(serial: "P20261121093000000005", channelSerial: "WL1")])
         let console = try paying(gateway)

@@ -105,6 +105,7 @@ extension CheckoutScreen {
             sale.order = order
             sale.items = order.items
             sale.attributes = order.attributes
+            if let customer = order.customerId { sale.attributes["customer"] = customer }
             switch order.status {
             case .created, .paying:
                 phase = .paying
