@@ -2,7 +2,7 @@
 import PackageDescription
 
 // PayDesk: a payment center with a terminal face. No package dependencies: the toolchain plus
-// four system libraries (ncursesw, sqlite3, libcrypto, libmicrohttpd) reached through systemLibrary targets.
+// five system libraries (ncursesw, sqlite3, libcrypto, libmicrohttpd, libqrencode) reached through systemLibrary targets.
 let package = Package(
     name: "PayDesk",
     products: [
@@ -13,13 +13,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "PayCore"),
         .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
         .target(name: "PayChannels", dependencies: ["PayCore", "PayStore", "CCrypto", "CSQLite3"]),
         .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
         // why embedded: `--theme dark` works from any directory; a user directory adds or overrides (ThemeLoader).
-        .target(name: "TUIKit", resources: [
+        // why CQRencode: pay codes are drawn as QR codes (QRCodeView); libqrencode encodes them, never our own code.
+        .target(name: "TUIKit", dependencies: ["CQRencode"], resources: [
             .embedInCode("Themes/default.theme"), .embedInCode("Themes/dark.theme"), .embedInCode("Themes/light.theme"),
             .embedInCode("Themes/high-contrast.theme"), .embedInCode("Themes/mono.theme"),
         ]),
@@ -34,7 +36,7 @@ let package = Package(
             dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"]
         ),
 
-        .target(name: "TestSupport", dependencies: ["PayCore", "PayStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["PayCore", "PayStore", "TUIKit"], path: "Tests/TestSupport"),
         .testTarget(name: "PayCoreTests", dependencies: ["PayCore"]),
         .testTarget(name: "PayStoreTests", dependencies: ["PayCore", "PayStore", "TestSupport"]),
         .testTarget(name: "PayServicesTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
@@ -42,7 +44,7 @@ let package = Package(
         .testTarget(name: "RoutingRiskTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "OperatorsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TestSupport"]),
         .testTarget(name: "PayChannelsTests", dependencies: ["PayCore", "PayStore", "PayChannels", "TestSupport"]),
-        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit"]),
+        .testTarget(name: "TUIKitTests", dependencies: ["TUIKit", "TestSupport"]),
         .testTarget(name: "PayHTTPTests", dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "PayHTTP", "TestSupport"]),
         .testTarget(name: "PayConsoleTests", dependencies: ["paydesk", "PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "PayConsole", "TestSupport"],
                     exclude: ["__Snapshots__"]),

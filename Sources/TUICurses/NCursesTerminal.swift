@@ -31,6 +31,7 @@ public final class NCursesTerminal: Terminal {
         noecho()
         nonl()
         keypad(cn_stdscr(), true)
+        Self.defineMissingKeys()
         _ = cn_set_escdelay(25)
         curs_set(0)
         wtimeout(cn_stdscr(), 100)
@@ -49,6 +50,24 @@ public final class NCursesTerminal: Terminal {
             _ = mousemask(cn_all_mouse_events(), nil)
         }
         size = Size(columns: Int(cn_cols()), rows: Int(cn_lines()))
+    }
+
+    /// Teaches ncurses the editing keys' sequences its terminfo entry lacks (`KeySequences`), as
+    /// the key codes it already decodes; a sequence the entry has keeps its own meaning.
+    private static func defineMissingKeys() {
+        for (sequence, key) in KeySequences.table where key_defined(sequence) == 0 {
+            let code: Int32
+            switch key {
+            case .home: code = KEY_HOME
+            case .end: code = KEY_END
+            case .delete: code = KEY_DC
+            case .insert: code = KEY_IC
+            case .pageUp: code = KEY_PPAGE
+            case .pageDown: code = KEY_NPAGE
+            default: continue
+            }
+            _ = define_key(sequence, code)
+        }
     }
 
     /// Gives the terminal back. Safe to call more than once.

@@ -309,8 +309,19 @@ public final class ConsoleApp {
         if inFlight > 0 || (screens.last as? CheckoutScreen)?.isWaitingForPayment == true {
             lines.append("A payment is still in progress; the center keeps tracking it.")
         }
+        if let unpaid = unpaidSaleWarning { lines.append(unpaid) }
         present(.confirm("Quit", lines, yes: "Quit", no: "Stay")) { [weak self] outcome in
             if outcome == .confirmed { self?.isQuitting = true }
+        }
+    }
+
+    /// An open checkout's sale that is not paid, in words (quitting and logging out ask first).
+    var unpaidSaleWarning: String? { screens.lazy.compactMap { ($0 as? CheckoutScreen)?.unpaidSaleWarning }.first }
+
+    func confirmLogOut() {
+        guard let unpaid = unpaidSaleWarning else { logOut(); return }
+        present(.confirm("Log out", ["Log out?", unpaid], yes: "Log out", no: "Stay")) { [weak self] outcome in
+            if outcome == .confirmed { self?.logOut() }
         }
     }
 
@@ -340,7 +351,7 @@ public final class ConsoleApp {
         if id.hasPrefix("theme.") { switchTheme(String(id.dropFirst(6))); return }
         switch id {
         case "redraw": terminal.invalidate()
-        case "logout": logOut()
+        case "logout": confirmLogOut()
         case "quit": confirmQuit()
         default:
             if screens.last?.runPaletteCommand(id, app: self) != true { showMessage("unknown command '\(id)'", error: true) }

@@ -20,6 +20,9 @@ public protocol CheckoutOrders: AnyObject {
     func search(_ identifier: String) throws(PayError) -> [Order]
     /// The order's payments that may still go through (UNKNOWN, PENDING), newest first.
     func unconfirmedPayments(orderId: Int64) throws(PayError) -> [PaymentAttempt]
+    /// Attaches, changes or (nil) removes the customer of an order not paid yet, while no payment
+    /// of it is open; the order as stored after.
+    func setCustomer(of order: Order, to customer: String?) throws(PayError) -> Order
 }
 
 /// The store as the console's shell sees it: its kind and the first-run demo seeding.

@@ -21,7 +21,7 @@ enum KeyMap {
     /// The global keys; the destinations' keys come from `DestinationTable`.
     @MainActor
     static var bindings: [Binding] {
-        [Binding(keys: [.function(1)], action: .help, description: "help for this screen")]
+        [Binding(keys: [.function(1), .character("?")], action: .help, description: "help for this screen")]
         + DestinationTable.entries.map { Binding(keys: [$0.key], action: .go($0.destination), description: $0.title.lowercased()) }
         + [
         Binding(keys: [.function(10), .ctrl("q")], action: .quit, description: "quit (asks first)"),

@@ -63,6 +63,7 @@ open class CheckoutLayout {
         renderBusinessBlock(sale, into: &buffer, area: blockBox.inset(1), theme: theme)
         buffer.box(paymentBox, style: theme["border"], title: "Payment", titleStyle: theme["subtitle"], ascii: !unicode)
         regions.scanField = renderPaymentMethods(panel, into: &buffer, area: paymentBox.inset(1), theme: theme)
+        regions.paymentArea = paymentBox.inset(1)
         renderFooter(panel, into: &buffer, row: footerRow, theme: theme)
         return regions
     }
@@ -78,12 +79,15 @@ open class CheckoutLayout {
 
     /// The items table: #, item, quantity, unit price, amount.
     open func renderLineItems(_ sale: CheckoutSale, table: inout Table, into buffer: inout ScreenBuffer, area: Rect, theme: Theme) {
-        table.columns = [TableColumn("#", width: .fixed(2), alignment: .right), TableColumn("Item", width: .flex(min: 10)),
-                         TableColumn("Qty", width: .fixed(4), alignment: .right), TableColumn("Price", width: .fixed(11), alignment: .right),
-                         TableColumn("Amount", width: .fixed(12), alignment: .right)]
         table.rows = sale.items.enumerated().map { index, item in
             ["\(index + 1)", item.name, "\(item.quantity)", item.unitPrice.displayString, (try? item.total().displayString) ?? "overflow"]
         }
+        // why measured: a quantity or an amount is never cut or ellipsized; the item name gives way.
+        func widest(_ column: Int, atLeast: Int) -> Int { max(atLeast, table.rows.map { $0[column].displayWidth }.max() ?? 0) }
+        table.columns = [TableColumn("#", width: .fixed(widest(0, atLeast: 2)), alignment: .right), TableColumn("Item", width: .flex(min: 10)),
+                         TableColumn("Qty", width: .fixed(widest(2, atLeast: 4)), alignment: .right),
+                         TableColumn("Price", width: .fixed(widest(3, atLeast: 11)), alignment: .right),
+                         TableColumn("Amount", width: .fixed(widest(4, atLeast: 12)), alignment: .right)]
         table.render(into: &buffer, area: area, theme: theme)
         if sale.items.isEmpty, area.height > 2 {
             buffer.put("No items yet: ring them up below, or F6 to load an order.", x: area.x + 1, y: area.y + 2,

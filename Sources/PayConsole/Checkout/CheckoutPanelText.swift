@@ -29,12 +29,15 @@ extension CheckoutScreen {
             } else if !code.isEmpty {
                 recognised = Line("no channel starts with \(code.prefix(2))", "error")
             }
+            var customer = sale.order?.customerId.map { "customer \($0)" } ?? "no customer (F7)"
+            if let wallet, wallet.customer == sale.order?.customerId { customer += " · wallet \(wallet.balance.displayString)" }
             var lines = [Line("Amount due  \(due)", "total"), Line("Scan", "label"), recognised, Line(""),
-                         Line("Q  pay code for the customer"), Line("C  card"), Line("W  wallet")]
+                         Line("Q  pay code for the customer"), Line("C  card       A  Apple Pay"),
+                         Line("W  wallet     P  PayPal"), Line(customer, "hint")]
             if let override { lines += [Line(""), Line("Allowed by \(override.name) while an earlier", "status.pending"),
                                         Line("payment is unconfirmed", "status.pending")] }
             if app.gateway == nil { lines.append(Line("payment service not connected", "error")) }
-            if footer == nil { footer = Line("Scan the customer's payment code (or type it and press Enter), or choose Q, C or W.", "hint") }
+            if footer == nil { footer = Line("Scan the customer's payment code (or type it and press Enter), or choose Q, C, A, W or P.", "hint") }
             return PaymentPanel(lines: lines, scanLine: 1, footer: footer)
         case .working(let label):
             return PaymentPanel(lines: [Line("Amount due  \(due)", "total"), Line(""), Line("\(app.spinner.frame) \(label)", "status.pending")],
@@ -45,8 +48,10 @@ extension CheckoutScreen {
             var lines = [Line("Amount due  \(due)", "total"), Line(""),
                          Line("\(app.spinner.frame) \(unknown ? "Checking with the channel" : "Waiting for the customer")  \(countdown)", "status.pending"),
                          Line(method), Line("Serial \(serial)", "hint")]
-            if let payCode { lines += [Line("Customer scans:", "label"), Line(payCode, "channel")] }
-            return PaymentPanel(lines: lines, footer: Line(unknown ? "No answer yet from the channel: do not take the money again." : "The customer is confirming on their phone. R checks now.", "hint"))
+            if payCode != nil { lines.append(Line("Customer scans:", "label")) }
+            let words = unknown ? "No answer yet from the channel: do not take the money again."
+                : (payCode != nil ? "The customer scans the code with their app. R checks now." : "The customer is confirming on their phone. R checks now.")
+            return PaymentPanel(lines: lines, footer: Line(words, "hint"), payCode: payCode)
         case .paid(let serial, let channelSerial, let method, let receipt, let path):
             var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method), Line(""), Line("Serial", "label"), Line(serial),
                          Line("Channel serial", "label"), Line(channelSerial)]

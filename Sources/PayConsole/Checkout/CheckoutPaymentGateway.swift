@@ -15,4 +15,11 @@ public protocol CheckoutPaymentGateway: Sendable {
     /// Asks the channel now about an unconfirmed payment (as `query --refresh` does), then
     /// answers its state; `unconfirmed` with the reason when the channel could not be asked.
     func checkWithChannel(serial: String, operator actor: Actor) async -> CheckoutOutcome
+    /// What the customer's stored-value wallet holds in `currency`; nil when it cannot be told.
+    func walletBalance(customer: String, currency: Currency) async -> Money?
+}
+
+extension CheckoutPaymentGateway {
+    /// A gateway with no wallet to ask shows no balance.
+    public func walletBalance(customer: String, currency: Currency) async -> Money? { nil }
 }

@@ -35,10 +35,28 @@ extension CheckoutScreen {
         }
     }
 
+    /// The field that has the focus while ringing up.
+    var focusedEntry: TextField {
+        switch entryFocus {
+        case 0: return name
+        case 1: return quantity
+        default: return price
+        }
+    }
+
     func handleRinging(_ key: Key, app: ConsoleApp) -> Bool {
+        // why: `?` and `/` are the console's help and find keys; typed into a field that holds
+        // text they are text (an item named "1/2 price"), so only an empty field gives them up.
+        if key == .character("?") || key == .character("/"), sale.order != nil || focusedEntry.isEmpty {
+            if key == .character("/") { loadOrder(app); return true }
+            return false
+        }
         switch key {
         case .function(6): loadOrder(app); return true
-        case .function(7): editDetails(app); return true
+        case .function(7):
+            if sale.order != nil { askCustomer(app); return true }
+            editDetails(app)
+            return true
         case .function(8): voidLine(app); return true
         case .function(9): startPayment(app); return true
         case .function(12): cancelSale(app); return true
@@ -76,20 +94,38 @@ extension CheckoutScreen {
         case .escape:
             phase = .ringing
             return true
-        case .character("q"), .character("Q"):
-            choosePayCode(app)
+        case .function(7):
+            askCustomer(app)
             return true
-        case .character("c"), .character("C"):
-            card = CardForm()
-            return true
-        case .character("w"), .character("W"):
-            pay(.wallet(customerId: sale.order?.customerId), app: app)
-            return true
+        case .character(let typed) where !(typed.isASCII && typed.isNumber):
+            // why: a scanner types digits only; a letter in the middle of a code is a slip of the
+            // cashier's hand and must not open a payment method, so the letters work on an empty field.
+            guard scan.isEmpty else {
+                error = "the scan field takes digits only: finish the code and press Enter, or Ctrl-U clears it"
+                return true
+            }
+            return handleMethodKey(typed, app: app)
         default:
             let outcome = scan.handle(key)
             if outcome == .edited { error = nil }
             return outcome != .ignored
         }
+    }
+
+    /// A payment method's letter on an empty scan field (`?` and `/` go to help and find).
+    func handleMethodKey(_ typed: Character, app: ConsoleApp) -> Bool {
+        switch Character(typed.lowercased()) {
+        case "q": choosePayCode(app)
+        case "c": card = CardForm()
+        case "a": card = CardForm(applePay: true)
+        case "w": payWithCustomer(app) { .wallet(customerId: $0) }
+        case "p": payWithCustomer(app) { .paypal(customerId: $0) }
+        case "/": loadOrder(app)
+        case "?": return false
+        default:
+            error = "\(typed): not a key here — digits for a payment code, or Q, C, A, W, P"
+        }
+        return true
     }
 
     func handleCard(_ key: Key, app: ConsoleApp) -> Bool {
@@ -129,7 +165,8 @@ extension CheckoutScreen {
                 error = "CVC: 3 or 4 digits"; form.problem = (2, "3 or 4 digits"); form.focus = 2; card = form; return true
             }
             card = nil
-            pay(.card(CardEntry(number: number, expiry: expiry, cvc: cvc)), app: app)
+            let entry = CardEntry(number: number, expiry: expiry, cvc: cvc)
+            pay(form.applePay ? .applePay(entry) : .card(entry), app: app)
             return true
         default:
             let edited: TextField.Outcome

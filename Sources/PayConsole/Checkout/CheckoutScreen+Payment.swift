@@ -26,6 +26,7 @@ extension CheckoutScreen {
         phase = .paying
         scan.clear()
         error = nil
+        refreshWalletBalance(app)
         showUnconfirmed(app)
     }
 
@@ -122,7 +123,7 @@ extension CheckoutScreen {
 
     func submitScan(_ app: ConsoleApp) {
         let code = scan.text
-        guard !code.isEmpty else { error = "scan the customer's payment code, or choose Q, C or W"; return }
+        guard !code.isEmpty else { error = "scan the customer's payment code, or choose Q, C, A, W or P"; return }
         guard ScanCode.recognise(code) != nil else {
             error = "'\(code)' is not a payment code (\(code.count) digits)"
             return
@@ -154,6 +155,15 @@ extension CheckoutScreen {
             // why: only an answer that says nothing final about this submit keeps its key for a retry;
             // after any other answer a new submit is a new payment attempt.
             if case .unknown(serial: .none, reason: _) = outcome {} else { self.submitted = nil }
+            // why: a payment that needs the customer (a one-time code goes to them) asks for them
+            // once, then goes again; nothing was charged.
+            if case .declined(.customerRequired?, _) = outcome, self.sale.order?.customerId == nil {
+                self.phase = .paying
+                self.askCustomer(app, why: "This payment needs the customer (a one-time code goes to them): whose?") { [weak self] _ in
+                    self?.pay(method, otp: otp, app: app)
+                }
+                return
+            }
             self.apply(outcome, method: method.label, retry: method, app: app)
         }
     }

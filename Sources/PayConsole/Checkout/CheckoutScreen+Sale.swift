@@ -84,10 +84,12 @@ extension CheckoutScreen {
             sale.order = order
             sale.items = order.items
             sale.attributes = order.attributes
+            if let customer = order.customerId { sale.attributes["customer"] = customer }
             switch order.status {
             case .created, .paying:
                 phase = .paying
                 scan.clear()
+                refreshWalletBalance(app)
                 showUnconfirmed(app)
             default:
                 phase = .ringing

@@ -19,6 +19,10 @@ final class CheckoutScreen: ConsoleScreen {
         var focus = 0
         /// What is wrong with a field, shown beside it: (field index, words).
         var problem: (field: Int, text: String)?
+        /// The card is the customer's Apple Pay card (charged as `apple-pay`, through the acquirers).
+        var applePay = false
+
+        init(applePay: Bool = false) { self.applePay = applePay }
     }
 
     var lines: [BusinessLine]
@@ -31,8 +35,11 @@ final class CheckoutScreen: ConsoleScreen {
         set { flow.phase = newValue }
     }
     var name = TextField(maxLength: 128, placeholder: "item name")
-    var quantity = TextField(filter: .digits, maxLength: 5, placeholder: "1")
-    var price = TextField(filter: .decimal, maxLength: 16, placeholder: "0.00")
+    var quantity = TextField(filter: .digits, maxLength: CheckoutScreen.quantityDigits, placeholder: "1")
+    var price = TextField(filter: .decimal, maxLength: CheckoutScreen.priceCharacters, placeholder: "0.00")
+    /// The longest quantity and unit price typed (99999; 99999999.99): the entry row shows them whole.
+    static let quantityDigits = 5
+    static let priceCharacters = 11
     var entryFocus = 0
     var table = Table(columns: [])
     var scan = TextField(filter: .digits, maxLength: 24, placeholder: "scan the customer's code")
@@ -47,6 +54,8 @@ final class CheckoutScreen: ConsoleScreen {
     /// channel may have been called): the same submit again goes under the same idempotency key,
     /// so it replays the first answer and never charges twice.
     var submitted: CheckoutSubmit?
+    /// The wallet balance of the order's customer, as last asked (the payment step shows it).
+    var wallet: (customer: String, balance: Money)?
 
     init(app: ConsoleApp) {
         var found: [BusinessLine] = []
@@ -65,6 +74,17 @@ final class CheckoutScreen: ConsoleScreen {
 
     var isWaitingForPayment: Bool { flow.isWaitingForPayment }
 
+    /// What quitting or logging out would leave behind: a sale not paid (nil when there is none).
+    var unpaidSaleWarning: String? {
+        if case .paid = phase { return nil }
+        if let order = sale.order {
+            guard order.status == .created || order.status == .paying else { return nil }
+            return "Sale \(order.orderNo) (\(sale.total.displayString)) is not paid: it stays open and expires by itself."
+        }
+        guard !sale.items.isEmpty else { return nil }
+        return "The sale being rung up (\(sale.total.displayString)) is not paid: its items are lost."
+    }
+
     /// Switches to another business line (an empty sale only).
     func select(line code: String) {
         guard let line = lines.first(where: { $0.code.description == code }) else { return }
@@ -82,6 +102,7 @@ final class CheckoutScreen: ConsoleScreen {
         card = nil
         error = nil
         override = nil
+        wallet = nil
     }
 
     // MARK: Screen
@@ -100,11 +121,12 @@ final class CheckoutScreen: ConsoleScreen {
         if card != nil { return [help, KeyHint("Tab", "Next"), KeyHint("Enter", "Charge"), KeyHint("Esc", "Cancel")] }
         switch phase {
         case .ringing:
-            if sale.order != nil { return [help, KeyHint("F9", "Pay"), KeyHint("F12", "NewSale")] }
+            if sale.order != nil { return [help, KeyHint("F7", "Customer"), KeyHint("F9", "Pay"), KeyHint("F12", "NewSale")] }
             return [help, KeyHint("F2", "Checkout"), KeyHint("F3", "Orders"), KeyHint("F6", "Load"), KeyHint("F7", "Details"),
                     KeyHint("F8", "Void"), KeyHint("F9", "Pay"), KeyHint("F12", "NewSale")]
         case .paying:
-            return [help, KeyHint("Enter", "Charge"), KeyHint("Q", "PayCode"), KeyHint("C", "Card"), KeyHint("W", "Wallet"), KeyHint("Esc", "Back")]
+            return [help, KeyHint("Enter", "Charge"), KeyHint("Q", "PayCode"), KeyHint("C", "Card"), KeyHint("A", "ApplePay"),
+                    KeyHint("W", "Wallet"), KeyHint("P", "PayPal"), KeyHint("F7", "Customer"), KeyHint("Esc", "Back")]
         case .working, .waiting:
             return [help, KeyHint("R", "CheckNow")]
         case .paid:
@@ -124,13 +146,16 @@ final class CheckoutScreen: ConsoleScreen {
                 KeyHint("↑ ↓ PgUp PgDn", "move in the items"), KeyHint("F6", "load an order by order no or serial"),
                 KeyHint("F7", "business details (\(layout.businessTitle.lowercased()))"), KeyHint("F8", "void the selected line"),
                 KeyHint("F9", "take the payment"), KeyHint("F12", "cancel the sale, start a new one"),
-                KeyHint("Ctrl-B", "choose the business line")])]
+                KeyHint("Ctrl-B", "choose the business line"), KeyHint("/", "find an order (on an empty field)"),
+                KeyHint("Home End ← →", "move in the field; Del, Backspace, Ctrl-U/K/W edit")])]
         case .paying:
             return [HelpOverlay.Section("Take the payment", [
                 KeyHint("digits Enter", "the customer's payment code (a scanner types it)"),
                 KeyHint("", "Alipay 16–24 digits from 25–30, WeChat 18 from 10–15, UnionPay 19 from 62"),
-                KeyHint("Q", "show a pay code for the customer to scan"), KeyHint("C", "card: number, expiry, CVC"),
-                KeyHint("W", "the customer's wallet"), KeyHint("Esc", "back to the items")])]
+                KeyHint("Q", "show a pay code (a QR code) for the customer to scan"), KeyHint("C", "card: number, expiry, CVC"),
+                KeyHint("A", "Apple Pay: the card on the customer's phone"), KeyHint("W", "the customer's wallet (shows its balance)"),
+                KeyHint("P", "PayPal: the customer's account"), KeyHint("F7", "attach or change the customer"),
+                KeyHint("", "letters work while the scan field is empty"), KeyHint("Esc", "back to the items")])]
         case .working, .waiting:
             return [HelpOverlay.Section("Waiting", [KeyHint("R", "ask for the status now"),
                                                    KeyHint("", "the status is checked every 2 seconds")])]

@@ -16,7 +16,7 @@ public enum FailureWording {
         case .wrongOneTimeCode: "The one-time code was wrong; nothing was charged. Ask the customer for the code again."
         case .oneTimeCodeExpired: "The one-time code can no longer be used; take the payment again for a new code."
         case .system: "The payment channel had a problem; nothing was charged. Try again or use another method."
-        case .channelUnavailable: "The payment channel cannot be reached; use another method."
+        case .channelUnavailable: "This payment method is not available right now; use another method."
         case .orderClosed: "The order is closed and can no longer be paid."
         case .orderPaid: "The order is already paid."
         case .notConnected: "The payment service is not connected to this console."
@@ -24,6 +24,7 @@ public enum FailureWording {
         case .unconfirmedPayment: "An earlier payment of this order is not confirmed yet: nothing was charged now."
         case .idempotencyKeyReused: "This sale was already submitted with other details: nothing was charged now. Start the sale again."
         case .idempotencyKeyInUse: "This sale's first submit is still running: nothing was charged again. Wait, then look the order up."
+        case .customerRequired: "This payment needs the customer: F7 attaches their customer id. Nothing was charged."
         }
     }
 

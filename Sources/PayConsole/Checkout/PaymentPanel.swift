@@ -11,11 +11,15 @@ public struct PaymentPanel: Sendable {
     public var footer: Line?
     /// The receipt to show in place of the line items, once paid.
     public var receipt: [String]?
+    /// A pay code for the customer to scan (a URL): drawn under the lines as a QR code with the
+    /// URL under it, or the URL alone when the QR does not fit.
+    public var payCode: String?
 
-    public init(lines: [Line] = [], scanLine: Int? = nil, footer: Line? = nil, receipt: [String]? = nil) {
+    public init(lines: [Line] = [], scanLine: Int? = nil, footer: Line? = nil, receipt: [String]? = nil, payCode: String? = nil) {
         self.lines = lines
         self.scanLine = scanLine
         self.footer = footer
         self.receipt = receipt
+        self.payCode = payCode
     }
 }

@@ -33,6 +33,9 @@ public enum FailureCode: String, Sendable, CaseIterable, Hashable {
     case idempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
     /// Refused before anything ran: the first request under the idempotency key is still running.
     case idempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE"
+    /// Refused before any channel was called: the method (wallet, PayPal, a one-time code) needs
+    /// the customer, and the order names none.
+    case customerRequired = "CUSTOMER_REQUIRED"
 
     /// The typed code of a channel's or the core's code text, with the spellings channels use
     /// ("CARD_EXPIRED", "WRONG_CVC", "LUHN"); nil for a code PayDesk does not know.

@@ -83,11 +83,11 @@ public struct RoutingService {
             }
             guard let rule else {
                 let passedOver = reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))"
-                throw PayError.notFound("no route for \(subject): no rule covers it\(passedOver); see `paydesk route list`")
+                throw PayError.notFound("no route for \(subject): no rule covers it\(passedOver); see `paydesk route list`").failing(.channelUnavailable)
             }
             guard !options.isEmpty else {
                 let why = skipped.map { "\($0.accountId): \($0.reason)" }.joined(separator: "; ")
-                throw PayError.notFound("no channel account available for \(subject) under rule '\(rule.name)': \(why)")
+                throw PayError.notFound("no channel account available for \(subject) under rule '\(rule.name)': \(why)").failing(.channelUnavailable)
             }
             var steps: [String] = []
             let ordered = try store.read { try order(options, by: rule.strategy, amount: amount, now: now, steps: &steps) }

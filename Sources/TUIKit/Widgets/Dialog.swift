@@ -1,5 +1,5 @@
-/// A modal box: a message to acknowledge, a question to confirm (Y/N, ←/→, Enter), or one line of
-/// input (optionally masked). Esc always cancels.
+/// A modal box: a message to acknowledge, a question to confirm (the letters on its buttons, Y/N,
+/// ←/→ and Enter), or one line of input (optionally masked). Esc always cancels.
 public struct Dialog: Hashable, Sendable {
     public enum Kind: Hashable, Sendable { case message, confirm, input }
     public enum Outcome: Hashable, Sendable { case none, confirmed, cancelled, submitted(String) }
@@ -36,8 +36,7 @@ public struct Dialog: Hashable, Sendable {
             return key == .enter || key == .character(" ") ? .confirmed : .none
         case .confirm:
             switch key {
-            case .character("y"), .character("Y"): return .confirmed
-            case .character("n"), .character("N"): return .cancelled
+            case .character(let typed): return answer(to: typed) ?? .none
             case .left, .right, .tab, .backTab: yesFocused.toggle(); return .none
             case .enter: return yesFocused ? .confirmed : .cancelled
             default: return .none
@@ -47,11 +46,38 @@ public struct Dialog: Hashable, Sendable {
         }
     }
 
+    /// The letters the buttons answer to, shown on them: each label's first letter when the two
+    /// differ ("Quit (Q)", "Stay (S)"); nil when they clash (Enter and ←/→ choose then).
+    public var mnemonics: (confirm: Character, cancel: Character)? {
+        guard let yes = confirmLabel.first.map({ Character($0.lowercased()) }),
+              let no = cancelLabel.first.map({ Character($0.lowercased()) }), yes != no, yes.isLetter, no.isLetter else { return nil }
+        return (yes, no)
+    }
+
+    /// A letter's answer: a button's mnemonic, else Y or N unless that letter is the other button's.
+    func answer(to typed: Character) -> Outcome? {
+        let letter = Character(typed.lowercased())
+        let keys = mnemonics
+        if let keys, letter == keys.confirm { return .confirmed }
+        if let keys, letter == keys.cancel { return .cancelled }
+        if letter == "y", keys?.cancel != "y" { return .confirmed }
+        if letter == "n", keys?.confirm != "n" { return .cancelled }
+        return nil
+    }
+
+    /// The confirm dialog's buttons as drawn, each with its letter when it has one.
+    var buttons: (yes: String, no: String) {
+        let keys = mnemonics
+        return ("[ \(confirmLabel)\(keys.map { " (\(String($0.confirm).uppercased()))" } ?? "") ]",
+                "[ \(cancelLabel)\(keys.map { " (\(String($0.cancel).uppercased()))" } ?? "") ]")
+    }
+
     /// Draws the dialog centred in `screen`; returns where the text cursor goes (input dialogs).
     @discardableResult
     public mutating func render(into buffer: inout ScreenBuffer, screen: Rect, theme: Theme) -> (x: Int, y: Int)? {
         let body = theme["dialog"]
-        let textWidth = max(lines.map(\.displayWidth).max() ?? 0, title.displayWidth + 4, kind == .input ? 40 : 24)
+        let buttonsWidth = kind == .confirm ? buttons.yes.displayWidth + 3 + buttons.no.displayWidth : 0
+        let textWidth = max(lines.map(\.displayWidth).max() ?? 0, title.displayWidth + 4, kind == .input ? 40 : 24, buttonsWidth)
         let width = min(screen.width - 2, textWidth + 4)
         let height = min(screen.height - 2, lines.count + (kind == .input ? 6 : 5))
         let box = screen.centered(width: width, height: height)
@@ -68,7 +94,7 @@ public struct Dialog: Hashable, Sendable {
             buffer.put(label, x: inner.x + (inner.width - label.displayWidth) / 2, y: bottom, style: theme["button.focus"])
             return nil
         case .confirm:
-            let yes = "[ \(confirmLabel) ]", no = "[ \(cancelLabel) ]"
+            let (yes, no) = buttons
             let total = yes.displayWidth + 3 + no.displayWidth
             let start = inner.x + (inner.width - total) / 2
             buffer.put(yes, x: start, y: bottom, style: yesFocused ? theme["button.focus"] : theme["button"])

@@ -133,4 +133,8 @@ final class ServiceCheckoutOrders: CheckoutOrders {
     func unconfirmedPayments(orderId: Int64) throws(PayError) -> [PaymentAttempt] {
         try UnconfirmedPayments(context).of(orderId: orderId)
     }
+
+    func setCustomer(of order: Order, to customer: String?) throws(PayError) -> Order {
+        try OrderService(context).setCustomer(of: order, to: customer)
+    }
 }
