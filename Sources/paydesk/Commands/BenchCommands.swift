@@ -28,11 +28,17 @@ enum BenchCommands {
         CommandSpec(
             path: ["bench", "pay"],
             summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
-            details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
+            details: """
+            Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.
+            Beside them the floor: the statements those payments ran on the store, recorded with their arguments and
+            replayed on a copy of the store as it was before, each prepared once, with no service code (one thread a
+            client); and the statements and write transactions a payment costs.
+            """,
             options: [.value("n", "N", "payments (default 2000)"), .value("clients", "K", "concurrent clients, each its own connection (default 1)"),
                       .value("concurrency", "N", "N threads over the lane pool of `paydesk serve`, without and with group commit (each run --n payments)"),
                       .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
-                      .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
+                      .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)"),
+                      .flag("tmpfs", "the throwaway store, the floor's copy and the raw commits on /dev/shm (memory), not the disk")],
             run: pay),
         CommandSpec(
             path: ["bench", "serve"],
@@ -65,6 +71,10 @@ enum BenchCommands {
         settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
         settings.clients = try count(args, "clients", default: settings.clients, range: 1...64)
         settings.storePath = args.value("store")
+        if args.has("tmpfs") {
+            guard FileManager.default.fileExists(atPath: "/dev/shm") else { throw PayError.invalidInput("--tmpfs: /dev/shm does not exist on this machine") }
+            settings.directory = "/dev/shm"
+        }
         if let text = args.value("method") {
             settings.method = try PaymentMethod.parse(text, field: "--method")
             guard settings.method != .paypal else { throw PayError.invalidInput("--method paypal: not benchmarked (USD only)") }
@@ -99,6 +109,10 @@ enum BenchCommands {
             io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
             io.out("  ratio: \((report.ratio * 100).oneDecimal) % of one payment per raw commit")
             io.out("  durable commits per payment: \(report.storeCommitsPerPayment.oneDecimal) in the store (+ \(report.sandboxCommitsPerPayment.oneDecimal) in the simulated channel's file)")
+            io.out("  store statements per payment: \(report.statementsPerPayment.oneDecimal) (BEGIN/COMMIT included), \(report.writeTransactionsPerPayment.oneDecimal) BEGIN IMMEDIATE")
+            io.out("  floor (the same statements replayed, no service code): \(report.floorPaymentsPerSecond.oneDecimal) payments/s; payments ÷ floor: \(report.floorRatio.twoDecimals)"
+                   + (report.floorReplayFailures > 0 ? " (\(report.floorReplayFailures) replayed statements failed)" : ""))
+            io.out("  files in \(report.folder)\(settings.directory == "/dev/shm" ? " (tmpfs)" : "")")
         }
         return 0
     }
