@@ -19,8 +19,8 @@ enum PayBench {
         var directory = NSTemporaryDirectory()
         /// Pay into this existing store (demo data present) and keep it, instead of a throwaway one.
         var storePath: String?
-        /// The floor's copy (and a throwaway store) on a memory file system (/dev/shm).
-        var tmpfs = false
+        /// Print the statements of the last payment (of the first client).
+        var showStatements = false
     }
 
     struct Report: Encodable {
@@ -48,6 +48,8 @@ enum PayBench {
         /// Replayed statements that failed (a replay of several clients may interleave otherwise).
         let floorReplayFailures: Int
         let folder: String
+        /// The last payment's statements, with their arguments, when asked for.
+        let lastPayment: [String]?
     }
 
     static func run(_ settings: Settings, log: (String) -> Void) throws -> Report {
@@ -69,6 +71,7 @@ enum PayBench {
         let failures = Mutex<[PayError]>([])
         let traces = Mutex<[[StatementTrace.Entry]]>(Array(repeating: [], count: settings.clients))
         let counted = Mutex((statements: 0, writes: 0))
+        let lastPayment = Mutex<[String]?>(nil)
         let clock = ContinuousClock()
         let start = clock.now
         let clients = settings.clients
@@ -83,7 +86,9 @@ enum PayBench {
                 let storeBefore = store.db.committedWrites, sandboxBefore = gateway.sandbox.db.committedWrites
                 let trace = StatementTrace()
                 store.db.trace = trace
+                var lastStart = 0
                 for index in stride(from: client, to: orderNos.count, by: clients) {
+                    lastStart = trace.entries.count
                     let began = clock.now
                     let outcome = try service.pay(request(orderNos[index], method: settings.method))
                     let elapsed = clock.now - began
@@ -92,6 +97,13 @@ enum PayBench {
                 }
                 store.db.trace = nil
                 let entries = trace.entries
+                if client == 0 && settings.showStatements {
+                    let shown = entries[lastStart...].map { entry in
+                        entry.sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                            + (entry.arguments.isEmpty ? "" : "  -- " + entry.arguments.map(\.description).joined(separator: ", "))
+                    }
+                    lastPayment.withLock { $0 = shown }
+                }
                 traces.withLock { $0[client] = entries }
                 counted.withLock { $0.statements += trace.count; $0.writes += trace.writeTransactions }
                 latencies.withLock { $0 += mine }
@@ -122,7 +134,7 @@ enum PayBench {
                       statementsPerPayment: Double(counted.withLock { $0.statements }) / Double(settings.payments),
                       writeTransactionsPerPayment: Double(counted.withLock { $0.writes }) / Double(settings.payments),
                       floorPaymentsPerSecond: floorRate, floorRatio: rate / floorRate, floorReplayFailures: replayFailures,
-                      folder: settings.directory)
+                      folder: settings.directory, lastPayment: lastPayment.withLock { $0 })
     }
 
     /// Replays each client's traced statements on a connection of its own to the copy at `path`

@@ -11,7 +11,8 @@ enum BenchCommands {
             details: """
             Builds a throwaway demo store in a temporary folder (removed afterwards): --rules routing
             rules and as many risk rules, and a customer with --payments past payments over 7 days;
-            then times --decisions decisions of each kind. Prints figures, no verdict.
+            then times --decisions decisions of each kind, and a payment's route and risk decision together beside
+            its floor: the statements it ran, replayed raw. Prints figures, no verdict.
             """,
             options: [
                 .value("rules", "N", "routing rules and risk rules each (default 1000)"),
@@ -38,7 +39,8 @@ enum BenchCommands {
                       .value("concurrency", "N", "N threads over the lane pool of `paydesk serve`, without and with group commit (each run --n payments)"),
                       .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
                       .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)"),
-                      .flag("tmpfs", "the throwaway store, the floor's copy and the raw commits on /dev/shm (memory), not the disk")],
+                      .flag("tmpfs", "the throwaway store, the floor's copy and the raw commits on /dev/shm (memory), not the disk"),
+                      .flag("statements", "print the store statements of the last payment, with their arguments")],
             run: pay),
         CommandSpec(
             path: ["bench", "serve"],
@@ -71,6 +73,7 @@ enum BenchCommands {
         settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
         settings.clients = try count(args, "clients", default: settings.clients, range: 1...64)
         settings.storePath = args.value("store")
+        settings.showStatements = args.has("statements")
         if args.has("tmpfs") {
             guard FileManager.default.fileExists(atPath: "/dev/shm") else { throw PayError.invalidInput("--tmpfs: /dev/shm does not exist on this machine") }
             settings.directory = "/dev/shm"
@@ -113,6 +116,10 @@ enum BenchCommands {
             io.out("  floor (the same statements replayed, no service code): \(report.floorPaymentsPerSecond.oneDecimal) payments/s; payments ÷ floor: \(report.floorRatio.twoDecimals)"
                    + (report.floorReplayFailures > 0 ? " (\(report.floorReplayFailures) replayed statements failed)" : ""))
             io.out("  files in \(report.folder)\(settings.directory == "/dev/shm" ? " (tmpfs)" : "")")
+            if let statements = report.lastPayment {
+                io.out("  the last payment's store statements:")
+                for (index, statement) in statements.enumerated() { io.out("  \(index + 1). \(statement)") }
+            }
         }
         return 0
     }
@@ -170,6 +177,11 @@ enum BenchCommands {
         lines += report.route.map { "  " + $0.line }
         lines += report.risk.map { "  " + $0.line }
         lines.append("  risk: \(report.riskRulesEvaluated) rules evaluated, \(report.riskQueriesPerDecision) store queries per decision, answer \(report.riskAction)")
+        lines.append("  " + report.routeAndRisk.line)
+        lines.append("  " + report.routeAndRiskFloor.line)
+        if report.routeAndRiskFloor.p99Micros > 0 {
+            lines.append("  route + risk p99 ÷ its floor's p99: \((report.routeAndRisk.p99Micros / report.routeAndRiskFloor.p99Micros).oneDecimal)")
+        }
         io.out(lines.joined(separator: "\n"))
         return 0
     }
