@@ -93,6 +93,7 @@ import TestSupport
             try f.store.db.execute("DROP TABLE customer_risk_hours")
             try f.store.db.execute("DROP INDEX payment_attempts_customer")
             try f.store.db.execute("DROP INDEX payment_attempts_duplicates")
+            try f.store.db.execute("DROP INDEX risk_list_entries_value")
             try f.store.db.execute("DROP TABLE store_versions")
             for table in ["channel_accounts", "risk_rules"] {
                 for event in ["insert", "update", "delete"] { try f.store.db.execute("DROP TRIGGER store_versions_\(table)_\(event)") }
