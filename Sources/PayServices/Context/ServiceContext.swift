@@ -10,6 +10,8 @@ public final class ServiceContext {
     public var actor: Actor
     /// Risk rules parsed once per context and parsed again only when the stored rules change.
     let ruleBook = RuleBook()
+    /// Channel accounts read once and read again only when an account changes.
+    let accountBook = AccountBook()
 
     public init(store: Store, actor: Actor) throws(PayError) {
         self.store = store

@@ -32,9 +32,16 @@ public struct MerchantNotifications {
     /// Queues a notification of `event` ("order.paid", "order.refunded", "order.closed") for the
     /// order's business line, when it has a notify URL. Call inside the write that changed the order.
     public func enqueue(_ order: Order, event: String) throws {
+        try enqueue(orderId: order.id, businessLine: order.businessLine, event: event)
+    }
+
+    /// `enqueue` by the order's id and line; `line` when the caller has the business line read
+    /// already (the payment path), so it is not read again.
+    public func enqueue(orderId: Int64, businessLine: BusinessLineCode, event: String, line known: BusinessLine? = nil) throws {
         let store = context.store
-        guard let line = try store.businessLines.find(order.businessLine), !line.notifyURL.isEmpty else { return }
-        try store.outbox.enqueue(topic: event, orderId: order.id, payload: event, at: context.now)
+        let line = try known.flatMap { $0.code == businessLine ? $0 : nil } ?? store.businessLines.find(businessLine)
+        guard let line, !line.notifyURL.isEmpty else { return }
+        try store.outbox.enqueue(topic: event, orderId: orderId, payload: event, at: context.now)
     }
 
     /// The body sent for an order: its state now, whatever it was when the row was written.

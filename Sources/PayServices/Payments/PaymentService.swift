@@ -41,9 +41,21 @@ public struct PaymentService {
     /// first outcome (as a fresh read of the order), another request under the key is a conflict.
     public func pay(_ request: PaymentRequest) throws(PayError) -> PaymentOutcome {
         try Authorizer.require(.checkout, actor: context.actor)
-        var validated = try validate(request)
-        let decision = try route(validated)
-        switch try risk(validated) {
+        let store = context.store
+        let routing = RoutingService(context)
+        let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
+        // why one read transaction: validate, route and risk see one state of the store and share
+        // one BEGIN/COMMIT; what they may lead to writing (a breaker's probe, a block's audit
+        // entry, a challenge) follows it, as a write must not start inside a read's snapshot.
+        var (validated, decision, assessed) = try store.snapshot { () throws -> (Validated, RouteDecision, RiskDecision) in
+            let versions = try store.versions.current()
+            let validated = try validate(request)
+            let decision = try route(validated, routing: routing, versions: versions)
+            return (validated, decision, try risk.evaluate(riskRequest(validated), versions: versions))
+        }
+        // why again: a probe of a half-open breaker is claimed by a guarded write (one process wins).
+        if decision.chosen.probe { decision = try route(validated) }
+        switch try gate(assessed, validated: validated, risk: risk) {
         case .allow(let challengePassed):
             validated.challengePassed = challengePassed
         case .block(let reasons):
@@ -76,7 +88,7 @@ public struct PaymentService {
         // why: an issuer's challenge follows a recorded decline (nothing was charged): its own errors stand.
         if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
         do {
-            return try publish(attempt, reply: reply)
+            return try publish(attempt, reply: reply, order: validated.order)
         } catch {
             throw Self.unsettled(attempt, error)
         }
@@ -98,6 +110,9 @@ public struct PaymentService {
         let (order, line, inFlight) = try store.read { () throws -> (Order?, BusinessLine, [PaymentAttempt]) in
             let line = try store.businessLines.require(request.businessLine)
             guard let order = try store.orders.find(request.businessLine, request.orderNo) else { return (nil, line, []) }
+            // why only a PAYING order's: an order is CREATED only while none of its attempts is in
+            // flight (Settlement moves it back only then), and a paid or closed one is refused anyway.
+            guard order.status == .paying else { return (order, line, []) }
             return (order, line, try store.attempts.forOrder(order.id).filter { !$0.status.isFinal })
         }
         guard let order else { throw PayError.notFound("order '\(request.orderNo)' of \(request.businessLine): not found") }
@@ -170,6 +185,13 @@ public struct PaymentService {
                                            amount: validated.amount, channelHint: validated.channel)
     }
 
+    /// `route` inside the payment's read transaction: reads only (a probe it picks is claimed
+    /// after), with the versions and business line the transaction read already.
+    func route(_ validated: Validated, routing: RoutingService, versions: StoreVersions) throws(PayError) -> RouteDecision {
+        try routing.route(businessLine: validated.order.businessLine, method: validated.request.method, amount: validated.amount,
+                          channelHint: validated.channel, claimProbe: false, detailed: false, versions: versions, lineChecked: true)
+    }
+
     // MARK: 3. risk
 
     enum RiskGate {
@@ -185,8 +207,18 @@ public struct PaymentService {
     /// it is checked all the same, never taken on trust.
     func risk(_ validated: Validated) throws(PayError) -> RiskGate {
         let risk = RiskService(context, sender: SandboxSMSSender(gateway.sandbox))
-        let decision = try risk.evaluate(RiskRequest(businessLine: validated.order.businessLine, method: validated.request.method,
-                                                     amount: validated.amount, customerId: validated.request.customerId))
+        return try gate(try risk.evaluate(riskRequest(validated)), validated: validated, risk: risk)
+    }
+
+    /// What the risk engine is asked about the payment.
+    func riskRequest(_ validated: Validated) -> RiskRequest {
+        RiskRequest(businessLine: validated.order.businessLine, method: validated.request.method,
+                    amount: validated.amount, customerId: validated.request.customerId)
+    }
+
+    /// Acts on the risk engine's decision: counts it, audits a block, sends a challenge's code or
+    /// checks the request's.
+    func gate(_ decision: RiskDecision, validated: Validated, risk: RiskService) throws(PayError) -> RiskGate {
         context.store.metrics.countWithNextTransaction(.risk(decision.action), label: validated.order.businessLine.rawValue, at: context.now)
         let reasons = decision.matched.map { "\($0.action.rawValue): \($0.name) (\($0.expression))" }
         switch decision.action {
@@ -252,20 +284,16 @@ public struct PaymentService {
         case .account: "account"
         }
         return try store.write {
-            guard let order = try store.orders.find(id: validated.order.id) else { throw PayError.notFound("order vanished") }
-            // why: validate read the clock in an earlier transaction; the expiry job may have found
-            // this order due (no attempt in flight) since, and must not close it under a new attempt.
-            if now >= order.expiresAt {
-                throw PayError.conflict("order '\(order.orderNo)' expired at \(order.expiresAt.iso8601); create a new order")
-            }
-            if order.status == .created {
-                guard try store.orders.transition(order.id, from: .created, to: .paying, channel: account.channel, at: now) else {
-                    throw PayError.conflict("order '\(order.orderNo)' changed while paying; try again")
-                }
-            } else if order.status == .paying {
-                try store.orders.setChannel(order.id, channel: account.channel)
+            // why guarded on the status validate read and on the expiry at `now`: validate read in
+            // an earlier transaction, and the expiry job may have found this order due (no attempt
+            // in flight) since, and must not close it under a new attempt. The order is read again
+            // only when it changed, to say how.
+            let order: Order
+            if try store.orders.startPaying(validated.order.id, from: validated.order.status, channel: account.channel, at: now) {
+                order = validated.order
             } else {
-                throw PayError.conflict("order '\(order.orderNo)' is \(order.status.rawValue); not payable")
+                guard let fresh = try store.orders.find(id: validated.order.id) else { throw PayError.notFound("order vanished") }
+                order = try startPayingChanged(fresh, channel: account.channel, at: now)
             }
             // why: the check that no other attempt of the order is in flight or unconfirmed and the
             // insert are one statement (and one PROCESSING attempt per order is a constraint), so
@@ -282,6 +310,21 @@ public struct PaymentService {
             if let overrider { try UnconfirmedPayments(context).recordOverride(by: overrider, order: order, attempt: attempt) }
             return attempt
         }
+    }
+
+    /// The order changed between validate and persist (`fresh` as it is now): when it is still
+    /// payable it is marked as being paid from its new status; otherwise the refusal says why.
+    func startPayingChanged(_ order: Order, channel: String, at now: Timestamp) throws -> Order {
+        if now >= order.expiresAt {
+            throw PayError.conflict("order '\(order.orderNo)' expired at \(order.expiresAt.iso8601); create a new order")
+        }
+        guard order.status == .created || order.status == .paying else {
+            throw PayError.conflict("order '\(order.orderNo)' is \(order.status.rawValue); not payable")
+        }
+        guard try context.store.orders.startPaying(order.id, from: order.status, channel: channel, at: now) else {
+            throw PayError.conflict("order '\(order.orderNo)' changed while paying; try again")
+        }
+        return order
     }
 
     // MARK: 5. invoke
@@ -334,17 +377,20 @@ public struct PaymentService {
     /// the order's status and paid amount, the merchant notification, the breaker's count.
     func update(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> PaymentAttempt {
         let barcode: Bool = if case .barcode = validated.mode { true } else { false }
-        let updated = try Settlement(context).apply(reply.result, to: attempt, barcode: barcode)
-        _ = try? RoutingService(context).recordOutcome(account: attempt.account, RouteOutcome(reply.result))
-        return updated
+        let routing = RoutingService(context)
+        // why inside the settling transaction, its failure dropped: the breaker is advice for
+        // routing, and a statement that fails is undone alone, never the record of what the channel did.
+        return try Settlement(context).settle(reply.result, to: attempt, barcode: barcode, line: validated.line) {
+            try? routing.recordOutcomeInTransaction(account: attempt.account, RouteOutcome(reply.result))
+        }.attempt
     }
 
     // MARK: 7. publish
 
     /// The outbox rows written in `update` are delivered by the worker; here the caller gets the
     /// outcome to report.
-    func publish(_ attempt: PaymentAttempt, reply: ChannelReply?) throws(PayError) -> PaymentOutcome {
-        let detail = try detail(attempt.orderId)
+    func publish(_ attempt: PaymentAttempt, reply: ChannelReply?, order known: Order? = nil) throws(PayError) -> PaymentOutcome {
+        let detail = try detail(attempt.orderId, linesOf: known)
         let current = detail.attempts.first { $0.id == attempt.id } ?? attempt
         switch current.status {
         case .succeeded where current.failureCode == AttemptOutcome.lateSuccessCode:
@@ -384,10 +430,11 @@ public struct PaymentService {
     /// The order as the payer reports it. why: not `OrderService.detail`'s visibility rule — who
     /// may take a payment for an order (`checkout`, checked first) sees its outcome, and a check
     /// here would only refuse after the channel was called.
-    func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {
+    func detail(_ orderId: Int64, linesOf known: Order? = nil) throws(PayError) -> OrderDetail {
         let store = context.store
         return try store.read { () throws -> OrderDetail in
-            guard let order = try store.orders.find(id: orderId) else { throw PayError.notFound("the order is no longer in the store") }
+            let found = try known.map { try store.orders.find(id: orderId, linesOf: $0) } ?? store.orders.find(id: orderId)
+            guard let order = found else { throw PayError.notFound("the order is no longer in the store") }
             return OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
         }
     }

@@ -30,15 +30,25 @@ struct Settlement {
     /// `apply`, also saying whether this application moved the attempt's status (false when
     /// another process, or an earlier word, had already settled it).
     func settle(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool) throws(PayError) -> (attempt: PaymentAttempt, changed: Bool) {
+        try settle(result, to: attempt, barcode: barcode, line: nil, alongside: {})
+    }
+
+    /// `settle` for the payer, who has the order's business line read already (`line`, so the
+    /// merchant notification does not read it again) and more to write in the same transaction
+    /// (`alongside`: the account's circuit breaker), so the payment's outcome costs one commit.
+    func settle(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool, line: BusinessLine?,
+                alongside: () throws -> Void) throws(PayError) -> (attempt: PaymentAttempt, changed: Bool) {
         let store = context.store
         return try store.write {
             guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
-            let fresh = try applyInTransaction(result, current: current, barcode: barcode)
+            let fresh = try applyInTransaction(result, current: current, barcode: barcode, line: line)
+            try alongside()
             return (fresh, fresh.status != current.status)
         }
     }
 
-    private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, barcode: Bool) throws -> PaymentAttempt {
+    private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, barcode: Bool,
+                                    line: BusinessLine? = nil) throws -> PaymentAttempt {
         let store = context.store
         let now = context.now
         if current.status.isFinal {
@@ -49,48 +59,54 @@ struct Settlement {
             return current
         }
         let from = current.status
+        // The attempt after a transition this application made; nil: read it again.
+        var moved: PaymentAttempt?
+        func move(to: AttemptStatus, _ outcome: AttemptOutcome) throws {
+            if try store.attempts.transition(current.id, from: from, to: to, outcome: outcome, at: now) {
+                moved = store.attempts.transitioned(current, to: to, outcome: outcome, at: now)
+            }
+        }
         switch result {
         case .succeeded(let channelSerial):
-            try succeed(current, channelSerial: channelSerial, at: now)
+            moved = try succeed(current, channelSerial: channelSerial, line: line, at: now)
         case .declined(let code, let message):
             let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
-            _ = try store.attempts.transition(current.id, from: from, to: closed ? .closed : .failed,
-                                              outcome: AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message), at: now)
+            try move(to: closed ? .closed : .failed, AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message))
         case .systemError(let message):
             if from == .processing {
-                _ = try store.attempts.transition(current.id, from: from, to: .failed,
-                                                  outcome: AttemptOutcome(failureKind: .system, failureCode: "SYSTEM_ERROR", failureMessage: message), at: now)
+                try move(to: .failed, AttemptOutcome(failureKind: .system, failureCode: "SYSTEM_ERROR", failureMessage: message))
             } else {
                 try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
             }
         case .unknown(let message):
             if from == .processing {
-                _ = try store.attempts.transition(current.id, from: from, to: .unknown,
-                                                  outcome: AttemptOutcome(failureKind: .unknown, failureCode: "UNKNOWN", failureMessage: message,
-                                                                          nextCheckAt: now.adding(milliseconds: Self.queryScheduleMs[0])), at: now)
+                try move(to: .unknown, AttemptOutcome(failureKind: .unknown, failureCode: "UNKNOWN", failureMessage: message,
+                                                      nextCheckAt: now.adding(milliseconds: Self.queryScheduleMs[0])))
             } else {
                 try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
             }
         case .pending:
             if from == .processing {
                 let first = barcode ? Self.barcodePollMs : Self.queryScheduleMs[0]
-                _ = try store.attempts.transition(current.id, from: from, to: .pending,
-                                                  outcome: AttemptOutcome(nextCheckAt: now.adding(milliseconds: first)), at: now)
+                try move(to: .pending, AttemptOutcome(nextCheckAt: now.adding(milliseconds: first)))
             } else {
                 try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
             }
         }
-        let fresh = try reread(current)
+        let fresh = try moved ?? reread(current)
         if fresh.status == .failed || fresh.status == .closed { try followAttempts(orderId: fresh.orderId, at: now) }
         return fresh
     }
 
     /// A guarded move to SUCCEEDED and the order paid by it (or the attempt marked duplicate).
-    private func succeed(_ current: PaymentAttempt, channelSerial: String?, at now: Timestamp) throws {
-        guard try context.store.attempts.transition(current.id, from: current.status, to: .succeeded,
-                                                    outcome: AttemptOutcome(channelSerial: channelSerial), at: now) else { return }
+    /// Returns the attempt as moved, or nil when another writer moved it first (nothing changed).
+    @discardableResult
+    private func succeed(_ current: PaymentAttempt, channelSerial: String?, line: BusinessLine? = nil, at now: Timestamp) throws -> PaymentAttempt? {
+        let outcome = AttemptOutcome(channelSerial: channelSerial)
+        guard try context.store.attempts.transition(current.id, from: current.status, to: .succeeded, outcome: outcome, at: now) else { return nil }
         try context.store.metrics.recordPayment(channel: current.channel, account: current.account, amount: current.amount, at: now)
-        try settleOrderPaid(current, at: now)
+        try settleOrderPaid(current, line: line, at: now)
+        return context.store.attempts.transitioned(current, to: .succeeded, outcome: outcome, at: now)
     }
 
     /// The code a payment failed by hand carries (`settleByHand`).
@@ -133,7 +149,7 @@ struct Settlement {
     /// revoke), since they all come through here.
     private func followAttempts(orderId: Int64, at now: Timestamp) throws {
         let store = context.store
-        guard let order = try store.orders.find(id: orderId), order.status == .paying, order.paidAmount.minorUnits == 0 else { return }
+        guard let order = try store.orders.balance(id: orderId), order.status == .paying, order.paidAmount.minorUnits == 0 else { return }
         guard try !store.attempts.forOrder(orderId).contains(where: { $0.status.isInFlight || $0.status == .succeeded }) else { return }
         _ = try store.orders.transition(orderId, from: .paying, to: .created, at: now)
     }
@@ -170,15 +186,14 @@ struct Settlement {
 
     /// A succeeded attempt pays its order — or, when the order is already paid or closed, is a
     /// duplicate payment: marked for the duplicate scanner's refund and alerted.
-    private func settleOrderPaid(_ attempt: PaymentAttempt, at now: Timestamp) throws {
+    private func settleOrderPaid(_ attempt: PaymentAttempt, line: BusinessLine?, at now: Timestamp) throws {
         let store = context.store
-        guard let order = try store.orders.find(id: attempt.orderId) else { return }
+        guard let order = try store.orders.balance(id: attempt.orderId) else { return }
         if order.status == .paying {
             let paid = order.paidAmount.minorUnits + attempt.amount.minorUnits
             if paid >= order.amount.minorUnits,
-               try store.orders.transition(order.id, from: .paying, to: .paid, paidMinor: paid, channel: attempt.channel, at: now),
-               let current = try store.orders.find(id: order.id) {
-                try MerchantNotifications(context).enqueue(current, event: "order.paid")
+               try store.orders.transition(order.id, from: .paying, to: .paid, paidMinor: paid, channel: attempt.channel, at: now) {
+                try MerchantNotifications(context).enqueue(orderId: order.id, businessLine: order.businessLine, event: "order.paid", line: line)
                 return
             }
         }

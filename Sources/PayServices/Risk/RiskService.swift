@@ -63,10 +63,15 @@ public struct RiskService {
 
     /// Decides a payment. Reads only; each counter a rule needs is one indexed query, once.
     public func evaluate(_ request: RiskRequest) throws(PayError) -> RiskDecision {
+        try evaluate(request, versions: nil)
+    }
+
+    /// `evaluate`, with the store's versions when the caller read them in the same transaction.
+    func evaluate(_ request: RiskRequest, versions: StoreVersions?) throws(PayError) -> RiskDecision {
         let store = context.store
         let now = context.now
         return try store.read {
-            let compiled = try book.rules(store)
+            let compiled = try book.rules(store, version: versions?.riskRules)
             let evaluation = RuleEvaluation(request: request, now: now, store: store)
             var matched: [RiskDecision.Match] = []
             var notes: [String] = []
@@ -162,17 +167,19 @@ final class RuleBook {
         let error: RuleSyntaxError?
     }
 
-    private var fingerprint = ""
+    private var version: Int64 = -1
     private var compiled: [Compiled] = []
 
-    func rules(_ store: Store) throws -> [Compiled] {
-        let current = try store.riskRules.fingerprint()
-        if current != fingerprint || compiled.isEmpty {
+    /// The rules, parsed again only when the stored rules' version (`store_versions`) moved:
+    /// `version` when the caller read it already, else read here (one statement).
+    func rules(_ store: Store, version known: Int64? = nil) throws -> [Compiled] {
+        let current = try known ?? store.versions.current().riskRules
+        if current != version {
             compiled = try store.riskRules.all().map { record in
                 do throws(RuleSyntaxError) { return Compiled(record: record, expression: try RuleParser.parse(record.expression), error: nil) }
                 catch { return Compiled(record: record, expression: nil, error: error) }
             }
-            fingerprint = current
+            version = current
         }
         return compiled
     }

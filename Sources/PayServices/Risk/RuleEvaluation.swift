@@ -1,15 +1,16 @@
 import PayCore
 import PayStore
 
-/// Evaluates parsed rules against one payment. Each counter and list lookup is one indexed query,
-/// asked at most once per evaluation (a cache shared by all the rules of one decision), and
+/// Evaluates parsed rules against one payment. Each counter is one indexed query and the lists a
+/// value is on one more, each asked at most once per evaluation (a cache shared by all the rules of one decision), and
 /// `and` / `or` stop as soon as the answer is known, so cheap facts spare the queries.
 final class RuleEvaluation {
     let request: RiskRequest
     let now: Timestamp
     let store: Store
     private var counters: [String: Int64] = [:]
-    private var memberships: [String: Bool] = [:]
+    /// The lists each value asked about is on.
+    private var memberships: [String: Set<String>] = [:]
     /// Queries run so far (for the bench and the explanation).
     private(set) var queries = 0
 
@@ -27,12 +28,11 @@ final class RuleEvaluation {
         case .member(let field, let list):
             let value = text(field)
             guard !value.isEmpty else { return false }
-            let key = "\(list)\u{0}\(value)"
-            if let known = memberships[key] { return known }
+            if let known = memberships[value] { return known.contains(list) }
             queries += 1
-            let found = try store.riskLists.contains(list, value)
-            memberships[key] = found
-            return found
+            let lists = try store.riskLists.lists(containing: value)
+            memberships[value] = lists
+            return lists.contains(list)
         case .compare(let operand, let op, let literal):
             switch (operand, literal) {
             case (.field(let field), .text(let expected)):

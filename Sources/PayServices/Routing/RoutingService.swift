@@ -64,8 +64,12 @@ public struct RoutingService {
 
     // MARK: - The decision
 
+    /// The decision. `detailed` reads every rule of the method to say why each was passed over
+    /// (explain); `versions`, when the caller read them in its transaction, spares reading them
+    /// again; `lineChecked` when the caller has just read the business line.
     func route(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String?,
-               claimProbe: Bool) throws(PayError) -> RouteDecision {
+               claimProbe: Bool, detailed: Bool? = nil, versions known: StoreVersions? = nil,
+               lineChecked: Bool = false) throws(PayError) -> RouteDecision {
         let store = context.store
         let now = context.now
         let subject = "business \(businessLine), method \(method.rawValue), currency \(amount.currency), amount \(amount.decimalString)"
@@ -75,10 +79,12 @@ public struct RoutingService {
         var excluded = Set<String>()
         while true {
             let (rule, options, skipped) = try store.read { () throws -> (RouteRule?, [RouteDecision.Option], [RouteDecision.Skip]) in
-                _ = try store.businessLines.require(businessLine)
-                guard let rule = try matchRule(businessLine: businessLine, method: method, amount: amount,
-                                               channelHint: channelHint, detailed: !claimProbe, reasons: &reasons) else { return (nil, [], []) }
-                let (options, skipped) = try candidates(of: rule, amount: amount, channelHint: channelHint, now: now, excluded: excluded)
+                if !lineChecked { _ = try store.businessLines.require(businessLine) }
+                let versions = try known ?? store.versions.current()
+                guard let rule = try matchRule(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint,
+                                               detailed: detailed ?? !claimProbe, versions: versions, reasons: &reasons) else { return (nil, [], []) }
+                let (options, skipped) = try candidates(of: rule, amount: amount, channelHint: channelHint, now: now, excluded: excluded,
+                                                        versions: versions)
                 return (rule, options, skipped)
             }
             guard let rule else {
@@ -115,7 +121,7 @@ public struct RoutingService {
 
     /// The first rule that covers the payment; the rules passed over go into `reasons`.
     func matchRule(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String?,
-                   detailed: Bool, reasons: inout [String]) throws -> RouteRule? {
+                   detailed: Bool, versions: StoreVersions, reasons: inout [String]) throws -> RouteRule? {
         let store = context.store
         // why: explaining lists every rule passed over; deciding lets SQL skip them (1,000 rules cost one index range).
         let rules = try detailed ? store.routes.forMethod(method)
@@ -126,7 +132,7 @@ public struct RoutingService {
                 continue
             }
             if let channelHint {
-                let onChannel = try rule.candidates.contains { try store.channelAccounts.find($0.accountId)?.channel == channelHint }
+                let onChannel = try rule.candidates.contains { try account($0.accountId, versions)?.channel == channelHint }
                 if !onChannel {
                     reasons.append("rule '\(rule.name)' passed over: no candidate on channel \(channelHint)")
                     continue
@@ -138,15 +144,33 @@ public struct RoutingService {
         return nil
     }
 
+    /// The account as stored at `versions`, from the context's account book.
+    func account(_ id: String, _ versions: StoreVersions) throws -> ChannelAccount? {
+        try context.accountBook.account(id, store: context.store, version: versions.channelAccounts)
+    }
+
+    /// What came of a payment, fed to the account's breaker inside the caller's write (the
+    /// transaction that settles the payment): a success or decline writes only when the breaker
+    /// is not already closed and clean, a system failure counts, an unknown outcome is not counted.
+    func recordOutcomeInTransaction(account: String, _ outcome: RouteOutcome) throws {
+        let store = context.store
+        let now = context.now
+        switch outcome {
+        case .succeeded, .declined: try store.breakers.noteSuccess(account, at: now)
+        case .systemFailure: _ = try store.breakers.recordSystemFailure(account, threshold: breakerPolicy.failureThreshold, at: now)
+        case .unknown: break
+        }
+    }
+
     /// The rule's candidates that may take the payment, and those skipped with the reason.
     func candidates(of rule: RouteRule, amount: Money, channelHint: String?, now: Timestamp,
-                    excluded: Set<String>) throws -> ([RouteDecision.Option], [RouteDecision.Skip]) {
+                    excluded: Set<String>, versions: StoreVersions) throws -> ([RouteDecision.Option], [RouteDecision.Skip]) {
         let store = context.store
         var options: [RouteDecision.Option] = []
         var skipped: [RouteDecision.Skip] = []
         for candidate in rule.candidates where !excluded.contains(candidate.accountId) {
             func skip(_ reason: String) { skipped.append(RouteDecision.Skip(accountId: candidate.accountId, reason: reason)) }
-            guard let account = try store.channelAccounts.find(candidate.accountId) else { skip("the account no longer exists"); continue }
+            guard let account = try account(candidate.accountId, versions) else { skip("the account no longer exists"); continue }
             if !account.enabled { skip("account disabled"); continue }
             if let channelHint, account.channel != channelHint { skip("channel \(account.channel), the barcode is \(channelHint)"); continue }
             if !account.currencies.contains(amount.currency) { skip("does not take \(amount.currency)"); continue }

@@ -70,15 +70,23 @@ public struct BreakerRepository {
     /// payment pays no extra durable commit for it.
     public func recordSuccess(_ accountId: String, at now: Timestamp) throws -> BreakerRecord {
         try ensure(accountId, at: now)
-        try db.execute("""
-            UPDATE circuit_breakers SET state = ?, consecutive_failures = 0, opened_at = NULL, probe_until = NULL, updated_at = ?
-            WHERE account_id = ? AND (state = ? OR state = ?)
-              AND NOT (state = ? AND consecutive_failures = 0 AND probe_until IS NULL)
-            """, [BreakerRecord.State.closed.rawValue, now.milliseconds, accountId,
-                  BreakerRecord.State.closed.rawValue, BreakerRecord.State.halfOpen.rawValue,
-                  BreakerRecord.State.closed.rawValue])
+        try noteSuccess(accountId, at: now)
         return try state(accountId)
     }
+
+    /// `recordSuccess` in one statement, returning nothing: a breaker with no row, or closed and
+    /// clean, is left as it is and nothing is written (the payment path's case).
+    public func noteSuccess(_ accountId: String, at now: Timestamp) throws {
+        try db.execute(Self.successSQL, [BreakerRecord.State.closed.rawValue, now.milliseconds, accountId,
+                                         BreakerRecord.State.closed.rawValue, BreakerRecord.State.halfOpen.rawValue,
+                                         BreakerRecord.State.closed.rawValue])
+    }
+
+    static let successSQL = """
+        UPDATE circuit_breakers SET state = ?, consecutive_failures = 0, opened_at = NULL, probe_until = NULL, updated_at = ?
+        WHERE account_id = ? AND (state = ? OR state = ?)
+          AND NOT (state = ? AND consecutive_failures = 0 AND probe_until IS NULL)
+        """
 
     /// A SYSTEM failure: counted while closed and opening the breaker at `threshold` in a row;
     /// a failed probe reopens a half-open breaker. Returns the state after.

@@ -61,6 +61,16 @@ public struct OrderCursor: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(createdAt)-\(id)" }
 }
 
+/// An order's status and amounts: what settling a payment reads of it.
+public struct OrderBalance: Hashable, Sendable {
+    public let id: Int64
+    public let businessLine: BusinessLineCode
+    public let orderNo: MerchantOrderNo
+    public let amount: Money
+    public let paidAmount: Money
+    public let status: OrderStatus
+}
+
 /// Orders, their line items and sub-orders.
 public struct OrderRepository {
     let db: Connection
@@ -172,16 +182,59 @@ public struct OrderRepository {
 
     public func count() throws -> Int64 { try db.scalarInt("SELECT count(*) FROM orders") ?? 0 }
 
+    /// The order in `row` with its items and sub-orders, read in one statement.
     func decode(_ row: Row) throws -> Order {
         let id = row.int64("id")
-        let items = try db.rows(OrderSQL.items(of: [id]).sql, [id])
-        let subs = try db.rows(OrderSQL.subOrders(of: [id]).sql, [id])
+        var items: [Row] = [], subs: [Row] = []
+        for line in try db.rows(Self.linesSQL, [id]) {
+            if line.int64("kind") == 0 { items.append(line) } else { subs.append(line) }
+        }
         return try decode(row, itemRows: items, subRows: subs)
+    }
+
+    /// An order's items (kind 0) and sub-orders (kind 1) in one statement, with the column names
+    /// `decode(_:itemRows:subRows:)` reads.
+    static let linesSQL = """
+        SELECT 0 AS kind, position, name, quantity, unit_price_minor, NULL AS merchant_account, NULL AS amount_minor
+        FROM order_items WHERE order_id = ?1
+        UNION ALL
+        SELECT 1, position, NULL, NULL, NULL, merchant_account, amount_minor FROM sub_orders WHERE order_id = ?1
+        ORDER BY 1, 2
+        """
+
+    /// What settling a payment needs of its order — status and amounts — in one statement,
+    /// without its items.
+    public func balance(id: Int64) throws -> OrderBalance? {
+        try db.row("SELECT id, business_line, order_no, currency, amount_minor, paid_minor, status FROM orders WHERE id = ?", [id]).map { row in
+            let currency = try Currency.parse(row.string("currency"))
+            return OrderBalance(id: row.int64("id"), businessLine: BusinessLineCode(stored: row.string("business_line")),
+                                orderNo: MerchantOrderNo(stored: row.string("order_no")),
+                                amount: Money(minorUnits: row.int64("amount_minor"), currency: currency),
+                                paidAmount: Money(minorUnits: row.int64("paid_minor"), currency: currency),
+                                status: try OrderStatus.parse(row.string("status")))
+        }
+    }
+
+    /// Marks the order as being paid through `channel` — CREATED → PAYING, or a PAYING order's
+    /// channel — only while it is still in `from` and has not expired at `now`: one guarded
+    /// update. False: it changed or expired since the caller read it (nothing written).
+    public func startPaying(_ id: Int64, from: OrderStatus, channel: String, at now: Timestamp) throws -> Bool {
+        switch from {
+        case .created:
+            try from.checkMove(to: .paying, subject: "order \(id)")
+            return try db.execute("""
+                UPDATE orders SET status = ?, channel = ?, updated_at = ? WHERE id = ? AND status = ? AND expires_at > ?
+                """, [OrderStatus.paying.rawValue, channel, now.milliseconds, id, from.rawValue, now.milliseconds]) == 1
+        case .paying:
+            return try db.execute("UPDATE orders SET channel = ? WHERE id = ? AND status = ? AND expires_at > ?",
+                                  [channel, id, from.rawValue, now.milliseconds]) == 1
+        default:
+            return false
+        }
     }
 
     /// The order in `row` with its items and sub-orders from rows of `OrderSQL.items` and `OrderSQL.subOrders`.
     func decode(_ row: Row, itemRows: [Row], subRows: [Row]) throws -> Order {
-        let id = row.int64("id")
         let currency = try Currency.parse(row.string("currency"))
         let items = try itemRows.map { item in
             try LineItem(name: item.string("name"), quantity: item.int64("quantity"),
@@ -191,6 +244,21 @@ public struct OrderRepository {
             try SubOrder(merchantAccount: sub.string("merchant_account"),
                          amount: Money(minorUnits: sub.int64("amount_minor"), currency: currency))
         }
+        return try decode(row, items: items, subOrders: subs)
+    }
+
+    /// The order's row read again, with the items and sub-orders of `known` (the same order as
+    /// read before: items and sub-orders never change once the order exists) — one statement.
+    public func find(id: Int64, linesOf known: Order) throws -> Order? {
+        guard known.id == id else { return try find(id: id) }
+        return try db.row("SELECT * FROM orders WHERE id = ?", [id]).map { row in
+            try decode(row, items: known.items, subOrders: known.subOrders)
+        }
+    }
+
+    func decode(_ row: Row, items: [LineItem], subOrders subs: [SubOrder]) throws -> Order {
+        let id = row.int64("id")
+        let currency = try Currency.parse(row.string("currency"))
         return Order(
             id: id,
             serial: Serial(stored: row.string("serial")),

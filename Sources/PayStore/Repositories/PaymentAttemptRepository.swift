@@ -74,8 +74,15 @@ public struct PaymentAttemptRepository {
                   attempt.account, attempt.amount.minorUnits, attempt.amount.currency.code, status.rawValue,
                   attempt.customerId, attempt.cardToken, attempt.cardBin, attempt.cardLast4, attempt.operatorName,
                   attempt.owner, now.milliseconds, now.milliseconds])
-        guard let stored = try find(id: db.lastInsertRowID) else { throw PayError.internal("attempt vanished after insert") }
-        return stored
+        return Self.inserted(attempt, id: db.lastInsertRowID, status: status, at: now)
+    }
+
+    /// The attempt just inserted, as a read would return it. why: the insert wrote every field
+    /// the value holds (no trigger changes the row), so reading it back is a statement for nothing.
+    static func inserted(_ attempt: NewPaymentAttempt, id: Int64, status: AttemptStatus, at now: Timestamp) -> PaymentAttempt {
+        PaymentAttempt(id: id, serial: attempt.serial, orderId: attempt.orderId, method: attempt.method, channel: attempt.channel,
+                       account: attempt.account, amount: attempt.amount, status: status, channelSerial: nil, failureKind: nil,
+                       failureCode: nil, failureMessage: nil, createdAt: now, updatedAt: now)
     }
 
     /// Inserts the attempt as PROCESSING only if no other attempt of its order is in one of
@@ -108,8 +115,7 @@ public struct PaymentAttemptRepository {
             return nil
         }
         guard changed == 1 else { return nil }
-        guard let stored = try find(id: db.lastInsertRowID) else { throw PayError.internal("attempt vanished after insert") }
-        return stored
+        return Self.inserted(attempt, id: db.lastInsertRowID, status: .processing, at: now)
     }
 
     public func find(id: Int64) throws -> PaymentAttempt? {
@@ -122,6 +128,11 @@ public struct PaymentAttemptRepository {
 
     public func find(channel: String, channelSerial: String) throws -> PaymentAttempt? {
         try db.row("SELECT * FROM payment_attempts WHERE channel = ? AND channel_serial = ?", [channel, channelSerial]).map(Self.decode)
+    }
+
+    /// The customer's attempts, oldest first.
+    public func forCustomer(_ customer: String) throws -> [PaymentAttempt] {
+        try db.rows("SELECT * FROM payment_attempts WHERE customer_id = ? ORDER BY created_at, id", [customer]).map(Self.decode)
     }
 
     public func forOrder(_ orderId: Int64) throws -> [PaymentAttempt] {
@@ -151,6 +162,20 @@ public struct PaymentAttemptRepository {
             WHERE id = ? AND status = ?
             """, [to.rawValue, outcome.channelSerial, outcome.failureKind?.rawValue, outcome.failureCode,
                   outcome.failureMessage, outcome.nextCheckAt?.milliseconds, now.milliseconds, id, from.rawValue]) == 1
+    }
+
+    /// The attempt as `transition(current.id, from: current.status, to:, outcome:, at:)` leaves
+    /// it when it returned true: the same fields the statements above set, beside them so one
+    /// changes with the other. why: the settling transaction then needs no read after its update.
+    public func transitioned(_ current: PaymentAttempt, to: AttemptStatus, outcome: AttemptOutcome, at now: Timestamp) -> PaymentAttempt {
+        let succeeded = to == .succeeded
+        return PaymentAttempt(id: current.id, serial: current.serial, orderId: current.orderId, method: current.method,
+                              channel: current.channel, account: current.account, amount: current.amount, status: to,
+                              channelSerial: outcome.channelSerial ?? current.channelSerial,
+                              failureKind: succeeded ? nil : outcome.failureKind ?? current.failureKind,
+                              failureCode: succeeded ? nil : outcome.failureCode ?? current.failureCode,
+                              failureMessage: succeeded ? nil : outcome.failureMessage ?? current.failureMessage,
+                              createdAt: current.createdAt, updatedAt: now)
     }
 
     /// The payer's last word before it calls the channel: true only when the attempt is still

@@ -19,6 +19,12 @@ public struct RiskListRepository {
     }
 
     /// Whether the list holds the value (one primary-key lookup).
+    /// The lists that hold `value`, in one statement (`risk_list_entries_value`, schema 22): a
+    /// decision asks this once per value however many rules name lists.
+    public func lists(containing value: String) throws -> Set<String> {
+        Set(try db.rows("SELECT list FROM risk_list_entries WHERE value = ?", [value]).map { $0.string("list") })
+    }
+
     public func contains(_ list: String, _ value: String) throws -> Bool {
         try db.row("SELECT 1 FROM risk_list_entries WHERE list = ? AND value = ?", [list, value]) != nil
     }

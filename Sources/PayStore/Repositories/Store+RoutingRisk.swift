@@ -5,4 +5,5 @@ extension Store {
     public var riskLists: RiskListRepository { RiskListRepository(db: db) }
     public var challenges: ChallengeRepository { ChallengeRepository(db: db) }
     public var paymentHistory: PaymentHistoryRepository { PaymentHistoryRepository(db: db) }
+    public var versions: StoreVersionRepository { StoreVersionRepository(db: db) }
 }

@@ -15,6 +15,9 @@ public final class Connection {
     /// Statements run with `execute(_:_:)`, `rows` and `row` since the connection opened (not
     /// BEGIN / COMMIT): how tests check that a screen's work costs the queries it should.
     public private(set) var statementsRun = 0
+    /// Records every statement run on this connection while set (transaction control included):
+    /// `paydesk bench` counts and replays a payment's store work with it.
+    public var trace: StatementTrace?
     /// Work to do once the open transaction commits (dropped when it rolls back); see `afterCommit`.
     var commitHooks: [() -> Void] = []
     /// Rows to write in the next transaction on this connection; see `writeWithNextTransaction`.
@@ -79,6 +82,7 @@ public final class Connection {
 
     /// Runs SQL that may hold several statements and takes no arguments (schema, pragmas).
     public func execute(_ sql: String) throws(SQLiteError) {
+        trace?.record(sql, [])
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -93,7 +97,9 @@ public final class Connection {
     public func execute(_ sql: String, _ arguments: StatementArguments) throws(SQLiteError) -> Int {
         let statement = try cachedStatement(sql)
         statementsRun += 1
-        try statement.bind(arguments.databaseValues)
+        let values = arguments.databaseValues
+        trace?.record(sql, values)
+        try statement.bind(values)
         try statement.execute()
         return Int(sqlite3_changes(handle))
     }
@@ -102,7 +108,9 @@ public final class Connection {
     public func rows(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> [Row] {
         let statement = try cachedStatement(sql)
         statementsRun += 1
-        try statement.bind(arguments.databaseValues)
+        let values = arguments.databaseValues
+        trace?.record(sql, values)
+        try statement.bind(values)
         return try statement.rows()
     }
 
@@ -111,7 +119,9 @@ public final class Connection {
     public func forEachRow(_ sql: String, _ arguments: StatementArguments = [], _ body: (Row) throws -> Void) throws {
         let statement = try Statement(connection: self, sql: sql)
         statementsRun += 1
-        try statement.bind(arguments.databaseValues)
+        let values = arguments.databaseValues
+        trace?.record(sql, values)
+        try statement.bind(values)
         try statement.forEachRow(body)
     }
 
@@ -119,7 +129,9 @@ public final class Connection {
     public func row(_ sql: String, _ arguments: StatementArguments = []) throws(SQLiteError) -> Row? {
         let statement = try cachedStatement(sql)
         statementsRun += 1
-        try statement.bind(arguments.databaseValues)
+        let values = arguments.databaseValues
+        trace?.record(sql, values)
+        try statement.bind(values)
         return try statement.firstRow()
     }
 
@@ -150,6 +162,22 @@ extension Connection {
         /// busy timeout instead of failing half-way with a snapshot conflict.
         case immediate = "IMMEDIATE"
         case exclusive = "EXCLUSIVE"
+
+        var begin: String {
+            switch self {
+            case .deferred: "BEGIN DEFERRED"
+            case .immediate: "BEGIN IMMEDIATE"
+            case .exclusive: "BEGIN EXCLUSIVE"
+            }
+        }
+    }
+
+    /// Runs a transaction control statement (BEGIN, COMMIT, SAVEPOINT …) from the statement
+    /// cache: why: `sqlite3_exec` would parse and prepare it again every time, on every write.
+    func control(_ sql: String) throws(SQLiteError) {
+        trace?.record(sql, [])
+        let statement = try cachedStatement(sql)
+        try statement.drain()
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
@@ -157,32 +185,32 @@ extension Connection {
     public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         if isInTransaction {
             let hooksBefore = commitHooks.count
-            try execute("SAVEPOINT nested")
+            try control("SAVEPOINT nested")
             do {
                 let result = try body()
-                try execute("RELEASE nested")
+                try control("RELEASE nested")
                 return result
             } catch {
-                try? execute("ROLLBACK TO nested")
-                try? execute("RELEASE nested")
+                try? control("ROLLBACK TO nested")
+                try? control("RELEASE nested")
                 commitHooks.removeSubrange(min(hooksBefore, commitHooks.count)...)
                 throw error
             }
         }
-        try execute("BEGIN \(kind.rawValue)")
+        try control(kind.begin)
         commitHooks = []
         let changesBefore = sqlite3_total_changes64(handle)
         do {
             let result = try body()
             runDeferredWrites()
-            try execute("COMMIT")
+            try control("COMMIT")
             if sqlite3_total_changes64(handle) != changesBefore { committedWrites += 1 }
             let hooks = commitHooks
             commitHooks = []
             for hook in hooks { hook() }
             return result
         } catch {
-            if isInTransaction { try? execute("ROLLBACK") }
+            if isInTransaction { try? control("ROLLBACK") }
             commitHooks = []
             throw error
         }

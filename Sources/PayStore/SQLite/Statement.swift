@@ -129,4 +129,6 @@ public final class Statement {
     private func failure(_ code: Int32) -> SQLiteError {
         connection.error(code: code, sql: sql, arguments: boundArguments)
     }
+
+    func connectionError(_ code: Int32) -> SQLiteError { failure(code) }
 }

@@ -6,7 +6,10 @@ import PayChannels
 import PayServices
 
 /// `paydesk bench pay`: end-to-end barcode payments per second and their latency on a durable
-/// store, beside SQLite's raw durable single-row commit rate on the same disk in the same run.
+/// store, beside SQLite's raw durable single-row commit rate on the same disk in the same run, and
+/// beside the floor: the very statements the payments ran on the store (traced with their
+/// arguments), replayed on a copy of the store as it was before them, each prepared once, with no
+/// service code around them.
 enum PayBench {
     struct Settings {
         var payments = 2_000
@@ -16,6 +19,8 @@ enum PayBench {
         var directory = NSTemporaryDirectory()
         /// Pay into this existing store (demo data present) and keep it, instead of a throwaway one.
         var storePath: String?
+        /// Print the statements of the last payment (of the first client).
+        var showStatements = false
     }
 
     struct Report: Encodable {
@@ -32,6 +37,19 @@ enum PayBench {
         let storeCommitsPerPayment: Double
         /// Commits of the simulated channels' own file per payment (not the center's).
         let sandboxCommitsPerPayment: Double
+        /// Statements the store ran per payment, BEGIN / COMMIT / SAVEPOINT included.
+        let statementsPerPayment: Double
+        /// Write transactions (`BEGIN IMMEDIATE`) per payment, whether or not they changed a row.
+        let writeTransactionsPerPayment: Double
+        /// The same statements replayed with no service code, as payments per second (the floor).
+        let floorPaymentsPerSecond: Double
+        /// Payments per second ÷ the floor's: 1.0 would be a payment costing only its store work.
+        let floorRatio: Double
+        /// Replayed statements that failed (a replay of several clients may interleave otherwise).
+        let floorReplayFailures: Int
+        let folder: String
+        /// The last payment's statements, with their arguments, when asked for.
+        let lastPayment: [String]?
     }
 
     static func run(_ settings: Settings, log: (String) -> Void) throws -> Report {
@@ -39,6 +57,9 @@ enum PayBench {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = settings.storePath ?? folder + "/store.db"
         let orderNos = try prepare(path: path, create: settings.storePath == nil, orders: settings.payments, log: log)
+        // why after prepare: its store is closed, so the file holds everything (no WAL beside it).
+        let floorPath = folder + "/floor.db"
+        try FileManager.default.copyItem(atPath: path, toPath: floorPath)
 
         log("raw durable commits …")
         let raw = try rawCommitRate(path: folder + "/raw.db", seconds: 2)
@@ -48,6 +69,9 @@ enum PayBench {
         let succeeded = Mutex(0)
         let commits = Mutex((store: 0, sandbox: 0))
         let failures = Mutex<[PayError]>([])
+        let traces = Mutex<[[StatementTrace.Entry]]>(Array(repeating: [], count: settings.clients))
+        let counted = Mutex((statements: 0, writes: 0))
+        let lastPayment = Mutex<[String]?>(nil)
         let clock = ContinuousClock()
         let start = clock.now
         let clients = settings.clients
@@ -60,13 +84,28 @@ enum PayBench {
                 var mine: [Double] = []
                 var paid = 0
                 let storeBefore = store.db.committedWrites, sandboxBefore = gateway.sandbox.db.committedWrites
+                let trace = StatementTrace()
+                store.db.trace = trace
+                var lastStart = 0
                 for index in stride(from: client, to: orderNos.count, by: clients) {
+                    lastStart = trace.entries.count
                     let began = clock.now
                     let outcome = try service.pay(request(orderNos[index], method: settings.method))
                     let elapsed = clock.now - began
                     mine.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
                     if outcome.exitCode == 0 { paid += 1 }
                 }
+                store.db.trace = nil
+                let entries = trace.entries
+                if client == 0 && settings.showStatements {
+                    let shown = entries[lastStart...].map { entry in
+                        entry.sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                            + (entry.arguments.isEmpty ? "" : "  -- " + entry.arguments.map(\.description).joined(separator: ", "))
+                    }
+                    lastPayment.withLock { $0 = shown }
+                }
+                traces.withLock { $0[client] = entries }
+                counted.withLock { $0.statements += trace.count; $0.writes += trace.writeTransactions }
                 latencies.withLock { $0 += mine }
                 commits.withLock {
                     $0.store += store.db.committedWrites - storeBefore
@@ -84,11 +123,39 @@ enum PayBench {
         if let failure = failures.withLock({ $0.first }) { throw PayError(failure.kind, "a client failed: \(failure.message)") }
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
         let rate = Double(settings.payments) / seconds
+        log("replaying the payments' \(counted.withLock { $0.statements }) store statements on a copy (the floor) …")
+        let (floorSeconds, replayFailures) = try replay(traces.withLock { $0 }, path: floorPath)
+        let floorRate = Double(settings.payments) / floorSeconds
         return Report(payments: settings.payments, clients: clients, seconds: seconds, paymentsPerSecond: rate,
                       latency: BenchStats("latency per payment", micros: latencies.withLock { $0 }),
                       rawCommitsPerSecond: raw, ratio: rate / raw, succeeded: succeeded.withLock { $0 },
                       storeCommitsPerPayment: Double(commits.withLock { $0.store }) / Double(settings.payments),
-                      sandboxCommitsPerPayment: Double(commits.withLock { $0.sandbox }) / Double(settings.payments))
+                      sandboxCommitsPerPayment: Double(commits.withLock { $0.sandbox }) / Double(settings.payments),
+                      statementsPerPayment: Double(counted.withLock { $0.statements }) / Double(settings.payments),
+                      writeTransactionsPerPayment: Double(counted.withLock { $0.writes }) / Double(settings.payments),
+                      floorPaymentsPerSecond: floorRate, floorRatio: rate / floorRate, floorReplayFailures: replayFailures,
+                      folder: settings.directory, lastPayment: lastPayment.withLock { $0 })
+    }
+
+    /// Replays each client's traced statements on a connection of its own to the copy at `path`
+    /// (one thread a client, as they ran); returns the seconds it took and the statements that failed.
+    static func replay(_ traces: [[StatementTrace.Entry]], path: String) throws -> (seconds: Double, failures: Int) {
+        let failures = Mutex(0)
+        let opened = Mutex<[String]>([])
+        let clock = ContinuousClock()
+        let start = clock.now
+        onThreads(traces.count) { client in
+            do {
+                let db = try Connection(path: path, create: false, synchronous: .full)
+                let failed = StatementTrace.replay(traces[client], on: db)
+                failures.withLock { $0 += failed }
+            } catch {
+                opened.withLock { $0.append("\(error)") }
+            }
+        }
+        let elapsed = clock.now - start
+        if let error = opened.withLock({ $0.first }) { throw PayError.internal("the floor's replay: \(error)") }
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, failures.withLock { $0 })
     }
 
     /// A fresh scratch folder for this run (the throwaway store, the raw-commit file).

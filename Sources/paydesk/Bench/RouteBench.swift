@@ -23,6 +23,11 @@ enum RouteBench {
         let riskRulesEvaluated: Int
         let riskQueriesPerDecision: Int
         let riskAction: String
+        /// A payment's route and risk decision together, in one read transaction, as `pay` makes them.
+        let routeAndRisk: BenchStats
+        /// The same decision's statements (traced once) replayed raw, each prepared once: its floor.
+        let routeAndRiskFloor: BenchStats
+        let routeAndRiskStatements: Int
     }
 
     static let customer = "C-BENCH"
@@ -75,10 +80,30 @@ enum RouteBench {
         let anonymous = try BenchStats.measure("risk decision (no customer)", count: settings.decisions) { _ in
             _ = try risk.evaluate(RiskRequest(businessLine: retail, method: .card, amount: hundred))
         }
+        // A payment's decision: the route and the risk of one card payment of the long-history
+        // customer, in one read transaction; then the very statements it ran, replayed raw.
+        let decide = { () throws -> Void in
+            _ = try store.snapshot { () throws -> RiskDecision in
+                _ = try routing.decide(businessLine: retail, method: .card, amount: hundred)
+                return try risk.evaluate(request)
+            }
+        }
+        let both = try BenchStats.measure("route + risk (\(customer), one transaction)", count: settings.decisions) { _ in try decide() }
+        let trace = StatementTrace()
+        store.db.trace = trace
+        try decide()
+        store.db.trace = nil
+        let replayDB = try Connection(path: path, create: false)
+        var failures = 0
+        let floor = BenchStats.measure("  floor: its \(trace.count) statements raw", count: settings.decisions) { _ in
+            failures += StatementTrace.replay(trace.entries, on: replayDB)
+        }
+        if failures > 0 { throw PayError.internal("bench route: \(failures) replayed statements failed") }
         return Report(store: path, routeRules: try store.read { try store.routes.count() }, riskRules: sample.rulesEvaluated,
                       customerPayments: settings.payments, buildSeconds: buildSeconds, route: route,
                       risk: [cold, warm, anonymous], riskRulesEvaluated: sample.rulesEvaluated,
-                      riskQueriesPerDecision: sample.queries, riskAction: sample.summary)
+                      riskQueriesPerDecision: sample.queries, riskAction: sample.summary,
+                      routeAndRisk: both, routeAndRiskFloor: floor, routeAndRiskStatements: trace.count)
     }
 
     /// Rules that the benchmarked payments must pass over: card, wechat and alipay rules in other

@@ -11,7 +11,8 @@ enum BenchCommands {
             details: """
             Builds a throwaway demo store in a temporary folder (removed afterwards): --rules routing
             rules and as many risk rules, and a customer with --payments past payments over 7 days;
-            then times --decisions decisions of each kind. Prints figures, no verdict.
+            then times --decisions decisions of each kind, and a payment's route and risk decision together beside
+            its floor: the statements it ran, replayed raw. Prints figures, no verdict.
             """,
             options: [
                 .value("rules", "N", "routing rules and risk rules each (default 1000)"),
@@ -28,11 +29,18 @@ enum BenchCommands {
         CommandSpec(
             path: ["bench", "pay"],
             summary: "end-to-end payments per second and latency on a durable store, beside SQLite's raw durable commit rate",
-            details: "Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.",
+            details: """
+            Barcode payments through routing, risk, the WeChat sandbox (instant) and the store, on a throwaway store.
+            Beside them the floor: the statements those payments ran on the store, recorded with their arguments and
+            replayed on a copy of the store as it was before, each prepared once, with no service code (one thread a
+            client); and the statements and write transactions a payment costs.
+            """,
             options: [.value("n", "N", "payments (default 2000)"), .value("clients", "K", "concurrent clients, each its own connection (default 1)"),
                       .value("concurrency", "N", "N threads over the lane pool of `paydesk serve`, without and with group commit (each run --n payments)"),
                       .value("method", "M", "wechat, alipay or unionpay barcodes (default wechat), card, wallet"),
-                      .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)")],
+                      .value("store", "PATH", "pay into this existing demo store and keep it (default: a throwaway store)"),
+                      .flag("tmpfs", "the throwaway store, the floor's copy and the raw commits on /dev/shm (memory), not the disk"),
+                      .flag("statements", "print the store statements of the last payment, with their arguments")],
             run: pay),
         CommandSpec(
             path: ["bench", "serve"],
@@ -65,6 +73,11 @@ enum BenchCommands {
         settings.payments = try count(args, "n", default: settings.payments, range: 1...1_000_000)
         settings.clients = try count(args, "clients", default: settings.clients, range: 1...64)
         settings.storePath = args.value("store")
+        settings.showStatements = args.has("statements")
+        if args.has("tmpfs") {
+            guard FileManager.default.fileExists(atPath: "/dev/shm") else { throw PayError.invalidInput("--tmpfs: /dev/shm does not exist on this machine") }
+            settings.directory = "/dev/shm"
+        }
         if let text = args.value("method") {
             settings.method = try PaymentMethod.parse(text, field: "--method")
             guard settings.method != .paypal else { throw PayError.invalidInput("--method paypal: not benchmarked (USD only)") }
@@ -99,6 +112,14 @@ enum BenchCommands {
             io.out("  raw durable single-row commits: \(report.rawCommitsPerSecond.oneDecimal)/s on the same disk")
             io.out("  ratio: \((report.ratio * 100).oneDecimal) % of one payment per raw commit")
             io.out("  durable commits per payment: \(report.storeCommitsPerPayment.oneDecimal) in the store (+ \(report.sandboxCommitsPerPayment.oneDecimal) in the simulated channel's file)")
+            io.out("  store statements per payment: \(report.statementsPerPayment.oneDecimal) (BEGIN/COMMIT included), \(report.writeTransactionsPerPayment.oneDecimal) BEGIN IMMEDIATE")
+            io.out("  floor (the same statements replayed, no service code): \(report.floorPaymentsPerSecond.oneDecimal) payments/s; payments ÷ floor: \(report.floorRatio.twoDecimals)"
+                   + (report.floorReplayFailures > 0 ? " (\(report.floorReplayFailures) replayed statements failed)" : ""))
+            io.out("  files in \(report.folder)\(settings.directory == "/dev/shm" ? " (tmpfs)" : "")")
+            if let statements = report.lastPayment {
+                io.out("  the last payment's store statements:")
+                for (index, statement) in statements.enumerated() { io.out("  \(index + 1). \(statement)") }
+            }
         }
         return 0
     }
@@ -156,6 +177,11 @@ enum BenchCommands {
         lines += report.route.map { "  " + $0.line }
         lines += report.risk.map { "  " + $0.line }
         lines.append("  risk: \(report.riskRulesEvaluated) rules evaluated, \(report.riskQueriesPerDecision) store queries per decision, answer \(report.riskAction)")
+        lines.append("  " + report.routeAndRisk.line)
+        lines.append("  " + report.routeAndRiskFloor.line)
+        if report.routeAndRiskFloor.p99Micros > 0 {
+            lines.append("  route + risk p99 ÷ its floor's p99: \((report.routeAndRisk.p99Micros / report.routeAndRiskFloor.p99Micros).oneDecimal)")
+        }
         io.out(lines.joined(separator: "\n"))
         return 0
     }
