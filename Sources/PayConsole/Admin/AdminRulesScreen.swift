@@ -222,19 +222,25 @@ final class AdminRulesScreen: ConsoleScreen {
 
     // MARK: Drawing
 
+    /// The rows' text, in columns as wide as their widest value (a route's accounts last, whole).
     func text(_ row: Row) -> String {
+        let names = max(12, (rules.routes.map { $0.name.displayWidth } + rules.riskRules.map { $0.name.displayWidth }
+                             + rules.riskLists.map { $0.name.displayWidth }).max() ?? 0)
+        let lines = max(8, rules.routes.map { ($0.line ?? "any line").displayWidth }.max() ?? 0)
+        let methods = max(6, rules.routes.map { $0.method.displayWidth }.max() ?? 0)
+        let strategies = max(8, rules.routes.map { $0.strategy.displayWidth }.max() ?? 0)
         switch row {
         case .heading(let title): return title
         case .empty(let text): return "    " + text
         case .route(let route):
-            return "  " + route.name.padded(toWidth: 20) + " " + (route.line ?? "any line").padded(toWidth: 12) + " "
-                + route.method.padded(toWidth: 10) + (route.currency ?? "any").padded(toWidth: 5) + route.strategy.padded(toWidth: 13)
-                + (route.enabled ? "on " : "OFF") + "  → " + route.accounts.joined(separator: ", ")
+            return "  " + route.name.padded(toWidth: names) + " " + (route.line ?? "any line").padded(toWidth: lines) + " "
+                + route.method.padded(toWidth: methods) + " " + (route.currency ?? "any").padded(toWidth: 4) + route.strategy.padded(toWidth: strategies)
+                + " " + (route.enabled ? "on " : "OFF") + " → " + route.accounts.joined(separator: ", ")
         case .rule(let rule):
-            return "  " + rule.name.padded(toWidth: 20) + " " + rule.action.padded(toWidth: 10) + (rule.enabled ? "enabled " : "DISABLED")
+            return "  " + rule.name.padded(toWidth: names) + " " + rule.action.padded(toWidth: 10) + (rule.enabled ? "enabled " : "DISABLED")
                 + "  " + rule.expression
         case .list(let list):
-            return "  " + list.name.padded(toWidth: 20) + " " + "\(list.values.count) value\(list.values.count == 1 ? "" : "s")".padded(toWidth: 10)
+            return "  " + list.name.padded(toWidth: names) + " " + "\(list.values.count) value\(list.values.count == 1 ? "" : "s")".padded(toWidth: 10)
                 + list.values.joined(separator: ", ")
         }
     }
