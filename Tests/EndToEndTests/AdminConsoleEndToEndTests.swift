@@ -138,7 +138,13 @@ struct AdminConsoleEndToEndTests {
             let refund = try Paydesk.run(["refund", "--business", "retail", "--order", order, "--amount", "4.00", "--db", store])
             #expect(refund.exitCode == (channel == "unionpay" ? 5 : 0), "\(channel): \(refund)")
         }
-        _ = try Paydesk.run(["worker", "--once", "--db", store])
+        // why a few rounds: UnionPay answers the refund in a callback the sandbox sends after its latency.
+        for _ in 0..<30 {
+            _ = try Paydesk.run(["worker", "--once", "--db", store])
+            let unionpay = try Paydesk.run(["query", "--business", "retail", "--order", "SCREENS-unionpay", "--db", store])
+            if !unionpay.stdout.contains("PROCESSING") { break }
+            Thread.sleep(forTimeInterval: 1)
+        }
         for (channel, _) in pays {
             let shown = try Paydesk.run(["query", "--business", "retail", "--order", "SCREENS-\(channel)", "--db", store])
             #expect(shown.stdout.contains("PARTIALLY_REFUNDED") && shown.stdout.contains("refunded 4.00"), "\(channel): \(shown)")
