@@ -156,7 +156,8 @@ struct PaymentsEndToEndTests {
     func merchantNotification() throws {
         let listener = try HTTPListener(statuses: [500, 200])
         try demo()
-        #expect(try paydesk(["business", "set", "retail", "--notify-url", listener.url, "--notify-secret", "whsec_e2e"]).exitCode == 0)
+        try "whsec_e2e\n".write(toFile: dir.path("notify-secret"), atomically: true, encoding: .utf8)
+        #expect(try paydesk(["business", "set", "retail", "--notify-url", listener.url, "--notify-secret-file", dir.path("notify-secret")]).exitCode == 0)
         try order("N1", "33.00")
         #expect(try paydesk(["pay", "--business", "retail", "--order", "N1", "--method", "wechat", "--auth-code", "134567890123456789"]).exitCode == 0)
         #expect(try paydesk(["worker", "--once"]).exitCode == 0)

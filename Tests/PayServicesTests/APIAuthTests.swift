@@ -299,7 +299,7 @@ struct APIAuthSecretTests {
         let store = auth.context.store
         #expect(throws: (any Error).self) {
             try store.write {
-                try store.apiSecrets.insertCurrent(auth.line, id: "key_second", secret: "pdsk_x", createdBy: "t", at: auth.context.now)
+                try store.apiSecrets.insertCurrent(auth.line, id: "key_second", secret: "pdsk_x", hint: "…dk_x", createdBy: "t", at: auth.context.now)
             }
         }
     }

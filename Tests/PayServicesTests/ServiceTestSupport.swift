@@ -17,6 +17,8 @@ final class ServiceFixture {
             }
         }
         context = try ServiceContext(store: store, actor: .localAdministrator(unixUser: "tester"))
+        // why: as `paydesk init` does, the key file beside the store, which the secrets at rest are sealed under.
+        _ = try AuditLog(context).seal()
         try store.write {
             try store.businessLines.insert(BusinessLine(code: try BusinessLineCode("retail"), name: "Retail", layout: "retail",
                                                         defaultCurrency: .CNY, allowedMethods: [], notifyURL: notifyURL,

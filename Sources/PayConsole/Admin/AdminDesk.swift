@@ -18,6 +18,8 @@ public protocol AdminDesk: AnyObject {
     func addMerchant(_ draft: AdminMerchantDraft) throws(PayError)
     /// Disables a merchant: its lines take no new payments. Audited.
     func disableMerchant(id: String) throws(PayError)
+    /// Serves a disabled merchant again. Audited.
+    func enableMerchant(id: String) throws(PayError)
 
     /// Adds a business line belonging to a merchant. Audited.
     func addBusinessLine(_ draft: AdminLineDraft) throws(PayError)
@@ -42,6 +44,84 @@ public protocol AdminDesk: AnyObject {
     /// Routes the methods `account`'s channel serves on `line` to that account (priority routes),
     /// so the line can take payments; returns what it set, for a person.
     func routeLine(_ line: String, account: String) throws(PayError) -> String
+
+    /// The routes, the risk rules and the risk lists, for the rules screen.
+    func rules() throws(PayError) -> AdminRules
+    /// Replaces a route's accounts (priority order, `ACCOUNT[:WEIGHT]` each); returns what it did. Audited.
+    func setRouteAccounts(_ route: String, accounts: [String]) throws(PayError) -> String
+    /// Switches a route on or off. Audited.
+    func setRouteEnabled(_ route: String, enabled: Bool) throws(PayError) -> String
+    /// Removes a route: the payments it covered go to the next rule that covers them. Audited.
+    func removeRoute(_ route: String) throws(PayError) -> String
+    /// Switches a risk rule on or off. Audited.
+    func setRiskRuleEnabled(_ rule: String, enabled: Bool) throws(PayError) -> String
+    /// Adds a value to a risk list (a new name makes the list). Audited.
+    func addToRiskList(_ list: String, value: String) throws(PayError) -> String
+    /// Removes a value from a risk list. Audited.
+    func removeFromRiskList(_ list: String, value: String) throws(PayError) -> String
+}
+
+/// The rules screen's data: routes, risk rules and risk lists.
+public struct AdminRules: Sendable, Hashable {
+    public var routes: [AdminRoute]
+    public var riskRules: [AdminRiskRule]
+    public var riskLists: [AdminRiskList]
+
+    public init(routes: [AdminRoute] = [], riskRules: [AdminRiskRule] = [], riskLists: [AdminRiskList] = []) {
+        self.routes = routes
+        self.riskRules = riskRules
+        self.riskLists = riskLists
+    }
+}
+
+/// A routing rule as the admin sees it.
+public struct AdminRoute: Sendable, Hashable {
+    public var name: String
+    /// nil: every business line.
+    public var line: String?
+    public var method: String
+    /// nil: every currency.
+    public var currency: String?
+    public var strategy: String
+    public var enabled: Bool
+    /// The candidates in priority order, as `ACCOUNT[:WEIGHT]` (the weight only when not 1).
+    public var accounts: [String]
+
+    public init(name: String, line: String?, method: String, currency: String?, strategy: String, enabled: Bool, accounts: [String]) {
+        self.name = name
+        self.line = line
+        self.method = method
+        self.currency = currency
+        self.strategy = strategy
+        self.enabled = enabled
+        self.accounts = accounts
+    }
+}
+
+/// A risk rule as the admin sees it.
+public struct AdminRiskRule: Sendable, Hashable {
+    public var name: String
+    public var action: String
+    public var expression: String
+    public var enabled: Bool
+
+    public init(name: String, action: String, expression: String, enabled: Bool) {
+        self.name = name
+        self.action = action
+        self.expression = expression
+        self.enabled = enabled
+    }
+}
+
+/// A named risk list (`customer in NAME`) and its values.
+public struct AdminRiskList: Sendable, Hashable {
+    public var name: String
+    public var values: [String]
+
+    public init(name: String, values: [String]) {
+        self.name = name
+        self.values = values
+    }
 }
 
 /// The admin tree's data: merchants, the business lines and the channel accounts.

@@ -6,8 +6,9 @@ import TUIKit
 /// lines and channel accounts; the selected node's details below it, secrets masked. Keys add a
 /// merchant (`m`), a line (`l`), an account (`a`), edit a line (`e`), set an account's ids (`s`),
 /// import a key from a PEM file (`i`), register an account at the sandbox portal (`p`), test it (`t`),
-/// route a line's payments to it (`o`), enable or disable
-/// (`d`, asks first); Enter lists what can be done with the selected node.
+/// route a line's payments to it (`o`), enable or disable an account or a merchant
+/// (`d`, asks first); `R` opens the routes and risk rules and lists; Enter lists what can be done
+/// with the selected node.
 @MainActor
 final class AdminScreen: ConsoleScreen {
     let title = "Admin"
@@ -24,7 +25,7 @@ final class AdminScreen: ConsoleScreen {
 
     var hints: [KeyHint] {
         [KeyHint("F1", "Help"), KeyHint("Enter", "Actions"), KeyHint("m", "Merchant"), KeyHint("l", "Line"), KeyHint("a", "Account"),
-         KeyHint("i", "Key"), KeyHint("t", "Test"), KeyHint("d", "On/off")]
+         KeyHint("i", "Key"), KeyHint("t", "Test"), KeyHint("d", "On/off"), KeyHint("R", "Routes/risk")]
     }
 
     var help: [HelpOverlay.Section] {
@@ -40,7 +41,8 @@ final class AdminScreen: ConsoleScreen {
             KeyHint("p", "register the selected account at the sandbox portal (keys, ids, secrets)"),
             KeyHint("t", "test the selected account: a harmless signed call to the channel"),
             KeyHint("o", "route a business line's payments (its channel's methods) to the selected account"),
-            KeyHint("d", "enable or disable the selected account, disable a merchant (asks first)"),
+            KeyHint("d", "enable or disable the selected account or merchant (asks first)"),
+            KeyHint("R", "routes and risk: a route's accounts, risk rules on/off, risk lists"),
             KeyHint("r", "reload"),
         ]), AdminText.formHelp]
     }
@@ -55,7 +57,8 @@ final class AdminScreen: ConsoleScreen {
     var paletteCommands: [CommandPalette.Command] {
         [.init(id: "admin.merchant", title: "Admin: add a merchant"),
          .init(id: "admin.line", title: "Admin: add a business line"),
-         .init(id: "admin.account", title: "Admin: add a channel account")]
+         .init(id: "admin.account", title: "Admin: add a channel account"),
+         .init(id: "admin.rules", title: "Admin: routes and risk")]
     }
 
     func runPaletteCommand(_ id: String, app: ConsoleApp) -> Bool {
@@ -63,6 +66,7 @@ final class AdminScreen: ConsoleScreen {
         case "admin.merchant": addMerchant(app)
         case "admin.line": addLine(app)
         case "admin.account": addAccount(app)
+        case "admin.rules": openRules(app)
         default: return false
         }
         return true
@@ -111,6 +115,7 @@ final class AdminScreen: ConsoleScreen {
         case .character("t"): testAccount(app)
         case .character("o"): routeToAccount(app)
         case .character("d"): toggle(app)
+        case .character("R"): openRules(app)
         case .enter: showActions(app)
         default: return false
         }
@@ -124,7 +129,7 @@ final class AdminScreen: ConsoleScreen {
         case .merchant(let merchant)?:
             actions.append((ListMenu.Item("Add a business line", detail: "l"), addLine))
             actions.append((ListMenu.Item("Add a channel account", detail: "a"), addAccount))
-            if merchant.active { actions.append((ListMenu.Item("Disable the merchant", detail: "d"), toggle)) }
+            actions.append((ListMenu.Item(merchant.active ? "Disable the merchant" : "Enable the merchant again", detail: "d"), toggle))
         case .line?:
             actions.append((ListMenu.Item("Edit the business line", detail: "e"), editLine))
         case .account(let account)?:
@@ -139,6 +144,7 @@ final class AdminScreen: ConsoleScreen {
         default: break
         }
         actions.append((ListMenu.Item("Add a merchant", detail: "m"), addMerchant))
+        actions.append((ListMenu.Item("Routes and risk rules and lists", detail: "R"), openRules))
         app.present(ListMenu(title: "Actions", items: actions.map(\.0))) { chosen in
             if let chosen { actions[chosen].1(app) }
         }
@@ -292,11 +298,26 @@ final class AdminScreen: ConsoleScreen {
                 }
                 self?.reload(app: app)
             }
-        case .merchant?:
-            app.showMessage("The merchant is already disabled", error: true)
+        case .merchant(let merchant)?:
+            app.present(.confirm("Enable merchant", ["Enable \(merchant.id) (\(merchant.name)) again?",
+                                                     "Its business lines take payments again."], yes: "Enable", no: "Cancel")) { [weak self] outcome in
+                guard outcome == .confirmed else { return }
+                do {
+                    try admin.enableMerchant(id: merchant.id)
+                    app.showMessage("Merchant \(merchant.id) enabled")
+                } catch {
+                    app.showMessage(error.message, error: true)
+                }
+                self?.reload(app: app)
+            }
         default:
             app.showMessage("Select a channel account or a merchant to enable or disable", error: true)
         }
+    }
+
+    /// The routes and risk screen, over this one (Esc comes back).
+    func openRules(_ app: ConsoleApp) {
+        app.push(AdminRulesScreen(app: app))
     }
 
     /// Opens `form` on its own screen; `submit` answers (message, row to select) or nil to stay.

@@ -101,7 +101,7 @@ final class ReconciliationScreen: ConsoleScreen {
         }
         let mismatched = runs.filter { $0.status == .mismatched }.count
         let failed = runs.filter { $0.status == .failed }.count
-        buffer.put(" Reconciliation runs — \(runs.count) runs · \(mismatched) with mismatches · \(failed) failed",
+        buffer.put(" Reconciliation runs — \(runs.count) run\(runs.count == 1 ? "" : "s") · \(mismatched) with mismatches · \(failed) failed",
                    in: Rect(x: area.x, y: area.y, width: area.width, height: 1), style: app.theme["subtitle"])
         if let loadError {
             buffer.put(" " + loadError, in: Rect(x: area.x, y: area.y + 1, width: area.width, height: 1), style: app.theme["error"])

@@ -26,6 +26,12 @@ public struct APIAuthenticator {
     /// The store failed while checking (not the caller's fault: HTTP 500, not 401).
     public static let storeFailed = APIAuthError(code: "internal_error", message: "the signature could not be checked: the store failed")
 
+    /// The line's sealed API secrets do not open (the key file beside the store is missing or not
+    /// this store's): the server's fault, not the caller's; the caller is not told the file's path.
+    static func secretsUnreadable(_ error: PayError) -> APIAuthError {
+        APIAuthError(code: "internal_error", message: "the signature could not be checked: the server cannot open its API secrets (its operator: see `paydesk check`)")
+    }
+
     /// The caller, acting as `Actor(name: "api:LINE", role: .service, origin: "api REMOTE")`.
     /// `headers` are lower-cased; `path` is the request target as sent (query included).
     /// Writes the nonce; reads nothing of the request's data.
@@ -60,9 +66,15 @@ public struct APIAuthenticator {
         guard let secrets = found else {
             throw APIAuthError(code: "unknown_business_line", message: "\(APIRequestSignature.lineHeader) '\(line)': no such business line")
         }
+        let opened: [String]
+        do {
+            opened = try secrets.map { (record) throws(PayError) in try LineSecrets.apiSecret(record, storePath: store.path) }
+        } catch {
+            throw Self.secretsUnreadable(error)
+        }
         let verified = parsed.signatures.first { candidate in
-            secrets.contains { secret in
-                let expected = APIRequestSignature.v1(secret: secret.secret, timestamp: parsed.timestamp, method: method,
+            opened.contains { secret in
+                let expected = APIRequestSignature.v1(secret: secret, timestamp: parsed.timestamp, method: method,
                                                       path: path, body: body)
                 return Crypto.constantTimeEquals(expected, candidate)
             }

@@ -58,11 +58,13 @@ public struct APISecrets {
         let id = "key_" + Crypto.randomHex(6)
         let secret = "pdsk_" + Crypto.randomHex(32)
         let expiry = now.adding(milliseconds: overlap)
+        // why before the transaction: the key file missing or damaged refuses the rotation, naming it, with nothing written.
+        let sealed = try LineSecrets.seal(secret, line: line, field: LineSecrets.apiField(id), storePath: store.path)
         return try store.write {
             _ = try store.businessLines.require(line)
             let hadCurrent = try store.apiSecrets.valid(line, at: now).contains { $0.expiresAt == nil }
             let retired = try store.apiSecrets.expireValid(line, by: expiry, at: now)
-            try store.apiSecrets.insertCurrent(line, id: id, secret: secret, createdBy: context.actor.name, at: now)
+            try store.apiSecrets.insertCurrent(line, id: id, secret: sealed, hint: "…" + String(secret.suffix(4)), createdBy: context.actor.name, at: now)
             try AuditLog(context).append(actor: context.actor, action: "business.api-secret", target: "business:\(line)",
                                          detail: "rotated: new secret \(id); \(retired) older valid until \(expiry)")
             return APISecretRotation(line: line, id: id, secret: secret, previousExpiresAt: hadCurrent ? expiry : nil)

@@ -1,3 +1,4 @@
+import PayChannels
 import PayCore
 import PayStore
 
@@ -49,8 +50,8 @@ extension BusinessLineService {
         let currency = try changes.currency.map { (text: String) throws(PayError) in try OnboardingRules.currency(text, field: "--currency") }
         let methods = try changes.methods.map { (text: String) throws(PayError) in try OnboardingRules.methods(text, field: "--methods") }
         if let url = changes.notifyURL { try Self.checkNotifyURL(url) }
-        if let secret = changes.notifySecret, secret.count > 256 { throw PayError.invalidInput("--notify-secret: at most 256 characters") }
         let store = context.store
+        let sealed = try changes.notifySecret.map { (secret: String) throws(PayError) in try Self.sealNotifySecret(secret, line: code, storePath: store.path) }
         return try store.write {
             let old = try store.businessLines.require(code)
             let new = BusinessLine(code: code, name: name ?? old.name, layout: layout ?? old.layout,
@@ -72,7 +73,7 @@ extension BusinessLineService {
                 try store.businessLines.updateNotify(code, url: url, secret: nil, at: context.now)
                 said.append("notify URL \(url.isEmpty ? "off" : url)")
             }
-            if let secret = changes.notifySecret {
+            if let secret = sealed {
                 try store.businessLines.updateNotify(code, url: nil, secret: secret, at: context.now)
                 said.append("notify secret changed")
             }
@@ -81,6 +82,74 @@ extension BusinessLineService {
                                              detail: said.joined(separator: ", "))
             }
             return try store.businessLines.require(code)
+        }
+    }
+
+    /// The longest notify secret a line takes.
+    public static let maxNotifySecretLength = 256
+
+    /// Checks a new notify secret and seals it (an empty one stays empty: no signature key). The key
+    /// file missing or damaged refuses it naming the file, before anything is written.
+    static func sealNotifySecret(_ secret: String, line: BusinessLineCode, storePath: String) throws(PayError) -> String {
+        guard secret.count <= maxNotifySecretLength else {
+            throw PayError.invalidInput("notify secret: at most \(maxNotifySecretLength) characters (got \(secret.count))")
+        }
+        guard !secret.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw PayError.invalidInput("notify secret: no control characters (one line of text)")
+        }
+        if secret.isEmpty { return "" }
+        return try LineSecrets.seal(secret, line: line, field: LineSecrets.notifyField, storePath: storePath)
+    }
+
+    /// Seals every notify secret and API secret still kept in plaintext (stores from before
+    /// schema 23), each by a compare-and-set, audited (`business.seal`, never the value). Needs the
+    /// key file; `paydesk init` runs it. Returns the codes of the lines it sealed.
+    @discardableResult
+    public func sealPlaintextSecrets() throws(PayError) -> [String] {
+        try Authorizer.require(.manageStore, actor: context.actor)
+        let store = context.store
+        let lines = try store.read { () throws -> [(BusinessLine, [APISecretRecord])] in
+            try store.businessLines.all().map { ($0, try store.apiSecrets.all($0.code)) }
+        }
+        var sealedLines: [String] = []
+        for (line, secrets) in lines {
+            let plainNotify = !line.notifySecret.isEmpty && !ConfigSeal.isSealed(line.notifySecret)
+            let plainAPI = secrets.filter { !ConfigSeal.isSealed($0.secret) }
+            guard plainNotify || !plainAPI.isEmpty else { continue }
+            let notify = plainNotify ? try LineSecrets.seal(line.notifySecret, line: line.code, field: LineSecrets.notifyField, storePath: store.path) : nil
+            let api = try plainAPI.map { (record) throws(PayError) in
+                (record, try LineSecrets.seal(record.secret, line: line.code, field: LineSecrets.apiField(record.id), storePath: store.path))
+            }
+            try store.write {
+                var said: [String] = []
+                if let notify {
+                    guard try store.businessLines.replaceNotifySecret(line.code, expected: line.notifySecret, with: notify) else {
+                        throw PayError.conflict("business line '\(line.code)': its notify secret changed meanwhile; run again")
+                    }
+                    said.append("notify secret")
+                }
+                for (record, sealed) in api {
+                    guard try store.apiSecrets.replaceSecret(line.code, id: record.id, expected: record.secret, with: sealed) else {
+                        throw PayError.conflict("business line '\(line.code)': API secret \(record.id) changed meanwhile; run again")
+                    }
+                    said.append("API secret \(record.id)")
+                }
+                try AuditLog(context).append(actor: context.actor, action: "business.seal", target: "business:\(line.code)",
+                                             detail: "sealed \(said.joined(separator: ", "))")
+            }
+            sealedLines.append(line.code.rawValue)
+        }
+        return sealedLines
+    }
+
+    /// The plaintext secrets of each line, by line code (for `paydesk check`): its notify secret
+    /// and its API secrets, expired ones included (their text is a secret still).
+    static func plaintextSecrets(in store: Store) throws -> [(line: BusinessLineCode, fields: [String])] {
+        try store.businessLines.all().compactMap { line in
+            var fields: [String] = []
+            if !line.notifySecret.isEmpty && !ConfigSeal.isSealed(line.notifySecret) { fields.append("its notify secret") }
+            fields += try store.apiSecrets.all(line.code).filter { !ConfigSeal.isSealed($0.secret) }.map { "API secret \($0.id)" }
+            return fields.isEmpty ? nil : (line.code, fields)
         }
     }
 

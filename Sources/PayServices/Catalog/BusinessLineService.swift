@@ -18,11 +18,11 @@ public struct BusinessLineService {
         if let url, !url.isEmpty, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw PayError.invalidInput("--notify-url '\(url)': must start with http:// or https://")
         }
-        if let secret, secret.count > 256 { throw PayError.invalidInput("--notify-secret: at most 256 characters") }
         let store = context.store
+        let sealed = try secret.map { (secret: String) throws(PayError) in try Self.sealNotifySecret(secret, line: code, storePath: store.path) }
         try store.write {
             _ = try store.businessLines.require(code)
-            try store.businessLines.updateNotify(code, url: url, secret: secret, at: context.now)
+            try store.businessLines.updateNotify(code, url: url, secret: sealed, at: context.now)
             var changes: [String] = []
             if let url { changes.append("notify URL \(url.isEmpty ? "off" : url)") }
             if secret != nil { changes.append("secret changed") }

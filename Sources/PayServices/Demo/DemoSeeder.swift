@@ -46,10 +46,11 @@ public struct DemoSeeder {
     func seedBusinessLines() throws {
         let now = context.now
         for line in Self.businessLines {
+            let code = try BusinessLineCode(line.code)
             try context.store.businessLines.insert(BusinessLine(
-                code: try BusinessLineCode(line.code), name: line.name, layout: line.layout,
+                code: code, name: line.name, layout: line.layout,
                 defaultCurrency: .CNY, allowedMethods: [], notifyURL: "",
-                notifySecret: "demo-secret-\(line.code)"), at: now)
+                notifySecret: try LineSecrets.seal("demo-secret-\(line.code)", line: code, field: LineSecrets.notifyField, storePath: context.store.path)), at: now)
         }
     }
 

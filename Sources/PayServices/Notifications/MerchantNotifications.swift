@@ -95,11 +95,17 @@ public struct MerchantNotifications {
             }
             var result: HTTPPostResult
             if let target, !target.line.notifyURL.isEmpty {
-                let body = Self.body(event: message.topic, messageId: message.id, order: target.order, at: now)
-                let signature = NotificationSignature.header(secret: target.line.notifySecret, body: body, unixSeconds: now.seconds)
-                result = poster.post(url: target.line.notifyURL, body: body,
-                                     headers: ["Content-Type": "application/json", NotificationSignature.headerName: signature],
-                                     timeoutSeconds: timeoutSeconds)
+                do throws(PayError) {
+                    let secret = try LineSecrets.notifySecret(of: target.line, storePath: store.path)
+                    let body = Self.body(event: message.topic, messageId: message.id, order: target.order, at: now)
+                    let signature = NotificationSignature.header(secret: secret, body: body, unixSeconds: now.seconds)
+                    result = poster.post(url: target.line.notifyURL, body: body,
+                                         headers: ["Content-Type": "application/json", NotificationSignature.headerName: signature],
+                                         timeoutSeconds: timeoutSeconds)
+                } catch {
+                    // why: never sent unsigned; the message is retried on its schedule once the key file is back.
+                    result = HTTPPostResult(statusCode: nil, error: "not sent: \(error.message)", durationMs: 0)
+                }
             } else {
                 result = HTTPPostResult(statusCode: nil, error: "the business line has no notify URL", durationMs: 0)
             }

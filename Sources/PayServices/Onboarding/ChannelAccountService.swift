@@ -37,7 +37,7 @@ public struct ChannelAccountService {
     /// Adds a disabled account without secrets. Admin only, audited.
     @discardableResult
     public func add(_ draft: ChannelAccountDraft) throws(PayError) -> ChannelAccountSummary {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let id = try OnboardingRules.code(draft.id, field: "account id")
         let fields = try ChannelConfigFields.fields(channel: draft.channel)
         let name = try OnboardingRules.name(draft.name, field: "--name")
@@ -70,7 +70,7 @@ public struct ChannelAccountService {
     /// (they come from files). Admin only, guarded by the config version, audited.
     @discardableResult
     public func set(_ id: String, settings: [String: String]) throws(PayError) -> ChannelAccountSummary {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         guard !settings.isEmpty else { throw PayError.usage("account set \(id): nothing to change") }
         let store = context.store
         let current = try store.read { try Self.require(id, in: store) }
@@ -86,7 +86,7 @@ public struct ChannelAccountService {
     /// and stores it. A missing or wrong file: `invalidInput` naming the file, nothing written.
     @discardableResult
     public func importKey(_ id: String, field: String, path: String) throws(PayError) -> ChannelAccountSummary {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let store = context.store
         let account = try store.read { try Self.require(id, in: store) }
         let fields = try ChannelConfigFields.fields(channel: account.channel)
@@ -132,7 +132,7 @@ public struct ChannelAccountService {
 
     /// Lets routing pick the account; `conflict` naming the missing fields when it is incomplete.
     public func enable(_ id: String) throws(PayError) {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let store = context.store
         try store.write {
             let account = try Self.require(id, in: store)
@@ -150,7 +150,7 @@ public struct ChannelAccountService {
 
     /// Routing skips the account from now on; payments in flight on it finish as usual.
     public func disable(_ id: String) throws(PayError) {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let store = context.store
         try store.write {
             _ = try Self.require(id, in: store)
@@ -162,7 +162,7 @@ public struct ChannelAccountService {
     /// A harmless signed call to the channel (a query of a serial that cannot exist): a verified
     /// "not found" means both sides' credentials work; otherwise the result says which side fails.
     public func test(_ id: String, gateway: ChannelGateway) throws(PayError) -> ChannelAccountTestResult {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let store = context.store
         let account = try store.read { try Self.require(id, in: store) }
         let missing = Self.summary(account).missing
@@ -188,7 +188,7 @@ public struct ChannelAccountService {
     /// one the sandbox serves (every channel here is).
     @discardableResult
     public func connectSandbox(_ id: String, gateway: ChannelGateway) throws(PayError) -> ChannelAccountSummary {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageChannelAccounts, actor: context.actor)
         let store = context.store
         let account = try store.read { try Self.require(id, in: store) }
         let fields = try ChannelConfigFields.fields(channel: account.channel)
@@ -233,7 +233,7 @@ public struct ChannelAccountService {
 
     /// Changes the config in one guarded write: read with its version, change, write back only if
     /// the version is unchanged, audit. Every secret still in plaintext is sealed on the way.
-    private func change(_ id: String, action: String, detail: String, permission: Permission = .manageBusinessLines,
+    private func change(_ id: String, action: String, detail: String, permission: Permission = .manageChannelAccounts,
                         _ body: (inout [String: String]) throws(PayError) -> Void) throws(PayError) -> ChannelAccountSummary {
         try Authorizer.require(permission, actor: context.actor)
         let store = context.store

@@ -23,7 +23,7 @@ public struct MerchantService {
     /// when the id is taken.
     @discardableResult
     public func add(_ draft: MerchantDraft) throws(PayError) -> Merchant {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageMerchants, actor: context.actor)
         let id = try OnboardingRules.code(draft.id, field: "merchant id")
         let name = try OnboardingRules.name(draft.name, field: "--name")
         let contact = try OnboardingRules.text(draft.contact, field: "--contact", maxLength: 200)
@@ -45,7 +45,7 @@ public struct MerchantService {
     public func enable(_ id: String) throws(PayError) { try move(id, to: .active) }
 
     private func move(_ id: String, to status: MerchantStatus) throws(PayError) {
-        try Authorizer.require(.manageBusinessLines, actor: context.actor)
+        try Authorizer.require(.manageMerchants, actor: context.actor)
         let from: MerchantStatus = status == .active ? .disabled : .active
         let store = context.store
         try store.write {

@@ -27,6 +27,10 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageRisk
     case manageOperators
     case manageBusinessLines
+    /// Add, disable and enable the merchants the center collects for.
+    case manageMerchants
+    /// Open channel accounts, import their keys, enable, disable and test them.
+    case manageChannelAccounts
     case viewAudit
     /// Change one's own password.
     case changeOwnPassword
@@ -68,6 +72,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageRisk: "change risk rules"
         case .manageOperators: "manage operators"
         case .manageBusinessLines: "change business lines"
+        case .manageMerchants: "manage merchants"
+        case .manageChannelAccounts: "manage channel accounts and their keys"
         case .viewAudit: "read the audit log"
         case .changeOwnPassword: "change their own password"
         case .viewStatus: "see the store's clock"

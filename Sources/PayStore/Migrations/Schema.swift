@@ -8,7 +8,7 @@
 /// Times are INTEGER Unix milliseconds UTC; money is INTEGER minor units beside a TEXT currency.
 /// SQL stays portable (no SQLite-only functions) so a PostgreSQL backend can follow.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v22])
+    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v22, v23])
 
     static let v1 = Migration(version: 1, name: "foundation", sql: """
     CREATE TABLE meta (

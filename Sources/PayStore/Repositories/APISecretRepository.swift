@@ -6,14 +6,14 @@ public struct APISecretRecord: Sendable, Hashable {
     public let line: BusinessLineCode
     /// Public name of the secret ("key_" + 12 hex), safe to print and log.
     public let id: String
+    /// As stored: sealed (`sealed:v1:…`, schema 23) or, in a store not yet sealed, plaintext.
     public let secret: String
+    /// "…" and the secret's last four characters, to tell secrets apart without showing one.
+    public let hint: String
     public let createdBy: String
     public let createdAt: Timestamp
     /// nil: the line's current secret; else it verifies until (excluded) this instant.
     public let expiresAt: Timestamp?
-
-    /// The last four characters, to tell secrets apart without showing one.
-    public var hint: String { "…" + String(secret.suffix(4)) }
 
     public func isValid(at now: Timestamp) -> Bool { expiresAt.map { now < $0 } ?? true }
 }
@@ -51,11 +51,18 @@ public struct APISecretRepository {
 
     /// Adds the line's new current secret. A second current secret of a line is refused by the
     /// partial unique index (the caller expires the old one first, in the same transaction).
-    public func insertCurrent(_ line: BusinessLineCode, id: String, secret: String, createdBy: String, at now: Timestamp) throws {
+    public func insertCurrent(_ line: BusinessLineCode, id: String, secret: String, hint: String, createdBy: String, at now: Timestamp) throws {
         _ = try db.execute("""
-            INSERT INTO api_secrets (business_line, id, secret, created_by, created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, NULL)
-            """, [line.rawValue, id, secret, createdBy, now.milliseconds])
+            INSERT INTO api_secrets (business_line, id, secret, hint, created_by, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, NULL)
+            """, [line.rawValue, id, secret, hint, createdBy, now.milliseconds])
+    }
+
+    /// Replaces a stored secret (sealing one kept in plaintext) while it is still `expected`
+    /// (a compare-and-set); false when another writer changed it in between.
+    public func replaceSecret(_ line: BusinessLineCode, id: String, expected: String, with secret: String) throws -> Bool {
+        try db.execute("UPDATE api_secrets SET secret = ? WHERE business_line = ? AND id = ? AND secret = ?",
+                       [secret, line.rawValue, id, expected]) == 1
     }
 
     /// Records an accepted signature; false when the line already has it (a replay), decided by
@@ -75,7 +82,7 @@ public struct APISecretRepository {
 
     static func decode(_ row: Row) throws -> APISecretRecord {
         APISecretRecord(line: BusinessLineCode(stored: row.string("business_line")), id: row.string("id"),
-                        secret: row.string("secret"), createdBy: row.string("created_by"),
+                        secret: row.string("secret"), hint: row.string("hint"), createdBy: row.string("created_by"),
                         createdAt: Timestamp(milliseconds: row.int64("created_at")),
                         expiresAt: row.optionalInt64("expires_at").map { Timestamp(milliseconds: $0) })
     }

@@ -6,13 +6,18 @@ struct OptionSpec: Sendable {
     let valueName: String?
     let help: String
     var repeatable = false
+    /// Given `required`, or a help text saying "(required" (the older specs' way of writing it).
+    var required = false
 
     /// "--name VALUE" or "--name".
     var label: String { valueName.map { "--\(name) \($0)" } ?? "--\(name)" }
 
+    /// Whether the usage line shows the option without brackets: the command refuses to run without it.
+    var isRequired: Bool { required || help.contains("(required") }
+
     static func flag(_ name: String, _ help: String) -> OptionSpec { OptionSpec(name: name, valueName: nil, help: help) }
-    static func value(_ name: String, _ valueName: String, _ help: String, repeatable: Bool = false) -> OptionSpec {
-        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable)
+    static func value(_ name: String, _ valueName: String, _ help: String, repeatable: Bool = false, required: Bool = false) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, repeatable: repeatable, required: required)
     }
 }
 
@@ -31,7 +36,11 @@ struct CommandSpec: Sendable {
     var usage: String {
         var line = "paydesk \(name)"
         for p in positionals { line += " \(p)" }
-        for option in options {
+        // why required ones first and bare: `[--x]` reads as optional, and a person copies the usage line.
+        for option in options where option.isRequired {
+            line += " \(option.label)\(option.repeatable ? "..." : "")"
+        }
+        for option in options where !option.isRequired {
             line += " [\(option.label)]\(option.repeatable ? "..." : "")"
         }
         return line
@@ -44,7 +53,8 @@ struct CommandSpec: Sendable {
             let width = options.map { TextColumns.width($0.label) }.max() ?? 0
             for option in options {
                 let left = option.label
-                text += "  \(TextColumns.pad(left, width))  \(option.help)\n"
+                let note = option.required && !option.help.contains("(required") ? " (required)" : ""
+                text += "  \(TextColumns.pad(left, width))  \(option.help)\(note)\n"
             }
         }
         if !details.isEmpty { text += "\n\(details)\n" }

@@ -11,6 +11,9 @@ enum CommandGroups {
         "operator": "the operators who log in, their roles and limits",
         "business": "the business lines payments are taken for",
         "bench": "measurements on a scratch store",
+        "sandbox bill-fault": "differences made on purpose between a sandbox channel's bill and the center, for reconciliation",
+        "merchant": "the merchants the center collects for",
+        "account": "the channel accounts the center holds, their ids and keys (keys from files only)",
     ]
 
     /// Longer text after a group's commands (the sandbox's behaviours).

@@ -15,12 +15,18 @@ enum CommandLineApp {
     /// The program's version, for `paydesk --version` (raised with each issue's release).
     static let version = "0.14.0"
 
+    /// The commands under the words `prefix` (a group: `sandbox`, `sandbox bill-fault`), if any.
+    static func group(_ prefix: [String]) -> [CommandSpec] {
+        guard !prefix.isEmpty else { return [] }
+        return CommandRegistry.all.filter { $0.path.count > prefix.count && Array($0.path.prefix(prefix.count)) == prefix }
+    }
+
     static func run(_ arguments: [String], io: CommandIO) -> Int32 {
         var io = io
         var args = Array(arguments.dropFirst())
         // why: `paydesk GROUP help` reads as `paydesk GROUP --help`, also for a group that is a command too (`alerts`).
-        if args.count == 2, args[1] == "help", CommandRegistry.all.contains(where: { $0.path.count > 1 && $0.path[0] == args[0] }) {
-            args[1] = "--help"
+        if args.count >= 2, args.last == "help", !group(Array(args.dropLast())).isEmpty {
+            args[args.count - 1] = "--help"
         }
         if args.isEmpty || args == ["--help"] || args == ["-h"] || args == ["help"] {
             io.out(overview)
@@ -36,15 +42,20 @@ enum CommandLineApp {
             .max { $0.path.count < $1.path.count }
         let json = wantsJSON(match.map { Array(args.dropFirst($0.path.count)) } ?? args, spec: match)
         guard let spec = match else {
-            let group = CommandRegistry.all.filter { $0.path.first == args[0] }
-            if !group.isEmpty {
-                if args.count == 2 && ["--help", "-h", "help"].contains(args[1]) {
-                    io.out(CommandGroups.help(args[0], group))
+            // why the deepest group the words name: groups nest (`sandbox bill-fault …`).
+            let words = Array(args.prefix { !$0.hasPrefix("-") })
+            for depth in stride(from: words.count, through: 1, by: -1) {
+                let name = Array(words.prefix(depth))
+                let group = group(name)
+                guard !group.isEmpty else { continue }
+                let rest = Array(args.dropFirst(depth))
+                if rest.count == 1 && ["--help", "-h"].contains(rest[0]) {
+                    io.out(CommandGroups.help(name.joined(separator: " "), group))
                     return 0
                 }
-                return fail(PayError.usage("\(args.count > 1 ? "unknown subcommand '\(args[1])'" : "give a subcommand"); one of:\n"
+                return fail(PayError.usage("\(rest.first { !$0.hasPrefix("-") }.map { "unknown subcommand '\($0)'" } ?? "give a subcommand"); one of:\n"
                             + group.map { "  paydesk \($0.name)  — \($0.summary)" }.joined(separator: "\n")),
-                            command: args[0], json: json, io: io)
+                            command: name.joined(separator: " "), json: json, io: io)
             }
             return fail(PayError.usage("unknown command '\(args[0])' (see `paydesk --help`)"), command: nil, json: json, io: io)
         }

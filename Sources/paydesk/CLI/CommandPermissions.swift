@@ -33,12 +33,12 @@ enum CommandPermissions {
         "business set": .manageBusinessLines,
         "business api-secret": .manageBusinessLines,
         "business add": .manageBusinessLines,
-        "merchant add": .manageBusinessLines, "merchant disable": .manageBusinessLines, "merchant enable": .manageBusinessLines,
+        "merchant add": .manageMerchants, "merchant disable": .manageMerchants, "merchant enable": .manageMerchants,
         "merchant list": .viewConfiguration,
-        "account add": .manageBusinessLines, "account set": .manageBusinessLines, "account import-key": .manageBusinessLines,
-        "account enable": .manageBusinessLines, "account disable": .manageBusinessLines, "account test": .manageBusinessLines,
+        "account add": .manageChannelAccounts, "account set": .manageChannelAccounts, "account import-key": .manageChannelAccounts,
+        "account enable": .manageChannelAccounts, "account disable": .manageChannelAccounts, "account test": .manageChannelAccounts,
         // why: the listing shows which secrets are set (masked) and the ids; admins only, as the rest of `account`.
-        "account list": .manageBusinessLines,
+        "account list": .manageChannelAccounts,
         "sandbox register": .controlSandbox,
         "worker": .runWorker,
         // why: serving holds the worker lease and answers for every line: the worker's and the store's keeper's.

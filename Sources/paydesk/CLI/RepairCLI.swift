@@ -14,8 +14,18 @@ enum RepairCLI {
     /// Prints the preview: the title, each change, what is refundable, who must approve, or why
     /// not. Exit 0 when the action can be taken, else a conflict naming the refusal (exit 7, nothing changed).
     static func preview(_ action: RepairAction, orderId: Int64, context: ServiceContext, gateway: ChannelGateway,
-                        io: CommandIO) throws(PayError) -> Int32 {
+                        io: CommandIO, json: Bool = false) throws(PayError) -> Int32 {
         let preview = try RepairDesk(context, gateway: gateway).preview(action, orderId: orderId)
+        if json {
+            guard let refusal = preview.refusal else {
+                struct Preview: Encodable { let title: String; let changes: [String]; let refundable: String?; let needsApprover: Bool }
+                struct Result: Encodable { let preview: Preview; let changed: Bool }
+                try io.json(Result(preview: Preview(title: preview.title, changes: preview.changes, refundable: preview.refundable?.decimalString,
+                                                    needsApprover: preview.needsApprover), changed: false))
+                return 0
+            }
+            throw PayError.conflict("cannot be taken now: \(refusal)")
+        }
         io.out("Preview: \(preview.title)")
         for change in preview.changes { io.out("  - \(change)") }
         if let refundable = preview.refundable { io.out("  refundable: \(refundable)") }

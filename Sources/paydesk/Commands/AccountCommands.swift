@@ -96,7 +96,8 @@ enum AccountCommands {
         let id = try id(args, "enable")
         let context = try CommandLineApp.openContext(args, io: io)
         try ChannelAccountService(context).enable(id)
-        io.out("Channel account \(id) enabled: routing may pick it.")
+        struct Result: Encodable { let account: String; let enabled: Bool }
+        try io.result(args, Result(account: id, enabled: true), "Channel account \(id) enabled: routing may pick it.")
         return 0
     }
 
@@ -104,7 +105,8 @@ enum AccountCommands {
         let id = try id(args, "disable")
         let context = try CommandLineApp.openContext(args, io: io)
         try ChannelAccountService(context).disable(id)
-        io.out("Channel account \(id) disabled: routing skips it.")
+        struct Result: Encodable { let account: String; let enabled: Bool }
+        try io.result(args, Result(account: id, enabled: false), "Channel account \(id) disabled: routing skips it.")
         return 0
     }
 

@@ -79,19 +79,8 @@ enum AlertCommands {
         _ = try? service.checkDeadMan()
         let alerts = try service.list(states: states)
         if args.has("json") {
-            struct Alert: Encodable {
-                let id: Int64; let rule, severity, state, message: String; let labels: [String: String]; let firings: Int64
-                let startedAt, lastSeenAt: String; let firedAt, resolvedAt, acknowledgedBy, value, threshold: String?
-                let silenceId, inhibitedBy: Int64?; let returnedFromSilence: Bool
-            }
-            struct Result: Encodable { let alerts: [Alert] }
-            try io.json(Result(alerts: alerts.map {
-                Alert(id: $0.id, rule: $0.rule, severity: $0.severity.rawValue, state: $0.state.rawValue, message: $0.message,
-                      labels: $0.labels.dictionary, firings: $0.firings, startedAt: $0.startedAt.iso8601, lastSeenAt: $0.lastSeenAt.iso8601,
-                      firedAt: $0.firedAt?.iso8601, resolvedAt: $0.resolvedAt?.iso8601, acknowledgedBy: $0.acknowledgedBy,
-                      value: $0.value, threshold: $0.threshold, silenceId: $0.silence?.id, inhibitedBy: $0.inhibitedBy,
-                      returnedFromSilence: $0.returnedFromSilence)
-            }))
+            struct Result: Encodable { let alerts: [AlertJSON] }
+            try io.json(Result(alerts: alerts.map(AlertJSON.init)))
         } else if alerts.isEmpty {
             io.out("No alerts.")
         } else {
@@ -105,6 +94,11 @@ enum AlertCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         let detail = try AlertWiring.service(context).detail(id: id)
         let a = detail.alert
+        if args.has("json") {
+            struct Result: Encodable { let alert: AlertJSON; let rule: RuleJSON?; let orderFilter: String? }
+            try io.json(Result(alert: AlertJSON(a), rule: detail.rule.map(RuleJSON.init), orderFilter: detail.orderFilter))
+            return 0
+        }
         io.out(line(a))
         if let rule = detail.rule {
             io.out("rule \(rule.name) (\(rule.kind.rawValue), \(rule.severity.rawValue)\(rule.enabled ? "" : ", disabled")): \(rule.expression.isEmpty ? rule.summary : rule.expression)")
@@ -127,6 +121,11 @@ enum AlertCommands {
         let id = try id(args, "alert")
         let context = try CommandLineApp.openContext(args, io: io)
         try AlertWiring.service(context).acknowledge(id)
+        if args.has("json") {
+            struct Result: Encodable { let acknowledged: Int64 }
+            try io.json(Result(acknowledged: id))
+            return 0
+        }
         io.out("Alert #\(id) acknowledged.")
         return 0
     }
@@ -156,6 +155,11 @@ enum AlertCommands {
         if silence.matchedAlerts == 0 {
             io.err("warning: silence #\(silence.id) matches no open alert now; it will cover matching alerts until \(silence.expiresAt.displayString)")
         }
+        if args.has("json") {
+            struct Result: Encodable { let silence: SilenceJSON }
+            try io.json(Result(silence: SilenceJSON(silence, now: context.now)))
+            return 0
+        }
         io.out("Silence #\(silence.id) until \(silence.expiresAt.displayString): \(silence.matchedAlerts) open alert\(silence.matchedAlerts == 1 ? "" : "s") silenced.")
         return 0
     }
@@ -163,8 +167,13 @@ enum AlertCommands {
     static func silences(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let context = try CommandLineApp.openContext(args, io: io)
         let silences = try AlertWiring.service(context).silences(includeEnded: args.has("all"))
-        if silences.isEmpty { io.out("No silences.") }
         let now = context.now
+        if args.has("json") {
+            struct Result: Encodable { let silences: [SilenceJSON] }
+            try io.json(Result(silences: silences.map { SilenceJSON($0, now: now) }))
+            return 0
+        }
+        if silences.isEmpty { io.out("No silences.") }
         for s in silences {
             let matchers = s.matchers.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             let status = s.endedAt.map { "ended \($0.displayString)" } ?? (s.expiresAt <= now ? "expired" : "until \(s.expiresAt.displayString)")
@@ -177,13 +186,24 @@ enum AlertCommands {
         let id = try id(args, "silence")
         let context = try CommandLineApp.openContext(args, io: io)
         try AlertWiring.service(context).endSilence(id)
+        if args.has("json") {
+            struct Result: Encodable { let ended: Int64 }
+            try io.json(Result(ended: id))
+            return 0
+        }
         io.out("Silence #\(id) ended.")
         return 0
     }
 
     static func rulesList(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let context = try CommandLineApp.openContext(args, io: io)
-        for rule in try AlertWiring.service(context).rules() {
+        let rules = try AlertWiring.service(context).rules()
+        if args.has("json") {
+            struct Result: Encodable { let rules: [RuleJSON] }
+            try io.json(Result(rules: rules.map(RuleJSON.init)))
+            return 0
+        }
+        for rule in rules {
             let state = rule.enabled ? "" : " (disabled)"
             if rule.kind == .expression {
                 io.out("\(rule.name)\(state) \(rule.severity.rawValue): \(rule.expression) for \(DurationText.describe(rule.forMilliseconds)) keep \(DurationText.describe(rule.keepFiringForMilliseconds))\(rule.labels.isEmpty ? "" : " \(rule.labels)")")
@@ -211,6 +231,11 @@ enum AlertCommands {
         let rule = try AlertWiring.service(context).addRule(name: name, expression: expression, forMilliseconds: forMs,
                                                             keepFiringForMilliseconds: keepMs, severity: severity, labels: labels,
                                                             summary: args.value("summary") ?? "")
+        if args.has("json") {
+            struct Result: Encodable { let rule: RuleJSON }
+            try io.json(Result(rule: RuleJSON(rule)))
+            return 0
+        }
         io.out("Rule \(rule.name) added: \(rule.expression).")
         return 0
     }
@@ -219,6 +244,11 @@ enum AlertCommands {
         guard let name = args.positionals.first else { throw PayError.usage("give the rule's NAME") }
         let context = try CommandLineApp.openContext(args, io: io)
         try AlertWiring.service(context).setRule(name, enabled: enabled)
+        if args.has("json") {
+            struct Result: Encodable { let rule: String; let enabled: Bool }
+            try io.json(Result(rule: name, enabled: enabled))
+            return 0
+        }
         io.out("Rule \(name) \(enabled ? "enabled" : "disabled").")
         return 0
     }
@@ -226,6 +256,14 @@ enum AlertCommands {
     static func evaluate(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
         let context = try CommandLineApp.openContext(args, io: io)
         let evaluation = try AlertWiring.service(context).evaluate()
+        if args.has("json") {
+            struct Move: Encodable { let alertId: Int64; let rule, state: String; let labels: [String: String] }
+            struct Sent: Encodable { let alertId: Int64; let notice: String }
+            struct Result: Encodable { let moves: [Move]; let sent: [Sent]; let errors: [String: String] }
+            try io.json(Result(moves: evaluation.moves.map { Move(alertId: $0.alertId, rule: $0.rule, state: $0.state.rawValue, labels: $0.labels.dictionary) },
+                               sent: evaluation.sent.map { Sent(alertId: $0.alertId, notice: $0.notice.rawValue) }, errors: evaluation.errors))
+            return 0
+        }
         for move in evaluation.moves {
             io.out("#\(move.alertId) \(move.rule)\(move.labels.isEmpty ? "" : " \(move.labels)") → \(move.state.rawValue)")
         }
@@ -233,5 +271,46 @@ enum AlertCommands {
         for (rule, error) in evaluation.errors.sorted(by: { $0.key < $1.key }) { io.err("rule \(rule): \(error)") }
         if evaluation.isEmpty { io.out("Nothing moved.") }
         return 0
+    }
+}
+
+/// An alert as `alerts --json` and `alerts show --json` print it.
+struct AlertJSON: Encodable {
+    let id: Int64; let rule, severity, state, message: String; let labels: [String: String]; let firings: Int64
+    let startedAt, lastSeenAt: String; let firedAt, resolvedAt, acknowledgedBy, value, threshold: String?
+    let silenceId, inhibitedBy: Int64?; let returnedFromSilence: Bool
+
+    init(_ a: AlertSummary) {
+        id = a.id; rule = a.rule; severity = a.severity.rawValue; state = a.state.rawValue; message = a.message
+        labels = a.labels.dictionary; firings = a.firings; startedAt = a.startedAt.iso8601; lastSeenAt = a.lastSeenAt.iso8601
+        firedAt = a.firedAt?.iso8601; resolvedAt = a.resolvedAt?.iso8601; acknowledgedBy = a.acknowledgedBy
+        value = a.value; threshold = a.threshold; silenceId = a.silence?.id; inhibitedBy = a.inhibitedBy
+        returnedFromSilence = a.returnedFromSilence
+    }
+}
+
+/// An alert rule as the `alerts rules … --json` commands print it.
+struct RuleJSON: Encodable {
+    let name, kind, expression, severity, summary: String
+    let forMilliseconds, keepFiringForMilliseconds: Int64
+    let labels: [String: String]; let enabled, builtIn: Bool
+
+    init(_ rule: AlertRuleView) {
+        name = rule.name; kind = rule.kind.rawValue; expression = rule.expression; severity = rule.severity.rawValue
+        summary = rule.summary; forMilliseconds = rule.forMilliseconds; keepFiringForMilliseconds = rule.keepFiringForMilliseconds
+        labels = rule.labels.dictionary; enabled = rule.enabled; builtIn = rule.builtIn
+    }
+}
+
+/// A silence as the `alerts silence|silences --json` commands print it.
+struct SilenceJSON: Encodable {
+    let id: Int64; let matchers: [String: String]; let reason, createdBy, createdAt, expiresAt, status: String
+    let endedAt: String?; let matchedAlerts: Int
+
+    init(_ s: SilenceView, now: Timestamp) {
+        id = s.id; matchers = Dictionary(s.matchers.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        reason = s.reason; createdBy = s.createdBy; createdAt = s.createdAt.iso8601; expiresAt = s.expiresAt.iso8601
+        endedAt = s.endedAt?.iso8601; matchedAlerts = s.matchedAlerts
+        status = s.endedAt != nil ? "ended" : s.expiresAt <= now ? "expired" : "active"
     }
 }

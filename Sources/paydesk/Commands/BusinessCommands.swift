@@ -21,14 +21,21 @@ enum BusinessCommands {
         CommandSpec(path: ["business", "list"], summary: "list the business lines and their notification settings",
                     options: [], run: list),
         CommandSpec(path: ["business", "set"], summary: "change a business line: name, layout, currency, methods, notifications",
-                    details: "An empty --notify-url turns notifications off; an empty --methods accepts every method.",
+                    details: """
+                    An empty --notify-url turns notifications off; an empty --methods accepts every method.
+                    The notify secret (the HMAC key of the PayDesk-Signature header) is never given on the command
+                    line, where `ps` and the shell's history show it: --notify-secret-file reads it from a file (one
+                    line, 8–256 printable characters), --new-notify-secret makes one and prints it this once. It is
+                    kept sealed under <store>.audit-key.
+                    """,
                     positionals: ["L"],
                     options: [.value("name", "NAME", "the line's name"),
                               .value("layout", "NAME", "the console's checkout layout"),
                               .value("currency", "CODE", "the default currency"),
                               .value("methods", "LIST", "methods accepted, comma-separated"),
                               .value("notify-url", "URL", "http(s) URL the notifications are POSTed to"),
-                              .value("notify-secret", "S", "the HMAC secret of the PayDesk-Signature header")],
+                              .value("notify-secret-file", "PATH", "read the notifications' HMAC secret from this file"),
+                              .flag("new-notify-secret", "make a new random notify secret and print it once")],
                     run: set),
         CommandSpec(path: ["business", "api-secret"], summary: "list or rotate a business line's API secrets (request signatures)",
                     details: "Without --rotate: the line's valid secrets, by id and last four characters (never the secret).\nWith --rotate: makes a new secret and prints it this once; the line's other secrets keep verifying\nfor --overlap (default 24h; 0s retires them at once, at most 30d).",
@@ -52,9 +59,10 @@ enum BusinessCommands {
         } else if lines.isEmpty {
             io.out("No business lines; `paydesk business add L --merchant M --name NAME` adds one (`paydesk init --demo` makes a demo store).")
         } else {
-            for line in lines {
-                io.out("\(line.code.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(line.name.padding(toLength: 22, withPad: " ", startingAt: 0))\(line.defaultCurrency.code)  notify: \(line.notifyURL.isEmpty ? "off" : line.notifyURL)")
-            }
+            io.out(TextColumns.table(["LINE", "NAME", "CURRENCY", "MERCHANT", "NOTIFY SECRET", "NOTIFY URL"], lines.map { line in
+                [line.code.rawValue, line.name, line.defaultCurrency.code, line.merchantId ?? "—",
+                 line.notifySecret.isEmpty ? "not set" : "set (sealed)", line.notifyURL.isEmpty ? "off" : line.notifyURL]
+            }))
         }
         return 0
     }
@@ -80,15 +88,38 @@ enum BusinessCommands {
         guard let code = args.positionals.first else { throw PayError.usage("missing the business line L") }
         let line = try BusinessLineCode(code, field: "business line")
         let url = args.value("notify-url")
-        let secret = args.value("notify-secret")
+        let generated = args.has("new-notify-secret")
+        var secret: String?
+        if let path = args.value("notify-secret-file") {
+            guard !generated else { throw PayError.usage("business set: give --notify-secret-file or --new-notify-secret, not both") }
+            secret = try KeyFile.secret(path, field: "the notify secret")
+        } else if generated {
+            secret = LineSecrets.generateNotifySecret()
+        }
         let changes = BusinessLineChanges(name: args.value("name"), layout: args.value("layout"), currency: args.value("currency"),
                                           methods: args.value("methods"), notifyURL: url, notifySecret: secret)
         if changes.isEmpty {
-            throw PayError.usage("business set: give --name, --layout, --currency, --methods, --notify-url or --notify-secret")
+            throw PayError.usage("business set: give --name, --layout, --currency, --methods, --notify-url, --notify-secret-file or --new-notify-secret")
         }
         let context = try CommandLineApp.openContext(args, io: io)
         let updated = try BusinessLineService(context).update(line, changes)
-        io.out("Business line \(line): \(updated.name), layout \(updated.layout), \(updated.defaultCurrency.code), methods \(updated.allowedMethods.isEmpty ? "all" : updated.allowedMethods.map(\.rawValue).joined(separator: ",")); notifications \(updated.notifyURL.isEmpty ? "off" : "to \(updated.notifyURL)")\(secret != nil ? ", secret updated" : "").")
+        let methods = updated.allowedMethods.map(\.rawValue)
+        if args.has("json") {
+            struct Result: Encodable {
+                let code, name, layout, currency, notifyUrl: String; let methods: [String]; let notifySecretSet: Bool
+                /// Only with --new-notify-secret: the secret, this once.
+                let newNotifySecret: String?
+            }
+            try io.json(Result(code: line.rawValue, name: updated.name, layout: updated.layout, currency: updated.defaultCurrency.code,
+                               notifyUrl: updated.notifyURL, methods: methods, notifySecretSet: !updated.notifySecret.isEmpty,
+                               newNotifySecret: generated ? secret : nil))
+            return 0
+        }
+        io.out("Business line \(line): \(updated.name), layout \(updated.layout), \(updated.defaultCurrency.code), methods \(methods.isEmpty ? "all" : methods.joined(separator: ",")); notifications \(updated.notifyURL.isEmpty ? "off" : "to \(updated.notifyURL)")\(secret != nil ? ", secret updated (sealed)" : "").")
+        if generated, let secret {
+            io.out("New notify secret (shown this once; give it to the business system, which verifies PayDesk-Signature with it):")
+            io.out(secret)
+        }
         return 0
     }
 }

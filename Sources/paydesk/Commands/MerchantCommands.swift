@@ -63,7 +63,8 @@ enum MerchantCommands {
         guard let id = args.positionals.first else { throw PayError.usage("merchant disable: missing the merchant ID") }
         let context = try CommandLineApp.openContext(args, io: io)
         try MerchantService(context).disable(id)
-        io.out("Merchant \(id) disabled.")
+        struct Result: Encodable { let merchant, status: String }
+        try io.result(args, Result(merchant: id, status: "disabled"), "Merchant \(id) disabled.")
         return 0
     }
 
@@ -71,7 +72,8 @@ enum MerchantCommands {
         guard let id = args.positionals.first else { throw PayError.usage("merchant enable: missing the merchant ID") }
         let context = try CommandLineApp.openContext(args, io: io)
         try MerchantService(context).enable(id)
-        io.out("Merchant \(id) enabled.")
+        struct Result: Encodable { let merchant, status: String }
+        try io.result(args, Result(merchant: id, status: "active"), "Merchant \(id) enabled.")
         return 0
     }
 }

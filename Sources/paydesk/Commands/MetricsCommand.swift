@@ -1,3 +1,4 @@
+import Foundation
 import PayCore
 import PayServices
 
@@ -29,7 +30,13 @@ enum MetricsCommand {
         // why: a stopped worker is alerted by whoever notices, a scrape included (the dead-man rule).
         // A busy store must not fail the scrape: the figures matter more than this check.
         _ = try? AlertWiring.service(context).checkDeadMan()
-        io.stdout(try MetricsService(context).exposition())
+        let text = try MetricsService(context).exposition()
+        if args.has("json") {
+            struct Result: Encodable { let samples: [MetricSample] }
+            try io.json(Result(samples: MetricSample.parse(text)))
+        } else {
+            io.stdout(text)
+        }
         return 0
     }
 
@@ -39,7 +46,12 @@ enum MetricsCommand {
         let context = try CommandLineApp.openContext(args, io: io)
         let service = MetricsService(context)
         let kept = minutes == nil && hours == nil ? try service.retentionDays() : try service.setRetention(minuteDays: minutes, hourDays: hours)
-        io.out("metrics kept: \(kept.minutes) days of minutes, \(kept.hours) days of hours")
+        if args.has("json") {
+            struct Result: Encodable { let minutesDays, hoursDays: Int64 }
+            try io.json(Result(minutesDays: kept.minutes, hoursDays: kept.hours))
+        } else {
+            io.out("metrics kept: \(kept.minutes) days of minutes, \(kept.hours) days of hours")
+        }
         return 0
     }
 
@@ -49,5 +61,52 @@ enum MetricsCommand {
             throw PayError.invalidInput("--\(name) '\(text)': a whole number of days from \(range.lowerBound) to \(range.upperBound)")
         }
         return n
+    }
+}
+
+/// One sample of the Prometheus text format, for `metrics --json`: the metric's name, its labels
+/// and its value as written (Prometheus values include `+Inf` and `NaN`, which JSON numbers lack).
+struct MetricSample: Encodable, Equatable {
+    let name: String
+    let labels: [String: String]
+    let value: String
+
+    /// The samples of an exposition: every line but comments and blank ones, `name{k="v",…} value`.
+    static func parse(_ text: String) -> [MetricSample] {
+        text.split(separator: "\n").compactMap { line in
+            let line = line.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { return nil }
+            var name = "", labels: [String: String] = [:]
+            var rest = Substring(line)
+            if let brace = line.firstIndex(of: "{") {
+                name = String(line[..<brace])
+                rest = line[line.index(after: brace)...]
+                // Label values are quoted with \\, \" and \n escaped (the exposition format's rules).
+                while let equals = rest.firstIndex(of: "=") {
+                    let key = rest[..<equals].trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+                    var index = rest.index(after: equals)
+                    guard index < rest.endIndex, rest[index] == "\"" else { break }
+                    index = rest.index(after: index)
+                    var value = ""
+                    while index < rest.endIndex, rest[index] != "\"" {
+                        if rest[index] == "\\", rest.index(after: index) < rest.endIndex {
+                            index = rest.index(after: index)
+                            value.append(rest[index] == "n" ? "\n" : rest[index])
+                        } else {
+                            value.append(rest[index])
+                        }
+                        index = rest.index(after: index)
+                    }
+                    labels[key] = value
+                    rest = index < rest.endIndex ? rest[rest.index(after: index)...] : ""
+                    if rest.hasPrefix("}") { rest = rest.dropFirst(); break }
+                }
+            } else {
+                name = String(line.prefix { $0 != " " })
+                rest = line.dropFirst(name.count)
+            }
+            let value = rest.split(separator: " ").first.map(String.init) ?? ""
+            return MetricSample(name: name, labels: labels, value: value)
+        }
     }
 }

@@ -72,8 +72,9 @@ enum NotifyCommand {
             }
         }
         if let reason = receipt.rejection {
-            io.err("paydesk notify: \(channel) callback rejected: \(reason) (recorded as callback #\(receipt.id))")
-            return PayError.invalidInput("").exitCode
+            let error = PayError.invalidInput("\(channel) callback rejected: \(reason) (recorded as callback #\(receipt.id))")
+            io.err(args.has("json") ? ErrorJSON.render(error) : "paydesk notify: \(error.message)")
+            return error.exitCode
         }
         return 0
     }

@@ -95,6 +95,7 @@ enum OperatorCommands {
         let name = try name(args, "lock")
         let context = try CommandLineApp.openContext(args, io: io)
         let changed = try OperatorService(context).lock(name: name)
+        if args.has("json") { return try lockJSON(name, locked: true, changed: changed, io: io) }
         io.out(changed ? "Locked \(name); `paydesk operator unlock \(name)` lets them in again." : "\(name) was already locked.")
         return 0
     }
@@ -103,7 +104,15 @@ enum OperatorCommands {
         let name = try name(args, "unlock")
         let context = try CommandLineApp.openContext(args, io: io)
         let changed = try OperatorService(context).unlock(name: name)
+        if args.has("json") { return try lockJSON(name, locked: false, changed: changed, io: io) }
         io.out(changed ? "Unlocked \(name)." : "\(name) was not locked.")
+        return 0
+    }
+
+    /// `operator lock|unlock --json`: the operator, whether it is locked now, whether this changed it.
+    static func lockJSON(_ name: String, locked: Bool, changed: Bool, io: CommandIO) throws(PayError) -> Int32 {
+        struct Result: Encodable { let `operator`: String; let locked, changed: Bool }
+        try io.json(Result(operator: name, locked: locked, changed: changed))
         return 0
     }
 

@@ -141,7 +141,8 @@ extension OrderCommands {
             throw PayError(error.kind, "--filter '\(text)': \(error.message)")
         }
         try OrderBrowser(context).saveView(name: name, query: text)
-        io.out("Saved view '\(name)': \(text)")
+        struct Result: Encodable { let saved, filter: String }
+        try io.result(args, Result(saved: name, filter: text), "Saved view '\(name)': \(text)")
         return 0
     }
 
@@ -150,12 +151,13 @@ extension OrderCommands {
         let views = try OrderBrowser(context).savedViews()
         if args.has("json") {
             struct ViewJSON: Encodable { let name: String; let filter: String }
-            try io.json(views.map { ViewJSON(name: $0.name, filter: $0.query) })
+            struct Result: Encodable { let views: [ViewJSON] }
+            try io.json(Result(views: views.map { ViewJSON(name: $0.name, filter: $0.query) }))
         } else if views.isEmpty {
             io.out("no saved views (save one with `orders view save NAME --filter TEXT`)")
         } else {
-            let width = views.map(\.name.count).max() ?? 0
-            for view in views { io.out(view.name + String(repeating: " ", count: width - view.name.count) + "  " + view.query) }
+            let width = views.map { TextColumns.width($0.name) }.max() ?? 0
+            for view in views { io.out(TextColumns.pad(view.name, width) + "  " + view.query) }
         }
         return 0
     }
@@ -164,7 +166,8 @@ extension OrderCommands {
         let name = try viewName(args, "orders view delete")
         let context = try CommandLineApp.openContext(args, io: io)
         try OrderBrowser(context).deleteView(name: name)
-        io.out("Deleted view '\(name)'")
+        struct Result: Encodable { let deleted: String }
+        try io.result(args, Result(deleted: name), "Deleted view '\(name)'")
         return 0
     }
 }

@@ -202,7 +202,7 @@ enum PaymentCommands {
             let (order, attempt) = try RefundService(context, gateway: gateway).payment(for: input)
             let amount = try Money.parse(try args.required("amount"), currency: attempt.amount.currency, field: "--amount")
             return try RepairCLI.preview(.refund(payment: attempt.serial, amount: amount), orderId: order.id, context: context,
-                                         gateway: gateway, io: io)
+                                         gateway: gateway, io: io, json: args.has("json"))
         }
         input.approver = try OperatorLogin.approver(args, context: context, io: io)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
@@ -228,12 +228,14 @@ enum PaymentCommands {
         let order = try OrderService(context).find(line, orderNo)
         if args.has("preview") || args.value("reason") != nil {
             let gateway = try ChannelGateway(store: context.store, clock: context.clock)
-            if args.has("preview") { return try RepairCLI.preview(.resendNotification, orderId: order.id, context: context, gateway: gateway, io: io) }
+            if args.has("preview") { return try RepairCLI.preview(.resendNotification, orderId: order.id, context: context, gateway: gateway, io: io, json: args.has("json")) }
             _ = try RepairCLI.perform(.resendNotification, orderId: order.id, args: args, context: context, gateway: gateway, io: io)
         } else {
             _ = try MerchantNotifications(context).resend(orderId: order.id)
         }
-        io.out("Queued the latest notification of order \(order.orderNo) again; the worker delivers it.")
+        struct Resent: Encodable { let orderNo, businessLine: String; let queued: Bool }
+        try io.result(args, Resent(orderNo: order.orderNo.rawValue, businessLine: order.businessLine.rawValue, queued: true),
+                      "Queued the latest notification of order \(order.orderNo) again; the worker delivers it.")
         return 0
     }
 
@@ -248,13 +250,14 @@ enum PaymentCommands {
             }
             let gateway = try ChannelGateway(store: store, clock: context.clock)
             let action: RepairAction = args.has("release") ? .releaseDuplicateRefund(payment: serial) : .holdDuplicateRefund(payment: serial)
-            if args.has("preview") { return try RepairCLI.preview(action, orderId: attempt.orderId, context: context, gateway: gateway, io: io) }
+            if args.has("preview") { return try RepairCLI.preview(action, orderId: attempt.orderId, context: context, gateway: gateway, io: io, json: args.has("json")) }
             _ = try RepairCLI.perform(action, orderId: attempt.orderId, args: args, context: context, gateway: gateway, io: io)
             held = !args.has("release")
         } else {
             held = try DuplicateScanner.hold(serial, release: args.has("release"), context: context)
         }
-        io.out("Automatic refund of duplicate payment \(serial) \(held ? "held" : "released").")
+        struct Held: Encodable { let payment: String; let held: Bool }
+        try io.result(args, Held(payment: serial.rawValue, held: held), "Automatic refund of duplicate payment \(serial) \(held ? "held" : "released").")
         return 0
     }
 
@@ -266,7 +269,7 @@ enum PaymentCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         let order = try OrderService(context).find(line, orderNo)
         let gateway = try ChannelGateway(store: context.store, clock: context.clock)
-        if args.has("preview") { return try RepairCLI.preview(.close, orderId: order.id, context: context, gateway: gateway, io: io) }
+        if args.has("preview") { return try RepairCLI.preview(.close, orderId: order.id, context: context, gateway: gateway, io: io, json: args.has("json")) }
         let closed = args.value("reason") != nil
             ? try RepairCLI.perform(.close, orderId: order.id, args: args, context: context, gateway: gateway, io: io).order
             : try CloseService(context, gateway: gateway).close(order)

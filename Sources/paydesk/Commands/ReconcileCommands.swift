@@ -18,8 +18,8 @@ enum ReconcileCommands {
             disagrees with its lines (the run is recorded FAILED; nothing is applied).
             """,
             options: [
-                .value("account", "A", "the channel account"),
-                .value("date", "YYYY-MM-DD", "the channel's day"),
+                .value("account", "A", "the channel account", required: true),
+                .value("date", "YYYY-MM-DD", "the channel's day", required: true),
                 .value("bill", "FILE", "read this bill file instead of downloading it"),
             ],
             run: run),
@@ -40,7 +40,7 @@ enum ReconcileCommands {
             """,
             positionals: ["ITEM"],
             options: [
-                .value("trust", "SIDE", "channel, center or refund"),
+                .value("trust", "SIDE", "channel, center or refund", required: true),
                 .value("reason", "TEXT", "why, the evidence (required; at most 500 characters)"),
                 .value("approver", "NAME", "a second person approving a resolution above the threshold"),
                 .flag("preview", "print what would change; change nothing"),

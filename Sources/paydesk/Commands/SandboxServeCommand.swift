@@ -81,7 +81,13 @@ enum SandboxServeCommand {
         let server = try HTTPServer(listen: listen, handler: handler, log: { line in log.write(line) })
         WorkerStop.install()
         let host = listen.split(separator: ":").dropLast().joined(separator: ":")
-        io.out("paydesk sandbox serve: listening on http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port)")
+        let url = "http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port)"
+        if args.has("json") {
+            struct Started: Encodable { let listening: String }
+            try io.json(Started(listening: url))
+        } else {
+            io.out("paydesk sandbox serve: listening on \(url)")
+        }
         let deadline = Date().addingTimeInterval(seconds)
         while !WorkerStop.requested.load(ordering: .relaxed), Date() < deadline { usleep(50_000) }
         server.shutdown(graceSeconds: 5)

@@ -63,7 +63,13 @@ enum ServeCommand {
         let worker = Worker(context: context, jobs: try ServiceWiring.workerJobs(context))
         WorkerStop.install()
         let host = listen.split(separator: ":").dropLast().joined(separator: ":")
-        io.out("paydesk serve: listening on http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port) (store \(path), \(lanes) lanes, group commit \(args.has("no-group-commit") ? "off" : "on"))")
+        let url = "http://\(host.isEmpty ? "127.0.0.1" : host):\(server.port)"
+        if args.has("json") {
+            struct Started: Encodable { let listening, store: String; let lanes: Int; let groupCommit: Bool }
+            try io.json(Started(listening: url, store: path, lanes: lanes, groupCommit: !args.has("no-group-commit")))
+        } else {
+            io.out("paydesk serve: listening on \(url) (store \(path), \(lanes) lanes, group commit \(args.has("no-group-commit") ? "off" : "on"))")
+        }
         do {
             try worker.run(forSeconds: seconds) { WorkerStop.requested.load(ordering: .relaxed) }
         } catch {

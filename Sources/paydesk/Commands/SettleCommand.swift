@@ -48,7 +48,7 @@ enum SettleCommand {
         let gateway = try ChannelGateway(store: store, clock: context.clock)
         let action = RepairAction.settleByHand(payment: serial, outcome: outcome)
         if args.has("preview") {
-            return try RepairCLI.preview(action, orderId: attempt.orderId, context: context, gateway: gateway, io: io)
+            return try RepairCLI.preview(action, orderId: attempt.orderId, context: context, gateway: gateway, io: io, json: args.has("json"))
         }
         let result = try RepairCLI.perform(action, orderId: attempt.orderId, args: args, context: context, gateway: gateway, io: io,
                                            reasonRequired: true)

@@ -23,7 +23,7 @@ final class ServiceAdminDesk: AdminDesk {
     /// The services act as `actor` from the next call on.
     func act(as actor: Actor) { context.actor = actor }
 
-    private func fresh() throws(PayError) -> ServiceContext {
+    func fresh() throws(PayError) -> ServiceContext {
         try context.refreshClock()
         return context
     }

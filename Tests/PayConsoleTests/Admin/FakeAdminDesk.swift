@@ -55,6 +55,12 @@ final class FakeAdminDesk: AdminDesk {
         calls.append("disableMerchant \(id)")
     }
 
+    func enableMerchant(id: String) throws(PayError) {
+        guard let index = merchants.firstIndex(where: { $0.id == id }) else { throw PayError.notFound("merchant '\(id)': unknown") }
+        merchants[index].active = true
+        calls.append("enableMerchant \(id)")
+    }
+
     func addBusinessLine(_ draft: AdminLineDraft) throws(PayError) {
         if lines.contains(where: { $0.code == draft.code }) { throw PayError.conflict("business line '\(draft.code)' exists already") }
         lines.append(AdminBusinessLine(code: draft.code, name: draft.name, layout: draft.layout, currency: draft.currency.code,
@@ -136,5 +142,40 @@ final class FakeAdminDesk: AdminDesk {
     func routeLine(_ line: String, account: String) throws(PayError) -> String {
         routes.append("\(line)→\(account)")
         return "Route: line \(line), method alipay → \(account)"
+    }
+
+    // The rules screen is tested over the real services (`AdminRulesTests`); the fake keeps what it is told.
+    var adminRules = AdminRules()
+
+    func rules() throws(PayError) -> AdminRules { adminRules }
+
+    func setRouteAccounts(_ route: String, accounts: [String]) throws(PayError) -> String {
+        calls.append("setRouteAccounts \(route) \(accounts.joined(separator: ","))")
+        return "Route \(route) changed"
+    }
+
+    func setRouteEnabled(_ route: String, enabled: Bool) throws(PayError) -> String {
+        calls.append("setRouteEnabled \(route) \(enabled)")
+        return "Route \(route) \(enabled ? "on" : "off")"
+    }
+
+    func removeRoute(_ route: String) throws(PayError) -> String {
+        calls.append("removeRoute \(route)")
+        return "Route \(route) removed"
+    }
+
+    func setRiskRuleEnabled(_ rule: String, enabled: Bool) throws(PayError) -> String {
+        calls.append("setRiskRuleEnabled \(rule) \(enabled)")
+        return "Risk rule \(rule) \(enabled ? "enabled" : "disabled")"
+    }
+
+    func addToRiskList(_ list: String, value: String) throws(PayError) -> String {
+        calls.append("addToRiskList \(list) \(value)")
+        return "\(value) added to \(list)"
+    }
+
+    func removeFromRiskList(_ list: String, value: String) throws(PayError) -> String {
+        calls.append("removeFromRiskList \(list) \(value)")
+        return "\(value) removed from \(list)"
     }
 }

@@ -22,6 +22,8 @@ final class FakeReconciliationDesk: ReconciliationDesk {
         state: .open)
     var resolved: [(Int64, MismatchResolution, String)] = []
     var needsApproval = false
+    /// Only the newest run (one run: "1 run", not "1 runs").
+    var onlyNewest = false
 
     func run(status: ReconciliationStatus, id: Int64, account: String, mismatches: Int) -> ReconciliationRun {
         ReconciliationRun(id: id, account: account, channel: "card", billDate: "2026-11-20", version: 1, status: status, currency: .CNY,
@@ -33,8 +35,8 @@ final class FakeReconciliationDesk: ReconciliationDesk {
     }
 
     func runs() throws(PayError) -> [ReconciliationRun] {
-        [run(status: .mismatched, id: 3, account: "acquirer-a", mismatches: 1), run(status: .matched, id: 2, account: "acquirer-b", mismatches: 0),
-         run(status: .failed, id: 1, account: "paypal-main", mismatches: 0)]
+        Array([run(status: .mismatched, id: 3, account: "acquirer-a", mismatches: 1), run(status: .matched, id: 2, account: "acquirer-b", mismatches: 0),
+         run(status: .failed, id: 1, account: "paypal-main", mismatches: 0)].prefix(onlyNewest ? 1 : 3))
     }
 
     func report(run id: Int64) throws(PayError) -> ReconciliationReport {
@@ -101,6 +103,16 @@ final class FakeReconciliationDesk: ReconciliationDesk {
         #expect(screen.contains("Reconciliation runs — 3 runs · 1 with mismatches · 1 failed"), "\(screen)")
         #expect(screen.contains("acquirer-a") && screen.contains("MISMATCHED"))
         assertSnapshot(StyleMap.render(terminal.screen, theme: app.theme), named: "reconciliation-runs")
+    }
+
+    @Test func oneRunIsCountedInTheSingular() async throws {
+        let desk = FakeReconciliationDesk()
+        desk.onlyNewest = true
+        let (app, terminal, directory) = try console(desk)
+        await logIn(app, terminal, "supervisor")
+        _ = directory
+        press(app, terminal, .function(6))
+        #expect(terminal.text.contains("Reconciliation runs — 1 run · 1 with mismatches · 0 failed"), "\(terminal.text)")
     }
 
     @Test func aRunShowsItsTotalsAndMismatchesAndTheSideBySideMarksWhatDiffers() async throws {
