@@ -13,11 +13,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
+        // why not linked: libcurl is opened on first use (see its shim), so only a notification's post maps it.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         .target(name: "PayCore"),
         .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
         .target(name: "PayChannels", dependencies: ["PayCore", "PayStore", "CCrypto", "CSQLite3"]),
-        .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
+        .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels", "CCurl"]),
         // why embedded: `--theme dark` works from any directory; a user directory adds or overrides (ThemeLoader).
         .target(name: "TUIKit", resources: [
             .embedInCode("Themes/default.theme"), .embedInCode("Themes/dark.theme"), .embedInCode("Themes/light.theme"),

@@ -73,6 +73,7 @@ struct CommandFuzzTests {
         "bench render": ["--size", "80x24", "--frames", "0"],
         "bench pay": ["--n", "1", "--method", "paypal"],
         "bench serve": ["--n", "1", "--connections", "0"],
+        "bench cli": ["--runs", "0"],
         "operator add": ["fuzz-op", "--role", "cashier"],
         "operator passwd": ["fuzz-op"],
         "operator lock": ["fuzz-op"],
