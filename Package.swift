@@ -33,7 +33,14 @@ let package = Package(
         .target(name: "PayHTTP", dependencies: ["PayCore", "PayServices", "CMicroHTTPD"]),
         .executableTarget(
             name: "paydesk",
-            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"]
+            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"],
+            // why: the Swift runtime and Foundation linked in, so a command starts without the dynamic
+            // loader finding, mapping and relocating fifteen of their shared libraries (see "A fast command line").
+            // The libraries Foundation's static archive needs are named here: the modules were compiled against
+            // the shared runtime, whose link entries name only Foundation itself.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lFoundationInternationalization", "-lFoundationEssentials", "-lCoreFoundation",
+                                           "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims", "-lstdc++"],
+                                          .when(configuration: .release))]
         ),
 
         .target(name: "TestSupport", dependencies: ["PayCore", "PayStore"], path: "Tests/TestSupport"),

@@ -122,12 +122,19 @@ enum CLIBench {
 
     /// Distinct shared objects in this process's memory map (the vDSO aside).
     static func sharedLibrariesMapped() -> Int {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
-        let paths = maps.split(separator: "\n").compactMap { line -> Substring? in
-            guard let slash = line.firstIndex(of: "/") else { return nil }
-            let path = line[slash...]
-            return path.hasSuffix(".so") || path.contains(".so.") ? path : nil
+        // why getline: /proc files report a size of 0, and a whole-file read stops short.
+        guard let file = fopen("/proc/self/maps", "r") else { return 0 }
+        defer { fclose(file) }
+        var paths = Set<String>()
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let slash = text.firstIndex(of: "/") else { continue }
+            let path = String(text[slash...])
+            if path.hasSuffix(".so") || path.contains(".so.") { paths.insert(path) }
         }
-        return Set(paths).count
+        return paths.count
     }
 }
