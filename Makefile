@@ -2,7 +2,7 @@
 # Both install the Debian packages PayDesk needs when they are missing (apt-get, as root or via sudo).
 
 SWIFT      ?= swift
-DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev libqrencode-dev zbar-tools python3-venv tmux prometheus nginx-light openssl curl
+DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev libqrencode-dev libcurl4-openssl-dev zbar-tools sqlite3 python3-venv tmux prometheus nginx-light openssl curl
 DB         ?= paydesk.db
 RELEASE    := .build/release/paydesk
 # PyPI tools the tests drive against the live server, in a virtual environment under the build folder.

@@ -14,11 +14,13 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // why not linked: libcurl is opened on first use (see its shim), so only a notification's post maps it.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         .target(name: "PayCore"),
         .target(name: "PayStore", dependencies: ["PayCore", "CSQLite3"]),
         .target(name: "PayChannels", dependencies: ["PayCore", "PayStore", "CCrypto", "CSQLite3"]),
-        .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels"]),
+        .target(name: "PayServices", dependencies: ["PayCore", "PayStore", "PayChannels", "CCurl"]),
         // why embedded: `--theme dark` works from any directory; a user directory adds or overrides (ThemeLoader).
         // why CQRencode: pay codes are drawn as QR codes (QRCodeView); libqrencode encodes them, never our own code.
         .target(name: "TUIKit", dependencies: ["CQRencode"], resources: [
@@ -33,7 +35,14 @@ let package = Package(
         .target(name: "PayHTTP", dependencies: ["PayCore", "PayServices", "CMicroHTTPD"]),
         .executableTarget(
             name: "paydesk",
-            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"]
+            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"],
+            // why: the Swift runtime and Foundation linked in, so a command starts without the dynamic
+            // loader finding, mapping and relocating fifteen of their shared libraries (see "A fast command line").
+            // The libraries Foundation's static archive needs are named here: the modules were compiled against
+            // the shared runtime, whose link entries name only Foundation itself.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-lFoundationInternationalization", "-lFoundationEssentials", "-lCoreFoundation",
+                                           "-l_FoundationICU", "-l_FoundationCollections", "-l_FoundationCShims", "-lstdc++"],
+                                          .when(configuration: .release))]
         ),
 
         .target(name: "TestSupport", dependencies: ["PayCore", "PayStore", "TUIKit"], path: "Tests/TestSupport"),

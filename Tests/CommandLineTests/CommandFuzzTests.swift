@@ -75,6 +75,7 @@ struct CommandFuzzTests {
         "bench serve": ["--n", "1", "--connections", "0"],
         // why one line: without a baseline a case that leaves --lines alone builds a store of 100,000 payments.
         "bench reconcile": ["--lines", "1"],
+        "bench cli": ["--runs", "0"],
         "operator add": ["fuzz-op", "--role", "cashier"],
         "operator passwd": ["fuzz-op"],
         "operator lock": ["fuzz-op"],

@@ -75,6 +75,7 @@ struct CommandAccessEndToEndTests {
             "bench browse": ["--orders", "1", "--repeats", "1"],
             "bench reconcile": ["--lines", "1"],
             "bench serve": ["--n", "1", "--connections", "1"],
+            "bench cli": ["--runs", "1"],
             "operator add": ["ghost", "--role", "admin"],
             "operator passwd": ["admin"],
             "operator lock": ["admin"],

@@ -1,4 +1,5 @@
 import Foundation
+import PayCore
 
 /// JSON parsing for bytes from outside: size and nesting depth are checked on the raw bytes
 /// before `JSONSerialization` sees them, so a body nested a thousand deep is refused, not recursed.
@@ -41,12 +42,51 @@ public enum SafeJSON {
         }
     }
 
-    /// Encodes a JSON object with sorted keys and unescaped slashes (the bytes then get signed).
+    /// Encodes a JSON object with sorted keys and unescaped slashes (the bytes then get signed), in
+    /// `JSONWriter`'s form: for the channels' lower-case `snake_case` keys the same bytes
+    /// `JSONSerialization` with `.sortedKeys` wrote before, at a fraction of its cost.
     public static func encode(_ object: [String: Any]) -> [UInt8] {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            preconditionFailure("not JSON-encodable: \(object)")
+        var writer = JSONWriter()
+        write(object, into: &writer)
+        return writer.bytes
+    }
+
+    /// Writes a value of the kinds `JSONSerialization` takes (`String`, integers, `Bool`, `Double`,
+    /// `NSNumber`, `NSNull`, arrays and `[String: …]` dictionaries of them).
+    static func write(_ value: Any, into writer: inout JSONWriter) {
+        // why first: a parsed NSNumber also casts to Int and Bool (`true` to 1, 1 to `true`); its
+        // Objective-C type says which it is.
+        let kind = type(of: value)
+        if kind is NSNumber.Type {
+            writeNumber(value as! NSNumber, into: &writer)
+            return
         }
-        return [UInt8](data)
+        // why exact types: Foundation bridges Bool and Int into each other in a cast.
+        if kind == Bool.self { writer.writeBool(value as! Bool); return }
+        if kind == Int.self { writer.writeInt(Int64(value as! Int)); return }
+        if kind == Int64.self { writer.writeInt(value as! Int64); return }
+        switch value {
+        case let text as String: writer.writeString(text)
+        case let object as [String: String]: writer.writeObject(object) { $0.writeString($1) }
+        case let object as [String: Any]: writer.writeObject(object) { write($1, into: &$0) }
+        case let array as [Any]: writer.writeArray(array) { write($1, into: &$0) }
+        case let number as Int32: writer.writeInt(Int64(number))
+        case let number as UInt64: writer.writeUInt(number)
+        case let number as UInt: writer.writeUInt(UInt64(number))
+        case let number as Double: writer.writeDouble(number)
+        case is NSNull: writer.writeNull()
+        case let text as Substring: writer.writeString(String(text))
+        default: preconditionFailure("not JSON-encodable: \(kind)")
+        }
+    }
+
+    private static func writeNumber(_ number: NSNumber, into writer: inout JSONWriter) {
+        switch UInt8(bitPattern: number.objCType.pointee) {
+        case UInt8(ascii: "c"), UInt8(ascii: "B"): writer.writeBool(number.boolValue)
+        case UInt8(ascii: "f"), UInt8(ascii: "d"): writer.writeDouble(number.doubleValue)
+        case UInt8(ascii: "Q"), UInt8(ascii: "L"), UInt8(ascii: "I"), UInt8(ascii: "S"): writer.writeUInt(number.uint64Value)
+        default: writer.writeInt(number.int64Value)
+        }
     }
 }
 

@@ -59,9 +59,9 @@ public enum ChannelCallMask {
 
     static func maskJSON(_ text: String) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return nil }
-        let cleaned = maskValue(object, name: nil)
-        guard let data = try? JSONSerialization.data(withJSONObject: cleaned, options: [.sortedKeys, .fragmentsAllowed]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        var writer = JSONWriter(escapesSlashes: true, reservingCapacity: text.utf8.count + 16)
+        SafeJSON.write(maskValue(object, name: nil), into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     static func maskValue(_ value: Any, name: String?) -> Any {

@@ -21,7 +21,7 @@ public struct MerchantNotifications {
     /// Where alert deliveries of SMS sinks go (the sandbox SMS outbox); nil: they wait and retry.
     let sms: (any OneTimeCodeSender)?
 
-    public init(_ context: ServiceContext, poster: any HTTPPosting = URLSessionPoster(), timeoutSeconds: Double = 10,
+    public init(_ context: ServiceContext, poster: any HTTPPosting = CurlPoster(), timeoutSeconds: Double = 10,
                 sms: (any OneTimeCodeSender)? = nil) {
         self.context = context
         self.poster = poster

@@ -18,7 +18,7 @@ public struct SandboxCallbackJob: WorkerJob {
     /// Seconds an HTTP delivery may take.
     public static let timeoutSeconds = 10.0
 
-    public init(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster()) {
+    public init(gateway: ChannelGateway, poster: any HTTPPosting = CurlPoster()) {
         self.gateway = gateway
         self.poster = poster
     }
@@ -84,7 +84,7 @@ public struct SandboxCallbackJob: WorkerJob {
 public enum PaymentJobs {
     /// `metrics` builds the alert rules' reader over the worker's context (nil: only event alerts
     /// move); `alertNotifier` gets the alert notices (the sinks: webhook, DingTalk, SMS).
-    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = URLSessionPoster(),
+    public static func all(gateway: ChannelGateway, poster: any HTTPPosting = CurlPoster(),
                            metrics: @escaping (ServiceContext) -> (any MetricsReading)? = { MetricsService($0) },
                            alertNotifier: any AlertNotifying = AlertSinks()) -> [any WorkerJob] {
         [

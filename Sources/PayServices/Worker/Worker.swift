@@ -96,7 +96,7 @@ public struct NotificationJob: WorkerJob {
     /// Where the SMS alert sinks' messages go.
     let sms: (any OneTimeCodeSender)?
 
-    public init(poster: any HTTPPosting = URLSessionPoster(), sms: (any OneTimeCodeSender)? = nil) {
+    public init(poster: any HTTPPosting = CurlPoster(), sms: (any OneTimeCodeSender)? = nil) {
         self.poster = poster
         self.sms = sms
     }

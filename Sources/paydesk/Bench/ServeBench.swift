@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
 import PayCore
 import PayStore
@@ -96,24 +93,21 @@ enum ServeBench {
         let clock = ContinuousClock()
         let start = clock.now
         onThreads(connections) { client in
-            let configuration = URLSessionConfiguration.ephemeral
-            configuration.httpMaximumConnectionsPerHost = 1
-            let session = URLSession(configuration: configuration)
-            defer { session.finishTasksAndInvalidate() }
+            let session: HTTPClient
+            do throws(HTTPClientUnavailable) { session = try HTTPClient() } catch {
+                failures.withLock { $0.append(error.reason) }
+                return
+            }
             var mine: [Double] = []
             var ok = 0
             for index in stride(from: client, to: orderNos.count, by: connections) {
                 let path = "/v1/orders/\(orderNos[index])/pay"
                 let body = Array(#"{"method":"wechat","authCode":"134567890123456789"}"#.utf8)
-                var request = URLRequest(url: URL(string: base + path)!)
-                request.httpMethod = "POST"
-                request.httpBody = Data(body)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.setValue("retail", forHTTPHeaderField: APIRequestSignature.lineHeader)
-                request.setValue(APIRequestSignature.sign(secret: secret, timestamp: Int64(Date().timeIntervalSince1970), method: "POST",
-                                                          path: path, body: body), forHTTPHeaderField: APIRequestSignature.header)
+                let headers = ["Content-Type": "application/json", APIRequestSignature.lineHeader: "retail",
+                               APIRequestSignature.header: APIRequestSignature.sign(secret: secret, timestamp: Int64(Date().timeIntervalSince1970),
+                                                                                    method: "POST", path: path, body: body)]
                 let began = clock.now
-                let status = send(request, session: session)
+                let status = session.post(url: base + path, body: body, headers: headers, timeoutSeconds: 30).statusCode ?? 0
                 let elapsed = clock.now - began
                 mine.append(Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12)
                 if status == 200 { ok += 1 } else { failures.withLock { $0.append("\(path): HTTP \(status)") } }
@@ -130,17 +124,5 @@ enum ServeBench {
         return Run(connections: connections, requests: settings.payments, paid: paid.withLock { $0 }, seconds: seconds,
                    requestsPerSecond: rate, latency: BenchStats("latency per pay request", micros: latencies.withLock { $0 }),
                    inProcessPaymentsPerSecond: inProcess, httpCost: inProcess > 0 ? 1 - rate / inProcess : 0)
-    }
-
-    /// One request on `session`; the HTTP status, or 0 when none came.
-    static func send(_ request: URLRequest, session: URLSession) -> Int {
-        let done = DispatchSemaphore(value: 0)
-        let status = Mutex(0)
-        session.dataTask(with: request) { _, response, _ in
-            status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? 0 }
-            done.signal()
-        }.resume()
-        done.wait()
-        return status.withLock { $0 }
     }
 }

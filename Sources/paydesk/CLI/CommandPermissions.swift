@@ -80,6 +80,7 @@ enum CommandPermissions {
         "bench pay": .manageStore,
         "bench browse": .manageStore,
         "bench reconcile": .manageStore,
+        "bench cli": .manageStore,
         "operator add": .manageOperators,
         // why: the service lets an operator change their own password and an admin anyone's.
         "operator passwd": .changeOwnPassword,

@@ -20,7 +20,7 @@ enum BenchCommands {
                 .value("decisions", "N", "decisions timed per kind (default 2000)"),
             ],
             run: route),
-        browseSpec, reconcileSpec,
+        browseSpec, reconcileSpec, cliSpec,
         CommandSpec(
             path: ["bench", "render"],
             summary: "time drawing a full console checkout frame into an in-memory terminal",
