@@ -2,7 +2,7 @@
 import PackageDescription
 
 // PayDesk: a payment center with a terminal face. No package dependencies: the toolchain plus
-// five system libraries (ncursesw, sqlite3, libcrypto, libmicrohttpd, libqrencode) reached through systemLibrary targets.
+// six system libraries (ncursesw, sqlite3, libcrypto, libmicrohttpd, libqrencode, libcurl) reached through systemLibrary targets.
 let package = Package(
     name: "PayDesk",
     products: [
