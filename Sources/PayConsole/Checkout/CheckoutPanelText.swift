@@ -7,6 +7,7 @@ import TUIKit
 extension CheckoutScreen {
     func panel(app: ConsoleApp, width: Int) -> PaymentPanel {
         typealias Line = PaymentPanel.Line
+        if let till { return tillPanel(till, app: app, width: width) }
         let due = sale.total.displayString
         var footer: Line? = error.map { Line($0, "error") }
         switch phase {
