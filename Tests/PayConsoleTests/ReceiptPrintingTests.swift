@@ -109,7 +109,7 @@ import TestSupport
     @Test func escPosGoesToTheDevice() throws {
         let directory = TemporaryDirectory("escpos")
         let device = directory.path("lp0")
-        FileManager.default.createFile(atPath: device, contents: nil)
+        #expect(FileManager.default.createFile(atPath: device, contents: nil))
         let (sale, refund) = try Self.sale()
         let document = Receipt(refund: refund, of: sale, cashier: "cashier", approvedBy: nil, reprint: false).document
         #expect(try ReceiptPrinter(directory: directory.path("r"), output: .escpos(device: device)).print(document) == "receipt printer \(device)")

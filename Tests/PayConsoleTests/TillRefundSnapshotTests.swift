@@ -33,7 +33,7 @@ import TUIKit
         let desk = FakeTillDesk()
         let console = try await loaded(desk)
         console.press(.character("r"))
-        // Down to the dumplings (26.00: within the limit alone), then the tea too (62.00: above it).
+        // Down to the dumplings (26.00: within the fake's 30.00 limit alone), then one tea too (44.00: above it).
         console.press(.down, .character("+"))
         #expect(console.screen.contains("Refund  ¥26.00"))
         console.press(.up, .character("+"), .character("+"), .character("+"))

@@ -18,7 +18,7 @@ struct TillRefundTests {
     static func sale(_ f: PaymentFixture, _ no: String, endsIn58: Bool = false) throws -> TillSale {
         let items = [try LineItem(name: "珍珠奶茶", quantity: 2, unitPrice: cny(1800)),
                      try LineItem(name: "小笼包", quantity: 1, unitPrice: cny(2600)),
-                     try LineItem(name: endsIn58 ? "bun special" : "bun", quantity: 3, unitPrice: cny(endsIn58 ? 519 : 500))]
+                     try LineItem(name: endsIn58 ? "bun special" : "bun", quantity: 3, unitPrice: cny(endsIn58 ? 586 : 500))]
         let total = items.reduce(Int64(0)) { $0 + $1.unitPrice.minorUnits * $1.quantity }
         let order = try OrderService(f.context).create(OrderDraft(businessLine: PaymentFixture.retail, orderNo: try MerchantOrderNo(no),
                                                                   amount: cny(total), items: items)).order

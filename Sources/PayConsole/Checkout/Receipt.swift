@@ -122,6 +122,7 @@ public struct Receipt: Sendable {
     /// Breaks at spaces where it can and inside a word (by display width) where it must, so
     /// nothing is ever cut off: a CJK name has no spaces at all.
     static func breakLines(_ text: String, width: Int) -> [String] {
+        if text.displayWidth <= width { return [text] }
         var lines: [String] = []
         var current = ""
         func push(_ word: String) {

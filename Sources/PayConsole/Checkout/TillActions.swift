@@ -283,10 +283,9 @@ extension CheckoutScreen {
         let document = receipt.document
         app.perform({ () async -> Result<(path: String, printedOn: String?), PayError> in
             do throws(PayError) { return .success(try await desk.print(document, directory: directory, output: output)) } catch { return .failure(error) }
-        }) { [weak self] result in
+        }) { result in
             switch result {
             case .success(let (path, printedOn)):
-                if self?.till?.receipt.document == document { self?.till?.savedAs = path }
                 let name = URL(fileURLWithPath: path).lastPathComponent
                 app.showMessage(printedOn.map { "Receipt printed on \($0), saved as \(name)" } ?? "Receipt saved as \(name)")
             case .failure(let error):

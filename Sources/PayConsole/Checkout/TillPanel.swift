@@ -45,7 +45,6 @@ extension CheckoutScreen {
             lines.append(Line(""))
             if state.sale.isRefundable { lines += [Line("R   refund items", "hint"), Line("V   void (today's sale, all)", "hint")] }
             lines += [Line("P   reprint a receipt", "hint"), Line("F6  load another order", "hint"), Line("Enter new sale", "hint")]
-            if let savedAs = state.savedAs { lines += [Line("Receipt saved", "label"), Line(URL(fileURLWithPath: savedAs).lastPathComponent, "hint")] }
             return PaymentPanel(lines: lines, footer: footer ?? Line("Paid sale: R refunds items, V voids, P reprints.", "hint"), receipt: state.receipt.lines)
         }
     }

@@ -20,8 +20,6 @@ struct TillState {
     /// Quantities to refund by item position (choosing).
     var chosen: [Int: Int64] = [:]
     var cursor = 0
-    /// Where the receipt shown was saved (and printed).
-    var savedAs: String?
     /// The refund last sent whose answer said nothing final (the same request again replays it
     /// under this key, never refunding twice): the items, the reason and the key.
     var pending: (lines: [RefundLineRequest], reason: String?, key: String)?

@@ -76,24 +76,27 @@ public struct ReceiptPrinter: Sendable {
     }
 
     func runLP(queue: String, text: String) throws(PayError) {
+        // why a file, not a pipe: an lp that exits without reading would make writing to a pipe
+        // raise SIGPIPE and end the whole console.
+        let staged = FileManager.default.temporaryDirectory.appendingPathComponent("paydesk-receipt-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: staged) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [lpCommand, "-d", queue, "-t", "receipt", "-"]
-        let input = Pipe(), errors = Pipe()
-        process.standardInput = input
+        let errors = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errors
         do {
+            try Data(text.utf8).write(to: staged)
+            process.standardInput = try FileHandle(forReadingFrom: staged)
             try process.run()
-            input.fileHandleForWriting.write(Data(text.utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
         } catch {
             throw PayError.internal("printer \(queue): cannot run \(lpCommand) (\(error.localizedDescription))")
         }
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
             throw PayError.internal("printer \(queue): lp failed (exit \(process.terminationStatus))\(said.isEmpty ? "" : ": " + said)")
         }
     }
