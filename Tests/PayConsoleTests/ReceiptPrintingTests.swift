@@ -42,6 +42,12 @@ import TestSupport
         #expect(receipt.lines.contains("COPY · REPRINT"))
         #expect(receipt.text.contains("Jade Garden Tea House"))
         #expect(receipt.document.fileName == "R2026112109300000001-P20261121093000000003-reprint.txt")
+        // On a screen narrower than the roll (80 columns: 41 for the receipt) no amount is cut off.
+        let narrow = receipt.lines(fitting: 41)
+        #expect(narrow.allSatisfy { $0.displayWidth <= 41 }, "\(narrow)")
+        for amount in ["¥36.00", "¥26.00", "¥42.00", "¥104.00", "P20261121093000000003", "2026112122001400001"] {
+            #expect(narrow.contains { $0.contains(amount) }, "\(amount) whole on the narrow screen")
+        }
         // A name without spaces (Chinese) breaks inside the word rather than being cut.
         let wide = Receipt.breakLines(String(repeating: "珍珠奶茶", count: 10), width: 20)
         #expect(wide.joined() == String(repeating: "珍珠奶茶", count: 10))

@@ -52,7 +52,7 @@ extension CheckoutScreen {
             var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method), Line(""), Line("Serial", "label"), Line(serial),
                          Line("Channel serial", "label"), Line(channelSerial)]
             if let path { lines += [Line("Receipt saved", "label"), Line(URL(fileURLWithPath: path).lastPathComponent, "hint")] }
-            return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines)
+            return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines(fitting: receiptColumns(app, panelWidth: width)))
         case .declined(let sentence, let code):
             var lines = [Line("✘ NOT PAID", "status.failed")]
             lines += sentence.wrapped(toWidth: max(10, width - 2)).map { Line($0) }

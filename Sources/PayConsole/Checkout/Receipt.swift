@@ -13,6 +13,17 @@ public struct Receipt: Sendable {
     /// The lines with their emphasis, as a printer takes them.
     public let document: ReceiptDocument
     public var lines: [String] { document.lines.map(\.text) }
+
+    /// The lines for a screen narrower than the roll: a line too wide loses its padding, then
+    /// wraps, so an amount is never cut off at the edge.
+    public func lines(fitting columns: Int) -> [String] {
+        guard columns > 0 else { return lines }
+        return lines.flatMap { line -> [String] in
+            guard line.displayWidth > columns else { return [line] }
+            let tight = line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            return Receipt.breakLines(tight, width: columns)
+        }
+    }
     public var text: String { document.text }
 
     init(_ lines: [ReceiptDocument.Line], fileName: String) {

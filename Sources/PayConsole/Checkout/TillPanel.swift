@@ -13,7 +13,7 @@ extension CheckoutScreen {
         switch state.mode {
         case .working(let label):
             return PaymentPanel(lines: [Line("\(app.spinner.frame) \(label)", "status.pending")],
-                                footer: footer ?? Line("Waiting for the payment service…", "hint"), receipt: state.receipt.lines)
+                                footer: footer ?? Line("Waiting for the payment service…", "hint"), receipt: state.receipt.lines(fitting: receiptColumns(app, panelWidth: width)))
         case .choosing:
             var lines = [Line("REFUND · choose the items", "title"), Line("")]
             let nameWidth = max(6, width - 18)
@@ -45,8 +45,14 @@ extension CheckoutScreen {
             lines.append(Line(""))
             if state.sale.isRefundable { lines += [Line("R   refund items", "hint"), Line("V   void (today's sale, all)", "hint")] }
             lines += [Line("P   reprint a receipt", "hint"), Line("F6  load another order", "hint"), Line("Enter new sale", "hint")]
-            return PaymentPanel(lines: lines, footer: footer ?? Line("Paid sale: R refunds items, V voids, P reprints.", "hint"), receipt: state.receipt.lines)
+            return PaymentPanel(lines: lines, footer: footer ?? Line("Paid sale: R refunds items, V voids, P reprints.", "hint"), receipt: state.receipt.lines(fitting: receiptColumns(app, panelWidth: width)))
         }
+    }
+
+    /// The columns the receipt gets on screen: the items box beside the payment panel, less its
+    /// border and the leading space the layout puts before each line.
+    func receiptColumns(_ app: ConsoleApp, panelWidth: Int) -> Int {
+        app.terminal.size.columns - (panelWidth + 2) - 2 - 1
     }
 
     var tillHints: [KeyHint] {
