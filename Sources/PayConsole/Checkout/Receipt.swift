@@ -20,6 +20,7 @@ public struct Receipt: Sendable {
         guard columns > 0 else { return lines }
         return lines.flatMap { line -> [String] in
             guard line.displayWidth > columns else { return [line] }
+            if line.allSatisfy({ $0 == "-" }) { return [String(repeating: "-", count: columns)] }
             let tight = line.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             return Receipt.breakLines(tight, width: columns)
         }

@@ -36,7 +36,7 @@ extension CheckoutScreen {
             case .refunded: lines.append(Line("↩ REFUNDED  \(order.refundedAmount.displayString)", "status.failed"))
             default: lines.append(Line("\(order.status.rawValue)  \(order.amount.displayString)", "status.pending"))
             }
-            if let paid { lines += [Line(Receipt.methodName(paid)), Line("Serial \(paid.serial)", "hint")] }
+            if let paid { lines += [Line(Receipt.methodName(paid)), Line("Serial", "label"), Line(paid.serial.rawValue, "hint")] }
             if order.refundedAmount.isPositive { lines.append(Line("Refunded \(order.refundedAmount.displayString)", "label")) }
             for refund in state.sale.refunds.suffix(4) {
                 let kind = refund.reason == TillService.voidReason ? "void" : "refund"
