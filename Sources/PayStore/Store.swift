@@ -125,6 +125,7 @@ public final class Store {
     public var orders: OrderRepository { OrderRepository(db: db) }
     public var attempts: PaymentAttemptRepository { PaymentAttemptRepository(db: db) }
     public var refunds: RefundRepository { RefundRepository(db: db) }
+    public var refundLines: RefundLineRepository { RefundLineRepository(db: db) }
     public var idempotency: IdempotencyRepository { IdempotencyRepository(db: db) }
     public var leases: LeaseRepository { LeaseRepository(db: db) }
     public var outbox: OutboxRepository { OutboxRepository(db: db) }

@@ -75,13 +75,16 @@ public struct ConsoleServices {
     public var admin: (any AdminDesk)?
     /// Reconciliation (F6); nil: the screen says "reconciliation not connected".
     public var reconciliation: (any ReconciliationDesk)?
+    /// The till after payment (refunds by items, voids, reprints, printing); nil: those say "not connected".
+    public var till: (any TillDesk)?
     /// Makes the services act as this operator from now on (login, logout).
     public var act: (Actor) -> Void
 
     public init(store: any ConsoleStoreInfo, operators: any OperatorAuthenticating, orders: any CheckoutOrders,
                 payments: (any CheckoutPaymentGateway)?, support: (any SupportDesk)? = nil, monitoring: (any MonitoringDesk)? = nil,
-                admin: (any AdminDesk)? = nil, reconciliation: (any ReconciliationDesk)? = nil,
+                admin: (any AdminDesk)? = nil, reconciliation: (any ReconciliationDesk)? = nil, till: (any TillDesk)? = nil,
                 act: @escaping (Actor) -> Void = { _ in }) {
+        self.till = till
         self.store = store
         self.operators = operators
         self.orders = orders

@@ -7,6 +7,7 @@ import TUIKit
 extension CheckoutScreen {
     func panel(app: ConsoleApp, width: Int) -> PaymentPanel {
         typealias Line = PaymentPanel.Line
+        if let till { return tillPanel(till, app: app, width: width) }
         let due = sale.total.displayString
         var footer: Line? = error.map { Line($0, "error") }
         switch phase {
@@ -56,7 +57,7 @@ extension CheckoutScreen {
             var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method), Line(""), Line("Serial", "label"), Line(serial),
                          Line("Channel serial", "label"), Line(channelSerial)]
             if let path { lines += [Line("Receipt saved", "label"), Line(URL(fileURLWithPath: path).lastPathComponent, "hint")] }
-            return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines)
+            return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines(fitting: receiptColumns(app, panelWidth: width)))
         case .declined(let sentence, let code):
             var lines = [Line("✘ NOT PAID", "status.failed")]
             lines += sentence.wrapped(toWidth: max(10, width - 2)).map { Line($0) }

@@ -6,6 +6,7 @@ import TUIKit
 /// The checkout's keys, by step: ringing up, taking the payment, typing a card.
 extension CheckoutScreen {
     func handle(_ key: Key, app: ConsoleApp) -> Bool {
+        if till != nil { return handleTill(key, app: app) }
         if card != nil { return handleCard(key, app: app) }
         switch phase {
         case .ringing: return handleRinging(key, app: app)

@@ -207,6 +207,7 @@ extension CheckoutScreen {
             } catch {
                 app.showMessage(error.message, error: true)
             }
+            if receiptOutput(app) != .none { printReceipt(receipt, app: app) }
             phase = .paid(serial: serial, channelSerial: channelSerial, method: method, receipt: receipt, path: path)
         case .checkUnconfirmed(let sentence):
             showUnconfirmed(app, after: sentence)

@@ -67,9 +67,12 @@ extension CheckoutScreen {
             app.showMessage("finish or cancel (F12) this sale before loading an order", error: true)
             return
         }
-        app.present(.input("Load order", ["Order no, serial or channel serial"], label: "Find", field: TextField(maxLength: 64))) { [weak self] outcome in
+        app.present(.input("Load order", ["Order no, serial or channel serial", "(nothing typed: today's sales)"], label: "Find",
+                           field: TextField(maxLength: 64))) { [weak self] outcome in
             guard let self, case .submitted(let text) = outcome else { return }
-            self.load(text.trimmingCharacters(in: .whitespaces), app: app)
+            let identifier = text.trimmingCharacters(in: .whitespaces)
+            if identifier.isEmpty { self.chooseTodaysSale(app); return }
+            self.load(identifier, app: app)
         }
     }
 
@@ -79,7 +82,9 @@ extension CheckoutScreen {
             var order: Order?
             if let number = try? MerchantOrderNo(identifier) { order = try? service.find(sale.line.code, number) }
             if order == nil { order = try service.search(identifier).first }
-            guard let order else { throw PayError.notFound("no order has '\(identifier)' as its order no, serial or channel serial") }
+            guard let order else { explainNotFound(identifier, app: app); return }
+            // why: a paid sale opens at the till with its receipt, never as an amount due.
+            if [.paid, .partiallyRefunded, .refunded].contains(order.status) { openTill(order, app: app); return }
             if order.businessLine != sale.line.code { select(line: order.businessLine.description) }
             sale.order = order
             sale.items = order.items

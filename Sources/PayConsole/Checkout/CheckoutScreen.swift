@@ -56,6 +56,8 @@ final class CheckoutScreen: ConsoleScreen {
     var submitted: CheckoutSubmit?
     /// The wallet balance of the order's customer, as last asked (the payment step shows it).
     var wallet: (customer: String, balance: Money)?
+    /// A paid sale loaded at the till (its receipt, refunds, void, reprints); nil while ringing up or paying.
+    var till: TillState?
 
     init(app: ConsoleApp) {
         var found: [BusinessLine] = []
@@ -103,6 +105,7 @@ final class CheckoutScreen: ConsoleScreen {
         error = nil
         override = nil
         wallet = nil
+        till = nil
     }
 
     // MARK: Screen
@@ -118,6 +121,7 @@ final class CheckoutScreen: ConsoleScreen {
 
     var hints: [KeyHint] {
         let help = KeyHint("F1", "Help")
+        if till != nil { return tillHints }
         if card != nil { return [help, KeyHint("Tab", "Next"), KeyHint("Enter", "Charge"), KeyHint("Esc", "Cancel")] }
         switch phase {
         case .ringing:
@@ -139,6 +143,7 @@ final class CheckoutScreen: ConsoleScreen {
     }
 
     var help: [HelpOverlay.Section] {
+        if till != nil { return tillHelp }
         switch phase {
         case .ringing:
             return [HelpOverlay.Section("Ring up", [
@@ -180,7 +185,8 @@ final class CheckoutScreen: ConsoleScreen {
 
     var paletteCommands: [CommandPalette.Command] {
         var commands = [CommandPalette.Command(id: "checkout.new", title: "New sale (F12)"),
-                        CommandPalette.Command(id: "checkout.load", title: "Load an order (F6)")]
+                        CommandPalette.Command(id: "checkout.load", title: "Load an order (F6)"),
+                        CommandPalette.Command(id: "checkout.today", title: "Today's sales: refund, void, reprint")]
         for line in lines where line.code != sale.line.code {
             commands.append(.init(id: "line.\(line.code)", title: "Business line: \(line.name)"))
         }
@@ -192,6 +198,7 @@ final class CheckoutScreen: ConsoleScreen {
         switch id {
         case "checkout.new": cancelSale(app); return true
         case "checkout.load": loadOrder(app); return true
+        case "checkout.today": newSale(); chooseTodaysSale(app); return true
         default: return false
         }
     }

@@ -6,11 +6,14 @@ public struct OrderDetail: Sendable {
     public let order: Order
     public let attempts: [PaymentAttempt]
     public let refunds: [Refund]
+    /// The items each refund gave back (refunds by items at the till), by refund id.
+    public var refundLines: [Int64: [RefundLine]] = [:]
 
-    public init(order: Order, attempts: [PaymentAttempt], refunds: [Refund]) {
+    public init(order: Order, attempts: [PaymentAttempt], refunds: [Refund], refundLines: [Int64: [RefundLine]] = [:]) {
         self.order = order
         self.attempts = attempts
         self.refunds = refunds
+        self.refundLines = refundLines
     }
 }
 
@@ -71,7 +74,8 @@ public struct OrderService {
         try checkVisible(order)
         let store = context.store
         return try store.read {
-            OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
+            OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id),
+                        refundLines: try store.refundLines.forOrder(order.id, currency: order.amount.currency))
         }
     }
 

@@ -18,6 +18,10 @@ public struct RefundRequestInput: Sendable {
     /// The order as the operator saw it (`RepairDesk`): refused, in the transaction that inserts
     /// the refund, when the order has moved since.
     public var expected: OrderVersion?
+    /// A refund by items (the till): which of the order's items and how many; the amount follows
+    /// from them and `amountText` must be nil. Each item is given back at most its quantity over
+    /// all refunds not failed (schema 20).
+    public var lines: [RefundLineRequest]?
 
     public init(paymentSerial: Serial? = nil, order: (BusinessLineCode, MerchantOrderNo)? = nil, amountText: String?,
                 reason: String? = nil, refundNo: String? = nil, idempotencyKey: IdempotencyKey? = nil) {
@@ -30,8 +34,10 @@ public struct RefundRequestInput: Sendable {
     }
 
     public var canonical: String {
-        ["payment=\(paymentSerial?.rawValue ?? "")", "order=\(order.map { "\($0.0)/\($0.1)" } ?? "")",
-         "amount=\(amountText ?? "")", "reason=\(reason ?? "")", "no=\(refundNo ?? "")"].joined(separator: "&")
+        var parts = ["payment=\(paymentSerial?.rawValue ?? "")", "order=\(order.map { "\($0.0)/\($0.1)" } ?? "")",
+                     "amount=\(amountText ?? "")", "reason=\(reason ?? "")", "no=\(refundNo ?? "")"]
+        if let lines { parts.append("lines=" + lines.map { "\($0.position):\($0.quantity)" }.joined(separator: ",")) }
+        return parts.joined(separator: "&")
     }
 }
 
@@ -71,9 +77,7 @@ public struct RefundService {
     /// its answer applied. A refund the channel accepts for later (a callback) stays PROCESSING.
     public func refund(_ input: RefundRequestInput) throws(PayError) -> (Refund, PaymentAttempt, Order) {
         let (order, attempt) = try payment(for: input)
-        guard let text = input.amountText else { throw PayError.usage("missing --amount") }
-        let amount = try Money.parse(text, currency: attempt.amount.currency, field: "--amount")
-        guard amount.isPositive else { throw PayError.invalidInput("--amount '\(text)': must be above zero") }
+        let (amount, lines) = try Self.amount(of: input, order: order, attempt: attempt)
         // why mask: a card number typed into the reason must never be stored, logged or sent on.
         let reason = input.reason.map(CardNumberMask.mask)
         if let reason, reason.count > 256 { throw PayError.invalidInput("--reason: at most 256 characters") }
@@ -94,9 +98,11 @@ public struct RefundService {
             let refund = try store.refunds.insert(serial: context.serials.next(.refund), attempt: attempt, refundNo: input.refundNo,
                                                   amount: amount, reason: reason, automatic: input.automatic,
                                                   operatorName: context.actor.name, at: now)
+            try store.refundLines.reserve(refundId: refund.id, orderId: order.id, lines: lines)
             var detail = "\(amount.decimalString) \(amount.currency) of \(attempt.serial)"
             if case .approved(let by)? = approval { detail += ", approved by \(by)" }
             if input.automatic { detail += ", automatic (duplicate payment)" }
+            if !lines.isEmpty { detail += ", " + RefundLine.describe(lines) }
             try AuditLog(context).append(actor: context.actor, action: "refund.create",
                                          target: "order:\(order.businessLine)/\(order.orderNo)", detail: detail)
             return refund
@@ -120,6 +126,27 @@ public struct RefundService {
         } catch {
             throw PayError.pending("refund \(refund.serial) of payment \(attempt.serial): the channel was called, but its answer could not be recorded (\(error.message)); do not refund again; the center will settle it")
         }
+    }
+}
+
+extension RefundService {
+    /// The refund's amount: typed (`amountText`), or the sum of the items chosen (`lines`).
+    static func amount(of input: RefundRequestInput, order: Order, attempt: PaymentAttempt) throws(PayError) -> (Money, [RefundLine]) {
+        if let requested = input.lines {
+            guard input.amountText == nil else { throw PayError.usage("give the items or the amount, not both") }
+            let lines = try RefundLineRequest.priced(requested, items: order.items)
+            guard lines.allSatisfy({ $0.amount.currency == attempt.amount.currency }) else {
+                throw PayError.invalidInput("refund lines: the items are in \(order.amount.currency), the payment in \(attempt.amount.currency)")
+            }
+            var total = Money.zero(attempt.amount.currency)
+            for line in lines { total = try total.adding(line.amount) }
+            guard total.isPositive else { throw PayError.invalidInput("refund lines: the items chosen cost nothing") }
+            return (total, lines)
+        }
+        guard let text = input.amountText else { throw PayError.usage("missing --amount") }
+        let amount = try Money.parse(text, currency: attempt.amount.currency, field: "--amount")
+        guard amount.isPositive else { throw PayError.invalidInput("--amount '\(text)': must be above zero") }
+        return (amount, [])
     }
 }
 

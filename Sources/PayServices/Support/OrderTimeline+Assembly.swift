@@ -31,13 +31,16 @@ struct TimelineAssembly {
     // MARK: Rows
 
     func transition(_ event: OrderEventRecord) -> (Rank, TimelineEntry) {
-        let subject: String
+        var subject: String
         switch event.entity {
         case .order: subject = "order"
         case .payment: subject = "payment " + (sources.attempts.first { $0.id == event.entityId }.map { "\($0.serial) \($0.channel)" } ?? "#\(event.entityId)")
         case .refund: subject = "refund " + (sources.refunds.first { $0.id == event.entityId }.map { "\($0.serial) \($0.amount.decimalString) \($0.amount.currency)" } ?? "#\(event.entityId)")
         }
         guard let from = event.fromStatus else {
+            if event.entity == .refund, let lines = sources.refundLines[event.entityId], !lines.isEmpty {
+                subject += " (" + RefundLine.describe(lines) + ")"
+            }
             return (.created, TimelineEntry(at: event.at, kind: .transition, actor: creator(event),
                                             summary: "\(subject) created \(event.toStatus)" + detailsNote(event)))
         }

@@ -59,6 +59,8 @@ public struct OrderTimeline {
 struct TimelineSources {
     var attempts: [PaymentAttempt] = []
     var refunds: [Refund] = []
+    /// The items each refund gave back (till refunds), by refund id.
+    var refundLines: [Int64: [RefundLine]] = [:]
     var checks: [AttemptCheck] = []
     var events: [OrderEventRecord] = []
     var calls: [ChannelCallRecord] = []
@@ -73,6 +75,7 @@ struct TimelineSources {
         var sources = TimelineSources()
         sources.attempts = try store.attempts.forOrder(order.id)
         sources.refunds = try store.refunds.forOrder(order.id)
+        sources.refundLines = try store.refundLines.forOrder(order.id, currency: order.amount.currency)
         sources.checks = try store.timeline.checks(orderId: order.id)
         sources.events = try store.timeline.events(orderId: order.id)
         sources.calls = try store.channelCalls.forOrder(order.id)

@@ -92,6 +92,8 @@ public struct RefundJSON: Codable, Sendable, Equatable {
     public let status: String
     public let reason: String?
     public let createdAt: String
+    /// The items the refund gave back (till refunds by items only; absent otherwise).
+    public var lines: [RefundLineJSON]?
 
     public init(_ refund: Refund, paymentSerial: Serial) {
         serial = refund.serial.rawValue
@@ -106,6 +108,21 @@ public struct RefundJSON: Codable, Sendable, Equatable {
     }
 }
 
+/// One item a refund gave back: `{item, name, quantity, amount}` (`item` counts from 1, as shown).
+public struct RefundLineJSON: Codable, Sendable, Equatable {
+    public let item: Int
+    public let name: String
+    public let quantity: Int64
+    public let amount: String
+
+    public init(_ line: RefundLine) {
+        item = line.position + 1
+        name = line.name
+        quantity = line.quantity
+        amount = line.amount.decimalString
+    }
+}
+
 /// `query` prints `{order, payments, refunds}`.
 public struct OrderDetailJSON: Codable, Sendable, Equatable {
     public let order: OrderJSON
@@ -116,7 +133,13 @@ public struct OrderDetailJSON: Codable, Sendable, Equatable {
         order = OrderJSON(detail.order)
         payments = detail.attempts.map { PaymentJSON($0, order: detail.order) }
         let serials = Dictionary(uniqueKeysWithValues: detail.attempts.map { ($0.id, $0.serial) })
-        refunds = detail.refunds.compactMap { refund in serials[refund.attemptId].map { RefundJSON(refund, paymentSerial: $0) } }
+        refunds = detail.refunds.compactMap { refund in
+            serials[refund.attemptId].map { serial in
+                var json = RefundJSON(refund, paymentSerial: serial)
+                json.lines = detail.refundLines[refund.id].map { $0.map(RefundLineJSON.init) }
+                return json
+            }
+        }
     }
 }
 

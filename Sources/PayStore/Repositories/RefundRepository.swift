@@ -71,12 +71,16 @@ public struct RefundRepository {
     public func transition(_ id: Int64, from: RefundStatus, to: RefundStatus, channelRefundSerial: String? = nil,
                            failureMessage: String? = nil, nextCheckAt: Timestamp? = nil, at now: Timestamp) throws -> Bool {
         try from.checkMove(to: to, subject: "refund \(id)")
-        return try db.execute("""
+        let changed = try db.execute("""
             UPDATE refunds SET status = ?, channel_refund_serial = coalesce(?, channel_refund_serial),
                                failure_message = coalesce(?, failure_message), next_check_at = ?, updated_at = ?
             WHERE id = ? AND status = ?
             """, [to.rawValue, channelRefundSerial, failureMessage, nextCheckAt?.milliseconds, now.milliseconds,
                   id, from.rawValue]) == 1
+        // why here: every path that fails a refund (its answer, a callback, a query) comes through
+        // this update, so the items it covered are always given back for another refund.
+        if changed && to == .failed { try RefundLineRepository(db: db).release(refundId: id) }
+        return changed
     }
 
     /// Open refunds whose next look is due, and PROCESSING refunds with no look set that nobody has

@@ -39,6 +39,9 @@ enum OrderText {
         }
         for refund in detail.refunds {
             lines.append("  refund     \(refund.serial) \(refund.amount.decimalString) \(refund.status.rawValue)\(refund.reason.map { " — \($0)" } ?? "")")
+            for line in detail.refundLines[refund.id] ?? [] {
+                lines.append("               item \(line.position + 1): \(line.quantity) × \(line.name)  \(line.amount.decimalString)")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -23,6 +23,8 @@ struct StandardConsoleBackend: ConsoleBackend {
     var admin: Admin = .standard
     /// F6's services: nil builds the real ones over the store; tests give a fake.
     var reconciliation: (any ReconciliationDesk)?
+    /// The till's services after payment: nil builds the real ones over the store; tests give a fake.
+    var till: (any TillDesk)?
     var runsWorker = true
 
     func storeExists(at path: String) -> Bool { FileSystem.exists(path) }
@@ -67,6 +69,7 @@ struct StandardConsoleBackend: ConsoleBackend {
         return ConsoleServices(store: ServiceConsoleStore(context), operators: try ServiceOperatorAuthenticator(store: store),
                                orders: ServiceCheckoutOrders(context), payments: gateway, support: supportDesk,
                                monitoring: monitoring, admin: admin, reconciliation: self.reconciliation ?? reconciliationDesk,
+                               till: self.till ?? ServiceTillDesk(storePath: path),
                                act: { actor in
                                    reconciliationDesk?.act(as: actor)
                                    context.actor = actor

@@ -22,7 +22,8 @@ final class ConsoleHarness {
     var receipts: String { directory.url.appendingPathComponent("receipts").path }
 
     /// `demo`: seed a sandbox demo store first; otherwise the store is missing (first run).
-    init(demo: Bool = true, gateway: ScriptedGateway? = nil, columns: Int = 100, rows: Int = 30, themes: [String] = []) throws {
+    init(demo: Bool = true, gateway: ScriptedGateway? = nil, till: (any TillDesk)? = nil, columns: Int = 100, rows: Int = 30,
+         themes: [String] = []) throws {
         terminal = VirtualTerminal(columns: columns, rows: rows)
         self.gateway = gateway
         if demo {
@@ -30,7 +31,8 @@ final class ConsoleHarness {
         }
         let options = ConsoleOptions(storePath: storePath, environment: [:], receiptsDirectory: receipts, origin: "test",
                                      themeLoader: ThemeLoader(directories: themes))
-        let backend = StandardConsoleBackend(payments: gateway.map { .custom($0) } ?? .none, runsWorker: false)
+        var backend = StandardConsoleBackend(payments: gateway.map { .custom($0) } ?? .none, runsWorker: false)
+        backend.till = till
         app = ConsoleApp(terminal: terminal, options: options, backend: backend, clock: clock)
         app.render()
     }
