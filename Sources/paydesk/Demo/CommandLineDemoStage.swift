@@ -38,7 +38,7 @@ final class CommandLineDemoStage: DemoStage {
 
     /// Makes the throwaway store: the sandbox demo (`init --demo`) on a simulated clock, as the
     /// local administrator who runs `paydesk demo`.
-    static func makeStore(at path: String, environment: [String: String]) throws(PayError) {
+    nonisolated static func makeStore(at path: String, environment: [String: String]) throws(PayError) {
         final class Capture { var text = "" }
         let capture = Capture()
         let io = CommandIO(environment: environment, stdout: { _ in }, stderr: { capture.text += $0 })

@@ -16,10 +16,12 @@ final class DemoHarness {
     let stage: CommandLineDemoStage
     private(set) var demo: DemoConsole!
 
-    var storePath: String { directory.path("demo.db") }
+    let storePath: String
 
     init(tours: [Tour]? = nil, settings: DemoConsole.Settings = .init(), columns: Int = 130, rows: Int = 34) throws {
         terminal = VirtualTerminal(columns: columns, rows: rows)
+        let storePath = directory.path("demo.db")
+        self.storePath = storePath
         try DemoStoreTemplate.copy(to: storePath)
         let store = try Store.open(path: storePath)
         try store.write {
@@ -27,7 +29,8 @@ final class DemoHarness {
             try store.meta.set(MetaRepository.clockNowKey, String(SystemClock().now().milliseconds))
         }
         merchant = try DemoMerchant()
-        stage = CommandLineDemoStage(storePath: storePath, workDirectory: directory.url.path, environment: ["USER": "tester"])
+        let stage = CommandLineDemoStage(storePath: storePath, workDirectory: directory.url.path, environment: ["USER": "tester"])
+        self.stage = stage
         try stage.connect(merchant)
         let all = try tours ?? DemoCatalog.all(environment: [:])
         demo = DemoCommand.makeConsole(terminal: terminal, stage: stage, environment: [:], tours: all, settings: settings)

@@ -3,6 +3,7 @@ import Testing
 @testable import PayConsole
 @testable import paydesk
 import PayCore
+import TestSupport
 import TUIKit
 
 /// The tour format: what parses, and errors that name the line.
