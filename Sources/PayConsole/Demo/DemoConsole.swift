@@ -1,5 +1,6 @@
 import Foundation
 import PayCore
+import PayServices
 import TUIKit
 
 /// `paydesk demo`: the console on a throwaway sandbox store, with the tour panel beside it.
@@ -176,6 +177,9 @@ public final class DemoConsole: DemoConsoleHost {
 
     public func clockMoved() {
         clock.set(stage.now())
+        // why: a jump of the simulated clock is not the operator walking away; without this a
+        // tour's "a day later" would lock the console (the idle lock counts the console's clock).
+        if let session = app.session, app.lock == nil { app.activity = OperatorSession(actor: session, at: clock.now()) }
     }
 
     /// Waits (a bounded while) until the console's background calls have answered and been drawn.

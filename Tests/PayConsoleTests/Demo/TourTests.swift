@@ -97,7 +97,7 @@ import TUIKit
         harness.demo.playThrough(choosing: options)
         let failures = harness.demo.failures.map { "\($0.tour): \($0.failure)" }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))\n\(harness.demo.player?.log.joined(separator: "\n") ?? "")")
-        #expect(harness.demo.finished == [name])
+        #expect(harness.demo.finished == [name], "\(String(describing: harness.demo.player?.state)): \(harness.demo.player?.log ?? [])")
         return harness
     }
 
