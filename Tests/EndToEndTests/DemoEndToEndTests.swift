@@ -19,11 +19,11 @@ struct DemoEndToEndTests {
         try tmux.start(command: "cd \(directory.url.path) && '\(Paydesk.binary)' demo --autoplay --once --speed 20; echo \"demo exited $?\"; sleep 60")
         var seen: Set<String> = []
         var screen = ""
-        // why a wall-clock deadline: eight tours of commands on a loaded machine; the loop ends as soon as the demo does.
+        // why the first 24 characters: the panel wraps a long title. why a wall-clock deadline: eight tours of commands on a loaded machine; the loop ends as soon as the demo does.
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, !screen.contains("demo exited") {
             screen = tmux.capture()
-            for title in titles where screen.contains(String(title.prefix(36))) { seen.insert(title) }
+            for title in titles where screen.contains(String(title.prefix(24))) { seen.insert(title) }
             Thread.sleep(forTimeInterval: 0.15)
         }
         #expect(screen.contains("demo exited 0"), "\(screen)")
