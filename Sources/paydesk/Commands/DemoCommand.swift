@@ -37,6 +37,8 @@ enum DemoCommand {
     ]
 
     static func run(_ args: ParsedArguments, _ io: inout CommandIO) throws -> Int32 {
+        // why refuse rather than ignore: a demoer giving --db expects that store to be used, and the demo never touches one.
+        if args.value("db") != nil { throw PayError.usage("--db: the demo makes a throwaway store of its own; it takes no --db") }
         if let file = args.value("check") {
             let tour = try DemoCatalog.load(path: file)
             let actions = tour.steps.reduce(0) { $0 + $1.actions.count }
