@@ -33,9 +33,11 @@ let package = Package(
         .target(name: "PayConsole", dependencies: ["PayCore", "PayServices", "TUIKit"]),
         // why: the HTTP service calls services only, like the console; only it reaches libmicrohttpd.
         .target(name: "PayHTTP", dependencies: ["PayCore", "PayServices", "CMicroHTTPD"]),
+        // why a target of its own: the tours are files in `demos/` a demoer copies and edits, embedded like the themes.
+        .target(name: "DemoTours", path: "demos", resources: DemoTours.files.map { Resource.embedInCode($0) }),
         .executableTarget(
             name: "paydesk",
-            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP"],
+            dependencies: ["PayCore", "PayStore", "PayChannels", "PayServices", "TUIKit", "TUICurses", "PayConsole", "PayHTTP", "DemoTours"],
             // why: the Swift runtime and Foundation linked in, so a command starts without the dynamic
             // loader finding, mapping and relocating fifteen of their shared libraries (see "A fast command line").
             // The libraries Foundation's static archive needs are named here: the modules were compiled against
@@ -63,3 +65,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The guided tours built into `paydesk demo`, in the order `paydesk demo --list` shows them
+/// (a new tour in `demos/` is one more name here).
+enum DemoTours {
+    static let files = [
+        "happy-path.tour", "lost-callback.tour", "duplicate-payment.tour", "risk-challenge.tour",
+        "channel-outage.tour", "partial-refunds.tour", "forged-callback.tour", "reconciliation.tour",
+    ]
+}

@@ -104,6 +104,8 @@ enum CommandPermissions {
         // why queryOrders: the runs and their mismatches show every customer's payments, as the bills do.
         "reconcile": .reconcile, "reconcile list": .queryOrders, "reconcile show": .queryOrders,
         "reconcile resolve": .reconcile, "reconcile schedule": .manageStore,
+        // why manageStore: the demo makes (and removes) a store of its own; its tours then act as its operators.
+        "demo": .manageStore,
     ]
 
     /// The permission `command` needs; `internal` for a command the table forgot.

@@ -24,4 +24,5 @@ enum CommandRegistry {
         + SandboxCommands.specs + NotifyCommand.specs
         + SandboxServeCommand.specs
         + MerchantCommands.specs + AccountCommands.specs + SandboxPortalCommands.specs
+        + DemoCommand.specs
 }
