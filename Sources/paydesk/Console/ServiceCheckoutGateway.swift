@@ -8,23 +8,12 @@ import PayConsole
 /// payment never runs on the console's main actor and a key press never waits on a channel.
 /// An actor: its calls run one at a time, as one SQLite connection wants.
 actor ServiceCheckoutGateway: CheckoutPaymentGateway {
-    private let storePath: String
-    // why: non-Sendable, but only ever touched inside this actor.
-    private var opened: (context: ServiceContext, gateway: ChannelGateway)?
+    private var services: ServicesOnDemand
 
-    init(storePath: String) { self.storePath = storePath }
+    init(storePath: String) { services = ServicesOnDemand(storePath: storePath) }
 
     private func open(as actor: Actor) throws(PayError) -> (ServiceContext, ChannelGateway) {
-        if let opened {
-            opened.context.actor = actor
-            try opened.context.refreshClock()
-            return opened
-        }
-        let store = try Store.open(path: storePath)
-        let context = try ServiceContext(store: store, actor: actor)
-        let gateway = try ChannelGateway(store: store, clock: context.clock)
-        opened = (context, gateway)
-        return (context, gateway)
+        try services.open(as: actor)
     }
 
     func pay(order: Order, method: CheckoutPaymentMethod, otp: String?, override: Actor?, key: String,
@@ -44,7 +33,7 @@ actor ServiceCheckoutGateway: CheckoutPaymentGateway {
             if error.kind == .pending { return .unknown(serial: nil, reason: error.message) }
             // why: a conflict while an earlier payment is unconfirmed is the core refusing a second
             // charge; the checkout shows that state (and what can be done), not a decline.
-            if error.kind == .conflict, let context = opened?.context,
+            if error.kind == .conflict, let context = services.opened?.context,
                let earlier = (try? UnconfirmedPayments(context).of(orderId: order.id))?.first {
                 return .unconfirmed(serial: earlier.serial.rawValue, reason: error.message)
             }
@@ -65,13 +54,13 @@ actor ServiceCheckoutGateway: CheckoutPaymentGateway {
     }
 
     func walletBalance(customer: String, currency: Currency) async -> Money? {
-        guard let channels = try? open(as: opened?.context.actor ?? .system).1 else { return nil }
+        guard let channels = try? open(as: services.opened?.context.actor ?? .system).1 else { return nil }
         return try? channels.sandbox.balance(ofWallet: customer, currency: currency)
     }
 
     func poll(serial: String) async -> CheckoutOutcome {
         do {
-            let (context, _) = try open(as: opened?.context.actor ?? .system)
+            let (context, _) = try open(as: services.opened?.context.actor ?? .system)
             let store = context.store
             let found: PaymentAttempt? = try store.read { try store.attempts.find(serial: try Serial(serial)) }
             guard let attempt = found else { return .unknown(serial: serial, reason: "payment \(serial) not found") }

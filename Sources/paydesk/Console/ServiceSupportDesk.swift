@@ -10,16 +10,14 @@ import PayConsole
 /// services on a connection of their own, acting as the operator logged in, so a query or a
 /// refund never runs on the console's main actor. An actor: one SQLite connection, one call at a time.
 actor ServiceSupportDesk: SupportDesk {
-    private let storePath: String
     /// Who is logged in (set on the main actor at login, read here): every call acts as them.
     private let operatorName = Mutex<Actor?>(nil)
     /// The store's time at the last call, for `since:2h` in a filter on a simulated clock.
     private let storeNow: Mutex<Timestamp>
-    // why: non-Sendable, but only ever touched inside this actor.
-    private var opened: (context: ServiceContext, gateway: ChannelGateway)?
+    private var services: ServicesOnDemand
 
     init(storePath: String, now: Timestamp) {
-        self.storePath = storePath
+        services = ServicesOnDemand(storePath: storePath)
         storeNow = Mutex(now)
     }
 
@@ -28,17 +26,7 @@ actor ServiceSupportDesk: SupportDesk {
 
     private func open() throws(PayError) -> (context: ServiceContext, gateway: ChannelGateway) {
         guard let actor = operatorName.withLock({ $0 }) else { throw PayError.notPermitted("nobody is logged in") }
-        let opened: (context: ServiceContext, gateway: ChannelGateway)
-        if let existing = self.opened {
-            existing.context.actor = actor
-            try existing.context.refreshClock()
-            opened = existing
-        } else {
-            let store = try Store.open(path: storePath)
-            let context = try ServiceContext(store: store, actor: actor)
-            opened = (context, try ChannelGateway(store: store, clock: context.clock))
-            self.opened = opened
-        }
+        let opened = try services.open(as: actor)
         let now = opened.context.now
         storeNow.withLock { $0 = now }
         return opened

@@ -8,23 +8,12 @@ import PayConsole
 /// their own, so a refund's channel call or a printer never holds up the console's loop. An
 /// actor: one SQLite connection, one call at a time.
 actor ServiceTillDesk: TillDesk {
-    private let storePath: String
-    // why: non-Sendable, but only ever touched inside this actor.
-    private var opened: (context: ServiceContext, gateway: ChannelGateway)?
+    private var services: ServicesOnDemand
 
-    init(storePath: String) { self.storePath = storePath }
+    init(storePath: String) { services = ServicesOnDemand(storePath: storePath) }
 
     private func open(as actor: Actor) throws(PayError) -> (context: ServiceContext, gateway: ChannelGateway) {
-        if let opened {
-            opened.context.actor = actor
-            try opened.context.refreshClock()
-            return opened
-        }
-        let store = try Store.open(path: storePath)
-        let context = try ServiceContext(store: store, actor: actor)
-        let opened = (context: context, gateway: try ChannelGateway(store: store, clock: context.clock))
-        self.opened = opened
-        return opened
+        try services.open(as: actor)
     }
 
     func find(_ identifier: String, operator actor: Actor) throws(PayError) -> Order {
