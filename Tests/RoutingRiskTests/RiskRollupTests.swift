@@ -101,6 +101,8 @@ import TestSupport
             try f.store.db.execute("CREATE INDEX payment_attempts_customer_history ON payment_attempts (customer_id, created_at, status, failure_kind, currency, amount_minor)")
             try f.store.db.execute("CREATE INDEX payment_attempts_customer_created ON payment_attempts (customer_id, created_at)")
             try f.store.db.execute("CREATE INDEX payment_attempts_duplicate ON payment_attempts (duplicate, status)")
+            // and before schema 23 (which comes after it).
+            try f.store.db.execute("ALTER TABLE api_secrets DROP COLUMN hint")
             try f.store.db.execute("PRAGMA user_version = 21")
         }
         let reopened = try Store.open(path: path)
