@@ -35,37 +35,37 @@ public struct Receipt: Sendable {
     /// record of the sale is read back).
     public init(sale: CheckoutSale, order: Order, paidBy method: String, serial: String, channelSerial: String,
                 cashier: String, at time: Timestamp) {
-        var lines = Receipt.header(title: nil, lineName: sale.line.name, merchant: nil, cashier: cashier, at: time)
-        lines += Receipt.items(order.items.enumerated().map { ($0.element.name, $0.element.quantity, $0.element.unitPrice) })
-        for sub in order.subOrders { lines += Receipt.wrap("  incl. \(sub.amount.displayString) to \(sub.merchantAccount)") }
-        lines.append(Receipt.rule)
-        lines.append(.init(Receipt.pair("TOTAL", order.amount.displayString), bold: true))
-        lines += Receipt.wrap("Paid by \(method)")
-        lines.append(.init(""))
-        lines += DetailLines.receiptLines(for: order, width: Receipt.width).map { .init($0) }
-        lines += [Receipt.pair("Order no", order.orderNo.description), Receipt.pair("Serial", serial),
-                  Receipt.pair("Channel serial", channelSerial)].flatMap { Receipt.wrap($0) }
-        self.init(lines, fileName: Receipt.fileName(order.orderNo.description, serial))
+        self.init(Receipt.saleLines(order, title: nil, lineName: sale.line.name, merchant: nil, cashier: cashier, at: time,
+                                    paidBy: method, serial: serial, channelSerial: channelSerial, reprintedBy: nil),
+                  fileName: Receipt.fileName(order.orderNo.description, serial))
     }
 
     /// The sale's receipt from the store's record of it (a reprint says so at the top).
     public init(sale: TillSale, cashier: String, reprint: Bool) {
         let order = sale.order
         let payment = sale.paidBy
-        var lines = Receipt.header(title: reprint ? "COPY · REPRINT" : nil, lineName: sale.lineName, merchant: sale.merchantName,
-                                   cashier: order.operatorName ?? cashier, at: payment?.updatedAt ?? order.createdAt)
-        lines += Receipt.items(order.items.map { ($0.name, $0.quantity, $0.unitPrice) })
-        for sub in order.subOrders { lines += Receipt.wrap("  incl. \(sub.amount.displayString) to \(sub.merchantAccount)") }
-        lines.append(Receipt.rule)
-        lines.append(.init(Receipt.pair("TOTAL", order.amount.displayString), bold: true))
-        if let payment { lines += Receipt.wrap("Paid by \(Receipt.methodName(payment))") }
-        if order.refundedAmount.isPositive { lines += Receipt.wrap(Receipt.pair("Refunded", order.refundedAmount.displayString)) }
+        self.init(Receipt.saleLines(order, title: reprint ? "COPY · REPRINT" : nil, lineName: sale.lineName, merchant: sale.merchantName,
+                                    cashier: order.operatorName ?? cashier, at: payment?.updatedAt ?? order.createdAt,
+                                    paidBy: payment.map(Receipt.methodName), serial: payment?.serial.rawValue ?? "—",
+                                    channelSerial: payment?.channelSerial ?? "—", reprintedBy: reprint ? cashier : nil),
+                  fileName: Receipt.fileName(order.orderNo.description, payment?.serial.rawValue ?? order.serial.rawValue, reprint: reprint))
+    }
+
+    /// A sale's lines, whether handed over at payment or read back from the store.
+    static func saleLines(_ order: Order, title: String?, lineName: String, merchant: String?, cashier: String, at time: Timestamp,
+                          paidBy method: String?, serial: String, channelSerial: String, reprintedBy: String?) -> [ReceiptDocument.Line] {
+        var lines = header(title: title, lineName: lineName, merchant: merchant, cashier: cashier, at: time)
+        lines += items(order.items.map { ($0.name, $0.quantity, $0.unitPrice) })
+        for sub in order.subOrders { lines += wrap("  incl. \(sub.amount.displayString) to \(sub.merchantAccount)") }
+        lines.append(rule)
+        lines.append(.init(pair("TOTAL", order.amount.displayString), bold: true))
+        if let method { lines += wrap("Paid by \(method)") }
+        if order.refundedAmount.isPositive { lines += wrap(pair("Refunded", order.refundedAmount.displayString)) }
         lines.append(.init(""))
-        lines += DetailLines.receiptLines(for: order, width: Receipt.width).map { .init($0) }
-        lines += [Receipt.pair("Order no", order.orderNo.description), Receipt.pair("Serial", payment?.serial.rawValue ?? "—"),
-                  Receipt.pair("Channel serial", payment?.channelSerial ?? "—")].flatMap { Receipt.wrap($0) }
-        if reprint { lines += Receipt.wrap("Reprinted by \(cashier)") }
-        self.init(lines, fileName: Receipt.fileName(order.orderNo.description, payment?.serial.rawValue ?? order.serial.rawValue, reprint: reprint))
+        lines += DetailLines.receiptLines(for: order, width: width).map { .init($0) }
+        lines += [pair("Order no", order.orderNo.description), pair("Serial", serial), pair("Channel serial", channelSerial)].flatMap { wrap($0) }
+        if let reprintedBy { lines += wrap("Reprinted by \(reprintedBy)") }
+        return lines
     }
 
     /// A refund's (or void's) own receipt: the items given back and their amount.
