@@ -4,7 +4,9 @@
 SWIFT      ?= swift
 DEB_PKGS   := libncursesw5-dev libsqlite3-dev libssl-dev libmicrohttpd-dev libqrencode-dev libcurl4-openssl-dev zbar-tools sqlite3 python3-venv tmux prometheus nginx-light openssl curl
 DB         ?= paydesk.db
-RELEASE    := .build/release/paydesk
+# why a scratch folder of its own: `make test` builds release and debug at the same time (see test).
+RELEASE_SCRATCH := .build/rel
+RELEASE    := $(RELEASE_SCRATCH)/release/paydesk
 # PyPI tools the tests drive against the live server, in a virtual environment under the build folder.
 VENV       := .build/venv
 SCHEMATHESIS_VERSION := 3.39.16
@@ -15,7 +17,7 @@ WECHATPAYV3_VERSION  := 2.0.4
 ALIPAY_SDK_VERSION   := 3.4.0
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release run test bench clean venv
+.PHONY: all deps build release release-build test-build run test bench clean venv
 
 all: build
 
@@ -32,7 +34,13 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product paydesk
+	$(MAKE) --no-print-directory release-build
+
+release-build:
+	$(SWIFT) build -c release --product paydesk --scratch-path $(RELEASE_SCRATCH)
+
+test-build:
+	$(SWIFT) build --build-tests
 
 run: release
 	$(RELEASE) --db $(DB)
@@ -51,8 +59,11 @@ venv: $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) $(VENV)/.channel-sdks-$(WECH
 # The end-to-end tests drive the release binary, as a script or a cashier would; schemathesis
 # (PyPI, in $(VENV)) checks the live server against docs/openapi.yaml, and the channels' official
 # SDKs check the sandbox (tools/interop).
-test: release venv
-	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
+# why in parallel: the release build is mostly serial (one module after another, each optimised
+# whole on its own), so the debug build of the tests and the virtual environment use the idle core.
+test: deps
+	$(MAKE) --no-print-directory -j3 release-build test-build venv
+	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test --skip-build
 
 bench: release
 	$(RELEASE) bench pay

@@ -29,7 +29,7 @@ public enum Paydesk {
     public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["PAYDESK_BIN"], !path.isEmpty { return path }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for candidate in [".build/debug/paydesk", ".build/release/paydesk"] {
+        for candidate in [".build/debug/paydesk", ".build/rel/release/paydesk", ".build/release/paydesk"] {
             let path = root.appendingPathComponent(candidate).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
