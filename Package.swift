@@ -12,9 +12,10 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3"),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+        // why not linked: libmicrohttpd, libqrencode and libcurl are opened on first use (see their shims), so only
+        // `serve` maps libmicrohttpd and GnuTLS, only a drawn pay code libqrencode, only a notification's post libcurl.
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD"),
-        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        // why not linked: libcurl is opened on first use (see its shim), so only a notification's post maps it.
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
         .target(name: "PayCore"),

@@ -8,11 +8,56 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <dlfcn.h>
 #include <microhttpd.h>
 
-/* why: libmicrohttpd's start, info and log entry points are C variadics (or take a va_list), which
-   Swift cannot call or implement. These small non-variadic wrappers are the whole bridge; no HTTP
-   is parsed here. */
+/* libmicrohttpd (Debian libmicrohttpd-dev), loaded on first use, like libcurl (CCurl's shim).
+   why not `link "microhttpd"`: a linked libmicrohttpd brings GnuTLS and its eight libraries (p11-kit,
+   nettle, hogweed, gmp, idn2, unistring, tasn1, ffi) into every start of the program, and the dynamic
+   loader binding them was a tenth of a `paydesk query`. Only `paydesk serve` (and the tests and
+   `bench serve` that serve) answer HTTP, so the library is opened there, once, with dlopen.
+   why wrappers: libmicrohttpd's start, info and log entry points are C variadics (or take a va_list),
+   which Swift cannot call or implement; Swift calls the rest through the table below. These small
+   wrappers are the whole bridge; no HTTP is parsed here. */
+
+struct pd_mhd_api {
+    /* why __typeof__: each pointer has exactly the type microhttpd.h declares, none written again here. */
+    __typeof__(&MHD_start_daemon) _Nonnull start_daemon;
+    __typeof__(&MHD_quiesce_daemon) _Nonnull quiesce_daemon;
+    __typeof__(&MHD_stop_daemon) _Nonnull stop_daemon;
+    __typeof__(&MHD_create_response_from_buffer) _Nonnull create_response_from_buffer;
+    __typeof__(&MHD_destroy_response) _Nonnull destroy_response;
+    __typeof__(&MHD_add_response_header) _Nonnull add_response_header;
+    __typeof__(&MHD_queue_response) _Nonnull queue_response;
+    __typeof__(&MHD_get_connection_values) _Nonnull get_connection_values;
+    __typeof__(&MHD_get_connection_info) _Nonnull get_connection_info;
+};
+
+/* why the table is filled into the caller's memory, not a static here: a header's static is one per
+   object file that uses it (one per Swift file in a debug build); PayHTTP's `MicroHTTPD.table` is one per process. */
+/// Opens libmicrohttpd.so.12 and fills `api`; 1 when done, else 0 with the reason in `error`.
+static inline int pd_mhd_load(struct pd_mhd_api *api, char *error, size_t size) {
+    void *library = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(error, size, "libmicrohttpd is not installed (%s)", reason ? reason : "libmicrohttpd.so.12 not found");
+        return 0;
+    }
+#define PD_MHD_SYMBOL(field, name) \
+    *(void **)(&api->field) = dlsym(library, name); \
+    if (api->field == NULL) { snprintf(error, size, "libmicrohttpd lacks %s", name); return 0; }
+    PD_MHD_SYMBOL(start_daemon, "MHD_start_daemon")
+    PD_MHD_SYMBOL(quiesce_daemon, "MHD_quiesce_daemon")
+    PD_MHD_SYMBOL(stop_daemon, "MHD_stop_daemon")
+    PD_MHD_SYMBOL(create_response_from_buffer, "MHD_create_response_from_buffer")
+    PD_MHD_SYMBOL(destroy_response, "MHD_destroy_response")
+    PD_MHD_SYMBOL(add_response_header, "MHD_add_response_header")
+    PD_MHD_SYMBOL(queue_response, "MHD_queue_response")
+    PD_MHD_SYMBOL(get_connection_values, "MHD_get_connection_values")
+    PD_MHD_SYMBOL(get_connection_info, "MHD_get_connection_info")
+#undef PD_MHD_SYMBOL
+    return 1;
+}
 
 /// A log line from libmicrohttpd, already formatted.
 typedef void (*pd_mhd_log_line)(void *cls, const char *line);
@@ -51,7 +96,7 @@ struct pd_mhd_config {
     struct pd_mhd_logger *logger;
 };
 
-static inline struct MHD_Daemon *pd_mhd_start(const struct pd_mhd_config *config) {
+static inline struct MHD_Daemon *pd_mhd_start(const struct pd_mhd_api *api, const struct pd_mhd_config *config) {
     struct MHD_OptionItem options[12];
     unsigned int n = 0;
     /* the logger first, so start-up messages reach it too */
@@ -67,14 +112,14 @@ static inline struct MHD_Daemon *pd_mhd_start(const struct pd_mhd_config *config
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)config->uri_log, config->uri_log_cls };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)config->connection_notify, config->connection_notify_cls };
     options[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-    return MHD_start_daemon(config->flags, 0, NULL, NULL, config->access, config->access_cls,
+    return api->start_daemon(config->flags, 0, NULL, NULL, config->access, config->access_cls,
                             MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }
 
 /// The client's numeric address ("127.0.0.1", "::1") into `buffer`; "" when unknown.
-static inline void pd_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t size) {
+static inline void pd_mhd_client_address(const struct pd_mhd_api *api, struct MHD_Connection *connection, char *buffer, size_t size) {
     buffer[0] = '\0';
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const union MHD_ConnectionInfo *info = api->get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL) return;
     const struct sockaddr *address = info->client_addr;
     if (address->sa_family == AF_INET) {

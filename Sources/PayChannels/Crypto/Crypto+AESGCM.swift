@@ -14,34 +14,34 @@ extension Crypto {
     public static func aes256GCMSeal(key: [UInt8], nonce: [UInt8], plaintext: [UInt8], aad: [UInt8]) throws(CryptoError) -> Sealed {
         guard key.count == 32 else { throw CryptoError("AES-256-GCM key must be 32 bytes, got \(key.count)") }
         guard !nonce.isEmpty, nonce.count <= 64 else { throw CryptoError("AES-256-GCM nonce must be 1 to 64 bytes, got \(nonce.count)") }
-        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(ctx) }
-        guard EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              ccrypto_ctrl_aead_set_ivlen(ctx, Int32(nonce.count)) == 1,
-              EVP_EncryptInit_ex(ctx, nil, nil, key, nonce) == 1 else {
+        guard let ctx = libcrypto.EVP_CIPHER_CTX_new() else { throw CryptoError("EVP_CIPHER_CTX_new failed") }
+        defer { libcrypto.EVP_CIPHER_CTX_free(ctx) }
+        guard libcrypto.EVP_EncryptInit_ex(ctx, libcrypto.EVP_aes_256_gcm(), nil, nil, nil) == 1,
+              libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, Int32(nonce.count), nil) == 1,
+              libcrypto.EVP_EncryptInit_ex(ctx, nil, nil, key, nonce) == 1 else {
             throw CryptoError("AES-256-GCM init: \(CryptoError.lastOpenSSLError())")
         }
         var length: Int32 = 0
         if !aad.isEmpty {
-            guard EVP_EncryptUpdate(ctx, nil, &length, aad, Int32(aad.count)) == 1 else {
+            guard libcrypto.EVP_EncryptUpdate(ctx, nil, &length, aad, Int32(aad.count)) == 1 else {
                 throw CryptoError("AES-256-GCM AAD: \(CryptoError.lastOpenSSLError())")
             }
         }
         var out = [UInt8](repeating: 0, count: plaintext.count + 16)
         var total = 0
         if !plaintext.isEmpty {
-            guard EVP_EncryptUpdate(ctx, &out, &length, plaintext, Int32(plaintext.count)) == 1 else {
+            guard libcrypto.EVP_EncryptUpdate(ctx, &out, &length, plaintext, Int32(plaintext.count)) == 1 else {
                 throw CryptoError("AES-256-GCM encrypt: \(CryptoError.lastOpenSSLError())")
             }
             total = Int(length)
         }
         let finalOK = out.withUnsafeMutableBufferPointer { buffer in
-            EVP_EncryptFinal_ex(ctx, buffer.baseAddress! + total, &length)
+            libcrypto.EVP_EncryptFinal_ex(ctx, buffer.baseAddress! + total, &length)
         }
         guard finalOK == 1 else { throw CryptoError("AES-256-GCM final: \(CryptoError.lastOpenSSLError())") }
         total += Int(length)
         var tag = [UInt8](repeating: 0, count: 16)
-        guard ccrypto_ctrl_aead_get_tag(ctx, 16, &tag) == 1 else { throw CryptoError("AES-256-GCM tag: \(CryptoError.lastOpenSSLError())") }
+        guard libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, &tag) == 1 else { throw CryptoError("AES-256-GCM tag: \(CryptoError.lastOpenSSLError())") }
         return Sealed(ciphertext: Array(out.prefix(total)), tag: tag)
     }
 
@@ -50,29 +50,29 @@ extension Crypto {
         guard key.count == 32 else { throw CryptoError("AES-256-GCM key must be 32 bytes, got \(key.count)") }
         guard !nonce.isEmpty, nonce.count <= 64 else { throw CryptoError("AES-256-GCM nonce must be 1 to 64 bytes, got \(nonce.count)") }
         guard sealed.tag.count == 16 else { throw CryptoError("AES-256-GCM tag must be 16 bytes, got \(sealed.tag.count)") }
-        guard let ctx = EVP_CIPHER_CTX_new() else { throw CryptoError("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(ctx); ERR_clear_error() }
-        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              ccrypto_ctrl_aead_set_ivlen(ctx, Int32(nonce.count)) == 1,
-              EVP_DecryptInit_ex(ctx, nil, nil, key, nonce) == 1 else {
+        guard let ctx = libcrypto.EVP_CIPHER_CTX_new() else { throw CryptoError("EVP_CIPHER_CTX_new failed") }
+        defer { libcrypto.EVP_CIPHER_CTX_free(ctx); libcrypto.ERR_clear_error() }
+        guard libcrypto.EVP_DecryptInit_ex(ctx, libcrypto.EVP_aes_256_gcm(), nil, nil, nil) == 1,
+              libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, Int32(nonce.count), nil) == 1,
+              libcrypto.EVP_DecryptInit_ex(ctx, nil, nil, key, nonce) == 1 else {
             throw CryptoError("AES-256-GCM init failed")
         }
         var length: Int32 = 0
         if !aad.isEmpty {
-            guard EVP_DecryptUpdate(ctx, nil, &length, aad, Int32(aad.count)) == 1 else { throw CryptoError("AES-256-GCM AAD failed") }
+            guard libcrypto.EVP_DecryptUpdate(ctx, nil, &length, aad, Int32(aad.count)) == 1 else { throw CryptoError("AES-256-GCM AAD failed") }
         }
         var out = [UInt8](repeating: 0, count: sealed.ciphertext.count + 16)
         var total = 0
         if !sealed.ciphertext.isEmpty {
-            guard EVP_DecryptUpdate(ctx, &out, &length, sealed.ciphertext, Int32(sealed.ciphertext.count)) == 1 else {
+            guard libcrypto.EVP_DecryptUpdate(ctx, &out, &length, sealed.ciphertext, Int32(sealed.ciphertext.count)) == 1 else {
                 throw CryptoError("AES-256-GCM decrypt failed")
             }
             total = Int(length)
         }
         var tag = sealed.tag
-        guard ccrypto_ctrl_aead_set_tag(ctx, 16, &tag) == 1 else { throw CryptoError("AES-256-GCM set tag failed") }
+        guard libcrypto.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, &tag) == 1 else { throw CryptoError("AES-256-GCM set tag failed") }
         let finalOK = out.withUnsafeMutableBufferPointer { buffer in
-            EVP_DecryptFinal_ex(ctx, buffer.baseAddress! + total, &length)
+            libcrypto.EVP_DecryptFinal_ex(ctx, buffer.baseAddress! + total, &length)
         }
         guard finalOK == 1 else { throw CryptoError("AES-256-GCM authentication failed: the tag does not match") }
         total += Int(length)

@@ -11,10 +11,10 @@ extension Crypto {
     public static func hkdfSHA256(key: [UInt8], salt: [UInt8], info: [UInt8], length: Int) throws(CryptoError) -> [UInt8] {
         guard !key.isEmpty else { throw CryptoError("HKDF: the input key is empty") }
         guard (1...(255 * 32)).contains(length) else { throw CryptoError("HKDF length \(length): 1 to 8160 bytes") }
-        guard let kdf = EVP_KDF_fetch(nil, "HKDF", nil) else { throw CryptoError("HKDF: \(CryptoError.lastOpenSSLError())") }
-        defer { EVP_KDF_free(kdf) }
-        guard let ctx = EVP_KDF_CTX_new(kdf) else { throw CryptoError("HKDF: \(CryptoError.lastOpenSSLError())") }
-        defer { EVP_KDF_CTX_free(ctx) }
+        guard let kdf = libcrypto.EVP_KDF_fetch(nil, "HKDF", nil) else { throw CryptoError("HKDF: \(CryptoError.lastOpenSSLError())") }
+        defer { libcrypto.EVP_KDF_free(kdf) }
+        guard let ctx = libcrypto.EVP_KDF_CTX_new(kdf) else { throw CryptoError("HKDF: \(CryptoError.lastOpenSSLError())") }
+        defer { libcrypto.EVP_KDF_CTX_free(ctx) }
         var keyBytes = key, saltBytes = salt.isEmpty ? [UInt8](repeating: 0, count: 32) : salt, infoBytes = info
         var digest = Array("SHA256".utf8CString)
         var out = [UInt8](repeating: 0, count: length)
@@ -28,13 +28,13 @@ extension Crypto {
                 saltBytes.withUnsafeMutableBytes { saltPtr in
                     infoBytes.withUnsafeMutableBytes { infoPtr in
                         var params = [
-                            OSSL_PARAM_construct_utf8_string(names[0], digestPtr.baseAddress, 0),
-                            OSSL_PARAM_construct_octet_string(names[1], keyPtr.baseAddress, keyPtr.count),
-                            OSSL_PARAM_construct_octet_string(names[2], saltPtr.baseAddress, saltPtr.count),
-                            OSSL_PARAM_construct_octet_string(names[3], infoPtr.baseAddress, infoPtr.count),
-                            OSSL_PARAM_construct_end(),
+                            libcrypto.OSSL_PARAM_construct_utf8_string(names[0], digestPtr.baseAddress, 0),
+                            libcrypto.OSSL_PARAM_construct_octet_string(names[1], keyPtr.baseAddress, keyPtr.count),
+                            libcrypto.OSSL_PARAM_construct_octet_string(names[2], saltPtr.baseAddress, saltPtr.count),
+                            libcrypto.OSSL_PARAM_construct_octet_string(names[3], infoPtr.baseAddress, infoPtr.count),
+                            libcrypto.OSSL_PARAM_construct_end(),
                         ]
-                        return EVP_KDF_derive(ctx, &out, length, &params)
+                        return libcrypto.EVP_KDF_derive(ctx, &out, length, &params)
                     }
                 }
             }

@@ -10,7 +10,7 @@ public enum Crypto {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = data.withUnsafeBufferPointer { input in
-            EVP_Digest(input.baseAddress, input.count, &out, &length, EVP_sha256(), nil)
+            libcrypto.EVP_Digest(input.baseAddress, input.count, &out, &length, libcrypto.EVP_sha256(), nil)
         }
         precondition(ok == 1, "EVP_Digest(SHA-256) failed: \(CryptoError.lastOpenSSLError())")
         return Array(out.prefix(Int(length)))
@@ -31,8 +31,8 @@ public enum Crypto {
         let result = keyBytes.withUnsafeBufferPointer { k in
             data.withUnsafeBufferPointer { d in
                 "SHA256".withCString { digest in
-                    EVP_Q_mac(nil, "HMAC", nil, digest, nil, k.baseAddress, key.count,
-                              d.baseAddress ?? UnsafePointer(k.baseAddress), d.count, &out, 32, &length)
+                    libcrypto.EVP_Q_mac(nil, "HMAC", nil, digest, nil, k.baseAddress, key.count,
+                                        d.baseAddress ?? UnsafePointer(k.baseAddress), d.count, &out, 32, &length)
                 }
             }
         }
@@ -54,8 +54,8 @@ public enum Crypto {
         var out = [UInt8](repeating: 0, count: length)
         let passChars = password.map { CChar(bitPattern: $0) } + [0]
         let saltBytes = salt.isEmpty ? [UInt8(0)] : salt
-        let ok = PKCS5_PBKDF2_HMAC(passChars, Int32(password.count), saltBytes, Int32(salt.count), Int32(iterations),
-                                   EVP_sha256(), Int32(length), &out)
+        let ok = libcrypto.PKCS5_PBKDF2_HMAC(passChars, Int32(password.count), saltBytes, Int32(salt.count), Int32(iterations),
+                                             libcrypto.EVP_sha256(), Int32(length), &out)
         guard ok == 1 else { throw PayError.internal("PBKDF2 failed: \(CryptoError.lastOpenSSLError())") }
         return out
     }
@@ -69,7 +69,7 @@ public enum Crypto {
     public static func randomBytes(_ count: Int) -> [UInt8] {
         guard count > 0 else { return [] }
         var out = [UInt8](repeating: 0, count: count)
-        let ok = RAND_bytes(&out, Int32(count))
+        let ok = libcrypto.RAND_bytes(&out, Int32(count))
         precondition(ok == 1, "RAND_bytes failed: \(CryptoError.lastOpenSSLError())")
         return out
     }
@@ -81,7 +81,7 @@ public enum Crypto {
     public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         if a.isEmpty { return true }
-        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
+        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in libcrypto.CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
     }
 
     /// Constant-time comparison of two strings' UTF-8 bytes (hex signatures, secrets).

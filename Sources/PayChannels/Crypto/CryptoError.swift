@@ -9,11 +9,11 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The newest error on libcrypto's queue as text, clearing the queue.
     static func lastOpenSSLError() -> String {
-        let code = ERR_get_error()
-        defer { ERR_clear_error() }
+        let code = libcrypto.ERR_get_error()
+        defer { libcrypto.ERR_clear_error() }
         guard code != 0 else { return "no detail from libcrypto" }
         var buffer = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &buffer, buffer.count)
+        libcrypto.ERR_error_string_n(code, &buffer, buffer.count)
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -10,17 +10,17 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     init(pkey: OpaquePointer) { self.pkey = pkey }
 
-    deinit { EVP_PKEY_free(pkey) }
+    deinit { libcrypto.EVP_PKEY_free(pkey) }
 
     /// A fresh key of `bits` bits (2048 for every channel here). Takes tens of milliseconds.
     public static func generate(bits: Int32 = 2048) throws(CryptoError) -> RSAPrivateKey {
-        guard let ctx = EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
+        guard let ctx = libcrypto.EVP_PKEY_CTX_new_from_name(nil, "RSA", nil) else {
             throw CryptoError("RSA key generation: \(CryptoError.lastOpenSSLError())")
         }
-        defer { EVP_PKEY_CTX_free(ctx) }
+        defer { libcrypto.EVP_PKEY_CTX_free(ctx) }
         var key: OpaquePointer?
-        guard EVP_PKEY_keygen_init(ctx) == 1, EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) == 1,
-              EVP_PKEY_generate(ctx, &key) == 1, let key else {
+        guard libcrypto.EVP_PKEY_keygen_init(ctx) == 1, libcrypto.EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, bits) == 1,
+              libcrypto.EVP_PKEY_generate(ctx, &key) == 1, let key else {
             throw CryptoError("RSA key generation: \(CryptoError.lastOpenSSLError())")
         }
         return RSAPrivateKey(pkey: key)
@@ -28,10 +28,10 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     /// Reads a PEM private key (PKCS#8 "PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY").
     public convenience init(pem: String) throws(CryptoError) {
-        let key = try BIOText.read(pem) { bio in PEM_read_bio_PrivateKey(bio, nil, nil, nil) }
+        let key = try BIOText.read(pem) { bio in libcrypto.PEM_read_bio_PrivateKey(bio, nil, nil, nil) }
         guard let key else { throw CryptoError("not a PEM RSA private key: \(CryptoError.lastOpenSSLError())") }
-        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
-            EVP_PKEY_free(key)
+        guard libcrypto.EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
+            libcrypto.EVP_PKEY_free(key)
             throw CryptoError("the PEM private key is not an RSA key")
         }
         self.init(pkey: key)
@@ -39,31 +39,31 @@ public final class RSAPrivateKey: @unchecked Sendable {
 
     /// The key as PKCS#8 PEM.
     public var pem: String {
-        BIOText.write { bio in PEM_write_bio_PrivateKey(bio, pkey, nil, nil, 0, nil, nil) }
+        BIOText.write { bio in libcrypto.PEM_write_bio_PrivateKey(bio, pkey, nil, nil, 0, nil, nil) }
     }
 
     /// The matching public key.
     public var publicKey: RSAPublicKey {
         // why: a round trip through PEM is the EVP-only way to split off the public half.
-        try! RSAPublicKey(pem: BIOText.write { bio in PEM_write_bio_PUBKEY(bio, pkey) })
+        try! RSAPublicKey(pem: BIOText.write { bio in libcrypto.PEM_write_bio_PUBKEY(bio, pkey) })
     }
 
     /// SHA256withRSA (PKCS#1 v1.5) signature of `data`: 256 bytes for a 2048-bit key.
     public func sign(_ data: [UInt8]) -> [UInt8] {
-        guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
-        defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestSignInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 else {
+        guard let ctx = libcrypto.EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
+        defer { libcrypto.EVP_MD_CTX_free(ctx) }
+        guard libcrypto.EVP_DigestSignInit(ctx, nil, libcrypto.EVP_sha256(), nil, pkey) == 1 else {
             preconditionFailure("EVP_DigestSignInit: \(CryptoError.lastOpenSSLError())")
         }
         var length = 0
         let ok = data.withUnsafeBufferPointer { input -> Int32 in
-            guard EVP_DigestSign(ctx, nil, &length, input.baseAddress, input.count) == 1 else { return 0 }
+            guard libcrypto.EVP_DigestSign(ctx, nil, &length, input.baseAddress, input.count) == 1 else { return 0 }
             return 1
         }
         precondition(ok == 1, "EVP_DigestSign (length): \(CryptoError.lastOpenSSLError())")
         var signature = [UInt8](repeating: 0, count: length)
         let signed = data.withUnsafeBufferPointer { input in
-            EVP_DigestSign(ctx, &signature, &length, input.baseAddress, input.count)
+            libcrypto.EVP_DigestSign(ctx, &signature, &length, input.baseAddress, input.count)
         }
         precondition(signed == 1, "EVP_DigestSign: \(CryptoError.lastOpenSSLError())")
         return Array(signature.prefix(length))
@@ -80,20 +80,20 @@ public final class RSAPublicKey: @unchecked Sendable {
 
     init(pkey: OpaquePointer) { self.pkey = pkey }
 
-    deinit { EVP_PKEY_free(pkey) }
+    deinit { libcrypto.EVP_PKEY_free(pkey) }
 
     /// Reads a PEM "PUBLIC KEY" (SubjectPublicKeyInfo).
     public convenience init(pem: String) throws(CryptoError) {
-        let key = try BIOText.read(pem) { bio in PEM_read_bio_PUBKEY(bio, nil, nil, nil) }
+        let key = try BIOText.read(pem) { bio in libcrypto.PEM_read_bio_PUBKEY(bio, nil, nil, nil) }
         guard let key else { throw CryptoError("not a PEM public key: \(CryptoError.lastOpenSSLError())") }
-        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
-            EVP_PKEY_free(key)
+        guard libcrypto.EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
+            libcrypto.EVP_PKEY_free(key)
             throw CryptoError("the PEM public key is not an RSA key")
         }
         self.init(pkey: key)
     }
 
-    public var pem: String { BIOText.write { bio in PEM_write_bio_PUBKEY(bio, pkey) } }
+    public var pem: String { BIOText.write { bio in libcrypto.PEM_write_bio_PUBKEY(bio, pkey) } }
 
     /// A short fingerprint: the first 20 bytes of SHA-256 over the PEM, upper-case hex (used as
     /// the WeChat platform certificate serial and the UnionPay certId of the sandbox keys).
@@ -101,12 +101,12 @@ public final class RSAPublicKey: @unchecked Sendable {
 
     /// Whether `signature` is a valid SHA256withRSA signature of `data` under this key.
     public func verify(_ signature: [UInt8], for data: [UInt8]) -> Bool {
-        guard !signature.isEmpty, let ctx = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(ctx); ERR_clear_error() }
-        guard EVP_DigestVerifyInit(ctx, nil, EVP_sha256(), nil, pkey) == 1 else { return false }
+        guard !signature.isEmpty, let ctx = libcrypto.EVP_MD_CTX_new() else { return false }
+        defer { libcrypto.EVP_MD_CTX_free(ctx); libcrypto.ERR_clear_error() }
+        guard libcrypto.EVP_DigestVerifyInit(ctx, nil, libcrypto.EVP_sha256(), nil, pkey) == 1 else { return false }
         let result = signature.withUnsafeBufferPointer { sig in
             data.withUnsafeBufferPointer { input in
-                EVP_DigestVerify(ctx, sig.baseAddress, sig.count, input.baseAddress, input.count)
+                libcrypto.EVP_DigestVerify(ctx, sig.baseAddress, sig.count, input.baseAddress, input.count)
             }
         }
         return result == 1
@@ -125,18 +125,18 @@ enum BIOText {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw CryptoError("empty PEM text") }
         return bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
-            defer { BIO_free(bio) }
+            guard let bio = libcrypto.BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { _ = libcrypto.BIO_free(bio) }
             return body(bio)
         }
     }
 
     static func write(_ body: (OpaquePointer) -> Int32) -> String {
-        guard let bio = BIO_new(BIO_s_mem()) else { preconditionFailure("BIO_new failed") }
-        defer { BIO_free(bio) }
+        guard let bio = libcrypto.BIO_new(libcrypto.BIO_s_mem()) else { preconditionFailure("BIO_new failed") }
+        defer { _ = libcrypto.BIO_free(bio) }
         precondition(body(bio) == 1, "PEM write failed: \(CryptoError.lastOpenSSLError())")
         var pointer: UnsafeMutablePointer<CChar>?
-        let length = ccrypto_bio_get_mem_data(bio, &pointer)
+        let length = libcrypto.BIO_ctrl(bio, BIO_CTRL_INFO, 0, &pointer) // BIO_get_mem_data, a macro
         guard let pointer, length > 0 else { return "" }
         return pointer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
             String(decoding: UnsafeBufferPointer(start: $0, count: Int(length)), as: UTF8.self)

@@ -28,7 +28,7 @@ extension HTTPServer {
         guard let cls else { return nil }
         let core = Unmanaged<ServerCore>.fromOpaque(cls).takeUnretainedValue()
         core.requestsInFlight.add(1, ordering: .relaxed)
-        let state = RequestState(target: uri.map { String(cString: $0) } ?? "/", remoteAddress: clientAddress(connection),
+        let state = RequestState(target: uri.map { String(cString: $0) } ?? "/", remoteAddress: clientAddress(connection, core.mhd),
                                  started: ClientRateLimiter.monotonicNow())
         return Unmanaged.passRetained(state).toOpaque()
     }
@@ -51,13 +51,13 @@ extension HTTPServer {
         } else {
             // why: the request-line callback always runs first; this only keeps a surprise harmless.
             core.requestsInFlight.add(1, ordering: .relaxed)
-            state = RequestState(target: "/", remoteAddress: clientAddress(connection), started: ClientRateLimiter.monotonicNow())
+            state = RequestState(target: "/", remoteAddress: clientAddress(connection, core.mhd), started: ClientRateLimiter.monotonicNow())
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
         }
 
         if !state.admitted {
             state.admitted = true
-            let collected = collectHeaders(connection)
+            let collected = collectHeaders(connection, core.mhd)
             state.headers = collected.headers
             state.requestId = RequestState.requestId(from: collected.headers["x-request-id"])
             if core.limits.trustedProxies.contains(state.remoteAddress),
@@ -107,21 +107,21 @@ extension HTTPServer {
     private static func answer(_ connection: OpaquePointer, core: ServerCore, state: RequestState, method: String,
                                response: HTTPResponse) -> MHD_Result {
         let made = response.body.withUnsafeBytes { bytes in
-            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+            core.mhd.create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
         }
         guard let made else {
             core.log("\(method) \(state.path) 500 answer not made id=\(state.requestId)")
             return MHD_Result.NO
         }
-        defer { MHD_destroy_response(made) }
+        defer { core.mhd.destroy_response(made) }
         for header in response.headers + [("X-Request-Id", state.requestId)] {
             // why: libmicrohttpd writes Content-Length itself and refuses it here.
             if header.0.lowercased() == "content-length" { continue }
-            if MHD_add_response_header(made, header.0, header.1) != MHD_Result.YES {
+            if core.mhd.add_response_header(made, header.0, header.1) != MHD_Result.YES {
                 core.log("http: header '\(header.0)' of \(method) \(state.path) refused (id=\(state.requestId))")
             }
         }
-        let queued = MHD_queue_response(connection, UInt32(response.status), made)
+        let queued = core.mhd.queue_response(connection, UInt32(response.status), made)
         let latency = (ClientRateLimiter.monotonicNow() - state.started) * 1000
         let rounded = (latency * 10).rounded() / 10
         core.log("\(HTTPServer.printable(method)) \(HTTPServer.printable(state.path)) \(response.status) \(rounded)ms id=\(state.requestId)")
@@ -135,10 +135,10 @@ extension HTTPServer {
     }
 
     /// The request's header fields, names lower-cased, repeats joined by ", ", with their count and size.
-    private static func collectHeaders(_ connection: OpaquePointer) -> (headers: [String: String], count: Int, bytes: Int) {
+    private static func collectHeaders(_ connection: OpaquePointer, _ mhd: pd_mhd_api) -> (headers: [String: String], count: Int, bytes: Int) {
         let collector = HeaderCollector()
         withExtendedLifetime(collector) {
-            _ = MHD_get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
+            _ = mhd.get_connection_values(connection, .HEADER_KIND, { cls, _, key, value in
                 guard let cls, let key else { return MHD_Result.YES }
                 let collector = Unmanaged<HeaderCollector>.fromOpaque(cls).takeUnretainedValue()
                 let name = String(cString: key).lowercased()
@@ -156,10 +156,10 @@ extension HTTPServer {
         return (collector.headers, collector.count, collector.bytes)
     }
 
-    private static func clientAddress(_ connection: OpaquePointer?) -> String {
+    private static func clientAddress(_ connection: OpaquePointer?, _ mhd: pd_mhd_api) -> String {
         guard let connection else { return "" }
         var buffer = [CChar](repeating: 0, count: 64)
-        pd_mhd_client_address(connection, &buffer, buffer.count)
+        withUnsafePointer(to: mhd) { pd_mhd_client_address($0, connection, &buffer, buffer.count) }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -31,8 +31,13 @@ public final class HTTPServer: @unchecked Sendable {
               limits.maxHeaders >= 1, limits.maxHeaderBytes >= 256, limits.connectionTimeoutSeconds >= 1 else {
             throw PayError.invalidInput("server limits: threads, connections, headers and the timeout must be positive")
         }
+        let mhd: MicroHTTPD
+        switch MicroHTTPD.table {
+        case .success(let library): mhd = library
+        case .failure(let error): throw PayError.internal("--listen \(listen): \(error.message)")
+        }
         let (fd, port) = try address.bindListeningSocket()
-        let core = ServerCore(handler: handler, limits: limits, log: log)
+        let core = ServerCore(handler: handler, limits: limits, mhd: mhd, log: log)
         let logger = UnsafeMutablePointer<pd_mhd_logger>.allocate(capacity: 1)
         let coreRef = Unmanaged.passRetained(core).toOpaque()
         logger.initialize(to: pd_mhd_logger(line: HTTPServer.mhdLog, cls: coreRef))
@@ -63,7 +68,7 @@ public final class HTTPServer: @unchecked Sendable {
         config.connection_notify = HTTPServer.connectionNotice
         config.connection_notify_cls = coreRef
         config.logger = logger
-        guard let started = pd_mhd_start(&config) else {
+        guard let started = withUnsafePointer(to: mhd.api, { pd_mhd_start($0, &config) }) else {
             close(fd)
             Unmanaged<ServerCore>.fromOpaque(coreRef).release()
             logger.deallocate()
@@ -91,7 +96,7 @@ public final class HTTPServer: @unchecked Sendable {
         stopLock.withLock { _ in
             guard let daemon else { return }
             core.shuttingDown.store(true, ordering: .relaxed)
-            let listening = MHD_quiesce_daemon(daemon)
+            let listening = core.mhd.quiesce_daemon(daemon)
             // why shutdown, not close: libmicrohttpd's threads may still hold the socket until
             // MHD_stop_daemon returns (closing it now could close someone else's reused fd);
             // shutting a listening socket down on Linux refuses new connections at once.
@@ -102,7 +107,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             let abandoned = core.requestsInFlight.load(ordering: .relaxed)
             if abandoned > 0 { core.log("http: stopping with \(abandoned) request(s) still in flight after \(graceSeconds) s") }
-            MHD_stop_daemon(daemon)
+            core.mhd.stop_daemon(daemon)
             if listening >= 0 { close(listening) }
             self.daemon = nil
             // why here: after MHD_stop_daemon returns no callback runs any more.

@@ -16,8 +16,12 @@ final class ServerCore: Sendable {
     let shuttingDown = Atomic<Bool>(false)
     /// At most `limits.threads` handler calls at once; a request past them waits for a slot.
     let handlerSlots: DispatchSemaphore
+    /// libmicrohttpd's functions, for the callbacks.
+    var mhd: pd_mhd_api { library.api }
+    private let library: MicroHTTPD
 
-    init(handler: any HTTPHandler, limits: HTTPServerLimits, log: @escaping @Sendable (String) -> Void) {
+    init(handler: any HTTPHandler, limits: HTTPServerLimits, mhd: MicroHTTPD, log: @escaping @Sendable (String) -> Void) {
+        self.library = mhd
         self.handler = handler
         self.limits = limits
         self.log = log

@@ -24,12 +24,13 @@ public struct QRCode: Hashable, Sendable {
     public let correction: Correction
     private let dark: [Bool]
 
-    /// Encodes `text` (nil when it is empty or too long for any version at this correction).
+    /// Encodes `text` (nil when it is empty or too long for any version at this correction, or when
+    /// libqrencode cannot be loaded: the pay code is then shown as text alone, as when it does not fit).
     public init?(_ text: String, correction: Correction = .medium) {
         guard !text.isEmpty else { return nil }
         // why case-sensitive byte mode (QR_MODE_8): a pay code URL must come back exactly as it went in.
-        guard let code = QRcode_encodeString(text, 0, correction.level, QR_MODE_8, 1) else { return nil }
-        defer { QRcode_free(code) }
+        guard let library = Self.library, let code = library.encode_string(text, 0, correction.level, QR_MODE_8, 1) else { return nil }
+        defer { library.free_code(code) }
         let width = Int(code.pointee.width)
         var modules = [Bool](repeating: false, count: width * width)
         for y in 0..<width {
@@ -40,6 +41,14 @@ public struct QRCode: Hashable, Sendable {
         self.correction = correction
         self.dark = modules
     }
+
+    /// libqrencode's functions, loaded from libqrencode.so.4 on the first code drawn (see CQRencode's
+    /// shim); nil when it cannot be loaded.
+    private static let library: cq_api? = {
+        let table = UnsafeMutablePointer<cq_api>.allocate(capacity: 1)
+        defer { table.deallocate() }
+        return cq_load(table) == 1 ? table.pointee : nil
+    }()
 
     /// Whether the module at (x, y) is dark; outside the symbol (the quiet zone) it is light.
     public subscript(x: Int, y: Int) -> Bool {

@@ -10,7 +10,8 @@ extension BenchCommands {
             details: """
             Runs this binary's `query --business L --order NO` and `sqlite3 -readonly STORE "<the same SELECTs>"`
             alternately, each a process of its own with its output to /dev/null, and prints both (wall time from
-            start to exit) and their ratio (medians). Without --store it builds a throwaway demo store and looks
+            start to exit) and their ratio (medians); beside them `paydesk --version` (the start and exit alone)
+            and the shared libraries each loads, as the dynamic loader reports them (LD_DEBUG=files). Without --store it builds a throwaway demo store and looks
             up its newest paid order. Needs the sqlite3 shell on PATH.
             """,
             options: [.value("runs", "N", "runs of each (default 100, at most 10000)"),
@@ -40,8 +41,10 @@ extension BenchCommands {
             io.out("bench cli: order \(report.orderNo) of \(report.business), \(report.runs) runs each, a process per run")
             io.out("  " + report.query.line)
             io.out("  " + report.sqlite3.line)
+            io.out("  " + report.startOnly.line)
             io.out("  ratio: query takes \(report.ratio.twoDecimals)× the sqlite3 shell (medians)")
-            io.out("  \(report.binary) maps \(report.sharedLibraries) shared libraries at start")
+            io.out("  query loads \(report.sharedLibraries) shared libraries (\(report.libraries.joined(separator: " "))); "
+                   + "sqlite3 loads \(report.sqlite3SharedLibraries)")
         }
         return 0
     }

@@ -140,10 +140,13 @@ enum OrderCommands {
         let context = try CommandLineApp.openContext(args, io: io)
         let orders = OrderService(context)
         let order = try OrderArguments.order(args, orders)
+        var current = order
         if args.has("refresh") {
             try Janitor(gateway: try ChannelGateway(store: context.store, clock: context.clock)).refresh(order, context: context)
+            // why read again only here: the refresh may have moved the order; otherwise it is the one just read.
+            current = try context.store.read { try context.store.orders.find(id: order.id) } ?? order
         }
-        let detail = try orders.detail(try context.store.read { try context.store.orders.find(id: order.id) } ?? order)
+        let detail = try orders.detail(current)
         if args.has("json") {
             try io.json(OrderDetailJSON(detail))
         } else {
