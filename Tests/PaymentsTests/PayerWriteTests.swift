@@ -118,6 +118,32 @@ struct PayerWriteTests {
         #expect(outcome.detail.refunds == (try f.refunds("C4")))
     }
 
+    @Test("an order paid after a late success was refunded shows that refund in the payer's outcome")
+    func outcomeShowsEarlierRefund() throws {
+        let f = try PaymentFixture()
+        try f.order("C6", 1_000)
+        let service = PaymentService(f.context, gateway: f.gateway)
+        let validated = try service.validate(try Self.alipay("C6"))
+        let decision = try service.route(validated)
+        let attempt = try service.persist(validated, account: decision.chosen.account)
+        try f.advance("61s")
+        try f.janitor()
+        // The revoke did not hold: the stalled request goes through, is recorded as a late success and refunded.
+        _ = try f.sandbox.db.execute("DELETE FROM sandbox_payments WHERE out_trade_no = ?", [attempt.serial.rawValue])
+        let plugin = try f.gateway.plugin(for: decision.chosen.account)
+        let late = plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: .authCode(Barcode.alipay), subject: "late"))
+        try Settlement(f.context).apply(late.result, to: attempt, barcode: true)
+        try f.scanDuplicates()
+        let refunds = try f.refunds("C6")
+        #expect(refunds.count == 1, "the late success was refunded")
+        #expect(try f.order("C6").status == .created)
+        let outcome = try f.pay("C6", .wallet, customer: "c-1")
+        #expect(outcome.exitCode == 0, "\(outcome)")
+        #expect(outcome.detail.order.status == .paid)
+        #expect(outcome.detail.attempts.map(\.status) == [.succeeded, .succeeded])
+        #expect(outcome.detail.refunds == (try f.refunds("C6")) && outcome.detail.refunds.count == 1)
+    }
+
     @Test("a card payment keeps the acquirer's token and the card's first 6 / last 4 on its attempt, whether or not it was claimed",
           arguments: [false, true])
     func cardTokenKept(systemClock: Bool) throws {

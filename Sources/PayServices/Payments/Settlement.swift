@@ -61,17 +61,24 @@ struct Settlement {
         return try store.write {
             var paid: UpdatedOrder?
             var settled: PaymentAttempt?
+            var succeededBefore = false
             if attempt.status == .processing {
                 settled = try applyInTransaction(result, current: attempt, verified: false, barcode: barcode, line: line, paid: &paid)
             }
             if settled == nil {
                 guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
+                succeededBefore = current.status == .succeeded
                 settled = try applyInTransaction(result, current: current, barcode: barcode, line: line, paid: &paid) ?? current
             }
             try alongside()
             let order = try paid?.order(linesOf: known) ?? store.orders.find(id: known.id, linesOf: known)
             guard let order, let settled else { throw PayError.notFound("the order is no longer in the store") }
-            let detail = OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
+            let attempts = try store.attempts.forOrder(order.id)
+            // why the refunds read only then: only a SUCCEEDED payment is refunded (`RefundRepository.insert`
+            // refuses any other) and SUCCEEDED is final, so an order with no payment that had
+            // succeeded before this transaction has no refunds.
+            let refunded = attempts.contains { $0.status == .succeeded && ($0.id != attempt.id || succeededBefore) }
+            let detail = OrderDetail(order: order, attempts: attempts, refunds: refunded ? try store.refunds.forOrder(order.id) : [])
             return Settled(attempt: settled, detail: detail)
         }
     }
