@@ -58,7 +58,7 @@ enum PayBench {
         let path = settings.storePath ?? folder + "/store.db"
         let orderNos = try prepare(path: path, create: settings.storePath == nil, orders: settings.payments, log: log)
         let floorPath = folder + "/floor.db"
-        try copyAsItIs(path, to: floorPath)
+        try CommitProbe.copyAsItIs(path, to: floorPath)
 
         log("raw durable commits …")
         let raw = try rawCommitRate(path: folder + "/raw.db", seconds: 2)
@@ -134,15 +134,6 @@ enum PayBench {
                       writeTransactionsPerPayment: Double(counted.withLock { $0.writes }) / Double(settings.payments),
                       floorPaymentsPerSecond: floorRate, floorRatio: rate / floorRate, floorReplayFailures: replayFailures,
                       folder: settings.directory, lastPayment: lastPayment.withLock { $0 })
-    }
-
-    /// Copies the store at `path` to `copy` as a reader sees it now. why VACUUM INTO, not a copy of
-    /// the file: committed pages may still sit in the write-ahead log beside it (a `--store` another
-    /// process has open, or one whose last connection did not checkpoint), and a copy of the main
-    /// file alone would be the store as it was some commits ago.
-    static func copyAsItIs(_ path: String, to copy: String) throws {
-        let db = try Connection(path: path, create: false)
-        try db.execute("VACUUM INTO ?", [copy])
     }
 
     /// Replays each client's traced statements on a connection of its own to the copy at `path`
