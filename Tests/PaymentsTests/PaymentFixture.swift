@@ -43,10 +43,16 @@ final class PaymentFixture {
     let context: ServiceContext
     let gateway: ChannelGateway
 
-    init(actor: Actor = .localAdministrator(unixUser: "tester")) throws {
+    /// `systemClock`: the copy runs on the machine's clock instead of the simulated one, as a
+    /// store made without `--simulated-clock` does (`advance` then refuses).
+    init(actor: Actor = .localAdministrator(unixUser: "tester"), systemClock: Bool = false) throws {
         let path = directory.path("store.db")
         try StoreFiles.copy(Self.template.path, to: path)
-        store = try Store.open(path: path)
+        let store = try Store.open(path: path)
+        if systemClock {
+            try store.write { try store.db.execute("DELETE FROM meta WHERE key IN (?, ?)", [MetaRepository.clockModeKey, MetaRepository.clockNowKey]) }
+        }
+        self.store = store
         context = try ServiceContext(store: store, actor: actor)
         gateway = try ChannelGateway(store: store, clock: context.clock)
         try gateway.sandbox.setLatencyEverywhere(milliseconds: 0)

@@ -64,11 +64,12 @@ public struct PaymentService {
             return .challenge(try detail(validated.order.id), issued, reasons: reasons)
         }
         var options = [decision.chosen] + decision.fallbacks
-        var last: (PaymentAttempt, ChannelReply)?
+        var last: (Settlement.Settled, ChannelReply)?
         while !options.isEmpty {
             let option = options.removeFirst()
+            let persisting = ContinuousClock.now
             let attempt = try persist(validated, account: option.account)
-            guard let reply = try invoke(attempt, validated: validated, account: option.account) else {
+            guard let reply = try invoke(attempt, validated: validated, account: option.account, persistedSince: persisting) else {
                 // The center took the attempt over while this process was stopped: the channel was
                 // not called; the attempt's state (UNKNOWN, CLOSED …) is the answer.
                 return try publish(try current(attempt), reply: nil)
@@ -76,22 +77,18 @@ public struct PaymentService {
             // why: from here on the channel may have taken the money: whatever fails must not read
             // as "not paid" (exit 1), or the till charges again.
             do {
-                let updated = try update(attempt, reply: reply, validated: validated)
-                last = (updated, reply)
+                let settled = try settle(attempt, reply: reply, validated: validated)
+                last = (settled, reply)
                 // A SYSTEM failure is safe to retry on the next account, as a new attempt; a decline never is.
-                guard updated.status == .failed, updated.failureKind == .system else { break }
+                guard settled.attempt.status == .failed, settled.attempt.failureKind == .system else { break }
             } catch {
                 throw Self.unsettled(attempt, error)
             }
         }
-        guard let (attempt, reply) = last else { throw PayError.internal("no account was tried") }
+        guard let (settled, reply) = last else { throw PayError.internal("no account was tried") }
         // why: an issuer's challenge follows a recorded decline (nothing was charged): its own errors stand.
-        if let challenge = try issuerChallenge(attempt, validated: validated) { return challenge }
-        do {
-            return try publish(attempt, reply: reply, order: validated.order)
-        } catch {
-            throw Self.unsettled(attempt, error)
-        }
+        if let challenge = try issuerChallenge(settled.attempt, validated: validated) { return challenge }
+        return Self.outcome(settled.attempt, detail: settled.detail, reply: reply)
     }
 
     /// A failure after `attempt`'s channel was called: the payment may have gone through, so it
@@ -331,8 +328,11 @@ public struct PaymentService {
 
     /// Calls the channel: every failure of the call is a `ChannelReply` (timeouts are unknown).
     /// Nil when the attempt is no longer this process's to pay (see `claim`): the channel was not
-    /// called. Throws only when the store fails before the call.
-    func invoke(_ attempt: PaymentAttempt, validated: Validated, account: ChannelAccount) throws(PayError) -> ChannelReply? {
+    /// called. Throws only when the store fails before the call. `persistedSince`: the monotonic
+    /// instant taken before `persist` read the time it wrote on the attempt (see `mayCallUnclaimed`);
+    /// nil: unknown, the attempt is claimed.
+    func invoke(_ attempt: PaymentAttempt, validated: Validated, account: ChannelAccount,
+                persistedSince: ContinuousClock.Instant? = nil) throws(PayError) -> ChannelReply? {
         let plugin: ChannelPlugin
         do {
             plugin = try gateway.plugin(for: account)
@@ -347,14 +347,16 @@ public struct PaymentService {
         case .card(let details):
             do {
                 let token = try gateway.registry.cardPlugin(for: account).tokenize(details)
-                try recordCardToken(attempt, token: token)
+                recordCardToken(attempt, token: token)
                 payMode = .cardToken(token.token, challengeCompleted: validated.challengePassed)
             } catch {
                 return ChannelReply(result: .systemError(message: error.message), channelStatus: "TOKENIZE_FAILED")
             }
         }
         let subject = validated.order.items.first.map { "\(validated.line.name): \($0.name)" } ?? validated.line.name
-        guard try claim(attempt) else { return nil }
+        if !mayCallUnclaimed(since: persistedSince) {
+            guard try claim(attempt) else { return nil }
+        }
         return plugin.pay(PayRequest(serial: attempt.serial.rawValue, amount: attempt.amount, mode: payMode, subject: subject))
     }
 
@@ -368,6 +370,32 @@ public struct PaymentService {
         return try store.write { try store.attempts.claim(attempt.id, owner: Self.owner, at: now) }
     }
 
+    /// Whether the channel may be called without `claim`: the store runs on the system clock and
+    /// less than `unclaimedCallWindow` has passed, on this process's monotonic clock, since before
+    /// `persist` read the time it wrote on the attempt (its `updated_at`).
+    ///
+    /// why this keeps the claim's defence: the janitor takes over a PROCESSING attempt only once
+    /// its own clock reads `updated_at` plus a minute. On a system-clock store every process reads
+    /// the same wall clock (the clock mode is the store's, and a store holding data is never
+    /// switched to a simulated one), so a janitor that took the attempt over before this call
+    /// means a minute of wall time passed since `persist` — and the monotonic clock, which counts
+    /// stops (SIGSTOP) and suspends (`ContinuousClock`), would show it. Within the window the
+    /// attempt cannot have been taken over, and is this process's: it inserted it with its owner.
+    /// A simulated clock is moved by another process (`clock advance`) without this one seeing
+    /// it, so there the claim is always made; and so is it when the payer was slow (a card's
+    /// tokenization waiting on the acquirer, a stall). The window is far below the minute, so a
+    /// step of the wall clock forward of up to 58 s changes nothing either; a larger one could let
+    /// the janitor adopt a payment in flight, which then settles as any adopted attempt does (the
+    /// janitor revokes at the channel what it has not seen, a late success is refunded).
+    func mayCallUnclaimed(since persisting: ContinuousClock.Instant?) -> Bool {
+        guard let persisting, context.clock is SystemClock else { return false }
+        return ContinuousClock.now - persisting < Self.unclaimedCallWindow
+    }
+
+    /// How soon after `persist` the channel is called without claiming the attempt again: a
+    /// thirtieth of the janitor's minute (`Janitor.abandonedAfterMs`).
+    static let unclaimedCallWindow: Duration = .milliseconds(Janitor.abandonedAfterMs / 30)
+
     /// This process, as the owner of the attempts it pays (read once: it does not change).
     static let owner = ProcessIdentity.current
 
@@ -376,21 +404,32 @@ public struct PaymentService {
     /// Records the channel's answer with a guarded update, in one transaction with what it causes:
     /// the order's status and paid amount, the merchant notification, the breaker's count.
     func update(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> PaymentAttempt {
+        try settle(attempt, reply: reply, validated: validated).attempt
+    }
+
+    /// `update`, also returning the order's detail as the settling transaction left it (for publish).
+    func settle(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> Settlement.Settled {
         let barcode: Bool = if case .barcode = validated.mode { true } else { false }
         let routing = RoutingService(context)
         // why inside the settling transaction, its failure dropped: the breaker is advice for
         // routing, and a statement that fails is undone alone, never the record of what the channel did.
-        return try Settlement(context).settle(reply.result, to: attempt, barcode: barcode, line: validated.line) {
+        return try Settlement(context).settleAsPayer(reply.result, to: attempt, barcode: barcode, order: validated.order,
+                                                     line: validated.line) {
             try? routing.recordOutcomeInTransaction(account: attempt.account, RouteOutcome(reply.result))
-        }.attempt
+        }
     }
 
     // MARK: 7. publish
 
     /// The outbox rows written in `update` are delivered by the worker; here the caller gets the
-    /// outcome to report.
+    /// outcome to report, from the order as it is now.
     func publish(_ attempt: PaymentAttempt, reply: ChannelReply?, order known: Order? = nil) throws(PayError) -> PaymentOutcome {
-        let detail = try detail(attempt.orderId, linesOf: known)
+        Self.outcome(attempt, detail: try detail(attempt.orderId, linesOf: known), reply: reply)
+    }
+
+    /// The outcome to report for `attempt` of the order in `detail` (read after, or in, the
+    /// transaction that settled it).
+    static func outcome(_ attempt: PaymentAttempt, detail: OrderDetail, reply: ChannelReply?) -> PaymentOutcome {
         let current = detail.attempts.first { $0.id == attempt.id } ?? attempt
         switch current.status {
         case .succeeded where current.failureCode == AttemptOutcome.lateSuccessCode:
@@ -406,9 +445,9 @@ public struct PaymentService {
     // MARK: Helpers
 
     /// Keeps the acquirer's token and the card's first 6 / last 4 on the attempt: never more.
-    func recordCardToken(_ attempt: PaymentAttempt, token: CardToken) throws(PayError) {
-        let store = context.store
-        try store.write { try store.attempts.setCardToken(attempt.id, token: token.token, bin: token.first6, last4: token.last4) }
+    /// Written with the next transaction (the claim, or the one recording the channel's answer).
+    func recordCardToken(_ attempt: PaymentAttempt, token: CardToken) {
+        context.store.attempts.setCardTokenWithNextTransaction(attempt.id, token: token.token, bin: token.first6, last4: token.last4)
     }
 
     /// A risk block is written to the audit log (who tried, what, why) and counted for monitoring.

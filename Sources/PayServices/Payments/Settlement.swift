@@ -6,7 +6,9 @@ import PayChannels
 /// janitor's query and a close's answer all come through `apply`, so they cannot disagree.
 ///
 /// Each application is one `BEGIN IMMEDIATE` transaction: re-read the attempt, guarded update
-/// from the status read, the order's status and amounts, the merchant notification, alerts.
+/// from the status read, the order's status and amounts, the merchant notification, alerts. The
+/// payer, which knows the attempt it persisted, moves it from PROCESSING without the read, and
+/// reads it only when that move finds it changed (`settleAsPayer`).
 /// A final attempt is left as it is (a late or repeated word changes nothing), but for a late
 /// success, which is recorded and refunded (`AttemptStatus.lateSuccessFrom`).
 struct Settlement {
@@ -30,25 +32,63 @@ struct Settlement {
     /// `apply`, also saying whether this application moved the attempt's status (false when
     /// another process, or an earlier word, had already settled it).
     func settle(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool) throws(PayError) -> (attempt: PaymentAttempt, changed: Bool) {
-        try settle(result, to: attempt, barcode: barcode, line: nil, alongside: {})
-    }
-
-    /// `settle` for the payer, who has the order's business line read already (`line`, so the
-    /// merchant notification does not read it again) and more to write in the same transaction
-    /// (`alongside`: the account's circuit breaker), so the payment's outcome costs one commit.
-    func settle(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool, line: BusinessLine?,
-                alongside: () throws -> Void) throws(PayError) -> (attempt: PaymentAttempt, changed: Bool) {
         let store = context.store
         return try store.write {
             guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
-            let fresh = try applyInTransaction(result, current: current, barcode: barcode, line: line)
-            try alongside()
+            var paid: UpdatedOrder?
+            let fresh = try applyInTransaction(result, current: current, barcode: barcode, paid: &paid) ?? current
             return (fresh, fresh.status != current.status)
         }
     }
 
-    private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, barcode: Bool,
-                                    line: BusinessLine? = nil) throws -> PaymentAttempt {
+    /// What the payer's settling transaction leaves: the attempt and its order's detail as of its
+    /// commit (what the payer reports).
+    struct Settled {
+        let attempt: PaymentAttempt
+        let detail: OrderDetail
+    }
+
+    /// `settle` for the payer, which persisted `attempt` (PROCESSING) itself and has its `order`
+    /// as validate read it: the answer is applied by a guarded move from PROCESSING without
+    /// reading the attempt first — the attempt is read, and the answer applied to what it is
+    /// now, only when the move found it changed (the janitor took it over, a callback came first).
+    /// The order's business line (`line`) is handed to the merchant notification, `alongside`
+    /// writes in the same transaction (the account's circuit breaker), and the order's detail is
+    /// read in it: the payment's outcome costs one commit and no read after it.
+    func settleAsPayer(_ result: ChannelResult, to attempt: PaymentAttempt, barcode: Bool, order known: Order, line: BusinessLine,
+                       alongside: () throws -> Void) throws(PayError) -> Settled {
+        let store = context.store
+        return try store.write {
+            var paid: UpdatedOrder?
+            var settled: PaymentAttempt?
+            var succeededBefore = false
+            if attempt.status == .processing {
+                settled = try applyInTransaction(result, current: attempt, verified: false, barcode: barcode, line: line, paid: &paid)
+            }
+            if settled == nil {
+                guard let current = try store.attempts.find(id: attempt.id) else { throw PayError.notFound("payment \(attempt.serial)") }
+                succeededBefore = current.status == .succeeded
+                settled = try applyInTransaction(result, current: current, barcode: barcode, line: line, paid: &paid) ?? current
+            }
+            try alongside()
+            let order = try paid?.order(linesOf: known) ?? store.orders.find(id: known.id, linesOf: known)
+            guard let order, let settled else { throw PayError.notFound("the order is no longer in the store") }
+            let attempts = try store.attempts.forOrder(order.id)
+            // why the refunds read only then: only a SUCCEEDED payment is refunded (`RefundRepository.insert`
+            // refuses any other) and SUCCEEDED is final, so an order with no payment that had
+            // succeeded before this transaction has no refunds.
+            let refunded = attempts.contains { $0.status == .succeeded && ($0.id != attempt.id || succeededBefore) }
+            let detail = OrderDetail(order: order, attempts: attempts, refunds: refunded ? try store.refunds.forOrder(order.id) : [])
+            return Settled(attempt: settled, detail: detail)
+        }
+    }
+
+    /// Applies `result` to `current`. `verified`: `current` was read in this transaction; when
+    /// not (the payer's attempt as it persisted it), a guarded move that finds the attempt changed
+    /// returns nil with nothing written, and the caller reads it and applies the result again.
+    /// `paid` is set to the order's row when this application paid it.
+    private func applyInTransaction(_ result: ChannelResult, current: PaymentAttempt, verified: Bool = true, barcode: Bool,
+                                    line: BusinessLine? = nil, paid: inout UpdatedOrder?) throws -> PaymentAttempt? {
         let store = context.store
         let now = context.now
         if current.status.isFinal {
@@ -68,7 +108,7 @@ struct Settlement {
         }
         switch result {
         case .succeeded(let channelSerial):
-            moved = try succeed(current, channelSerial: channelSerial, line: line, at: now)
+            moved = try succeed(current, channelSerial: channelSerial, line: line, at: now, paid: &paid)
         case .declined(let code, let message):
             let closed = from != .processing && (code == DeclineCode.closed || code == DeclineCode.notFound)
             try move(to: closed ? .closed : .failed, AttemptOutcome(failureKind: .declined, failureCode: code, failureMessage: message))
@@ -93,6 +133,7 @@ struct Settlement {
                 try store.attempts.scheduleCheck(current.id, status: from, at: nextCheck(current, barcode: barcode, now: now), now: now)
             }
         }
+        if !verified && moved == nil { return nil }
         let fresh = try moved ?? reread(current)
         if fresh.status == .failed || fresh.status == .closed { try followAttempts(orderId: fresh.orderId, at: now) }
         return fresh
@@ -101,11 +142,12 @@ struct Settlement {
     /// A guarded move to SUCCEEDED and the order paid by it (or the attempt marked duplicate).
     /// Returns the attempt as moved, or nil when another writer moved it first (nothing changed).
     @discardableResult
-    private func succeed(_ current: PaymentAttempt, channelSerial: String?, line: BusinessLine? = nil, at now: Timestamp) throws -> PaymentAttempt? {
+    private func succeed(_ current: PaymentAttempt, channelSerial: String?, line: BusinessLine? = nil, at now: Timestamp,
+                         paid: inout UpdatedOrder?) throws -> PaymentAttempt? {
         let outcome = AttemptOutcome(channelSerial: channelSerial)
         guard try context.store.attempts.transition(current.id, from: current.status, to: .succeeded, outcome: outcome, at: now) else { return nil }
         try context.store.metrics.recordPayment(channel: current.channel, account: current.account, amount: current.amount, at: now)
-        try settleOrderPaid(current, line: line, at: now)
+        paid = try settleOrderPaid(current, line: line, at: now)
         return context.store.attempts.transitioned(current, to: .succeeded, outcome: outcome, at: now)
     }
 
@@ -127,14 +169,16 @@ struct Settlement {
         switch outcome {
         case .succeeded:
             // why no serial: the operator has none the channel gave; one it gave earlier is kept.
-            try succeed(current, channelSerial: nil, at: now)
+            var paid: UpdatedOrder?
+            try succeed(current, channelSerial: nil, at: now, paid: &paid)
             guard try reread(current).status == .succeeded else {
                 throw PayError.conflict("payment \(attempt.serial) changed while settling; nothing was changed")
             }
             return try reread(current)
         case .failed:
-            let settled = try applyInTransaction(.declined(code: Self.settledByHandCode, message: note), current: current, barcode: false)
-            guard settled.status == .failed else {
+            var paid: UpdatedOrder?
+            let settled = try applyInTransaction(.declined(code: Self.settledByHandCode, message: note), current: current, barcode: false, paid: &paid)
+            guard let settled, settled.status == .failed else {
                 throw PayError.conflict("payment \(attempt.serial) changed while settling; nothing was changed")
             }
             return settled
@@ -185,21 +229,20 @@ struct Settlement {
     }
 
     /// A succeeded attempt pays its order — or, when the order is already paid or closed, is a
-    /// duplicate payment: marked for the duplicate scanner's refund and alerted.
-    private func settleOrderPaid(_ attempt: PaymentAttempt, line: BusinessLine?, at now: Timestamp) throws {
+    /// duplicate payment: marked for the duplicate scanner's refund and alerted. Returns the
+    /// order's row when it paid it. why the guarded update first: it is the common case, and the
+    /// order is read (to say how it stood) only when the update found it otherwise.
+    private func settleOrderPaid(_ attempt: PaymentAttempt, line: BusinessLine?, at now: Timestamp) throws -> UpdatedOrder? {
         let store = context.store
-        guard let order = try store.orders.balance(id: attempt.orderId) else { return }
-        if order.status == .paying {
-            let paid = order.paidAmount.minorUnits + attempt.amount.minorUnits
-            if paid >= order.amount.minorUnits,
-               try store.orders.transition(order.id, from: .paying, to: .paid, paidMinor: paid, channel: attempt.channel, at: now) {
-                try MerchantNotifications(context).enqueue(orderId: order.id, businessLine: order.businessLine, event: "order.paid", line: line)
-                return
-            }
+        if let paid = try store.orders.payInFull(attempt.orderId, adding: attempt.amount.minorUnits, channel: attempt.channel, at: now) {
+            try MerchantNotifications(context).enqueue(orderId: paid.id, businessLine: paid.businessLine, event: "order.paid", line: line)
+            return paid
         }
+        guard let order = try store.orders.balance(id: attempt.orderId) else { return nil }
         try store.attempts.markDuplicate(attempt.id, at: now)
         try store.metrics.count(.duplicateFound, label: attempt.channel, at: now)
         try Alerting(context).raise(rule: "payment.duplicate", subject: "order:\(order.id)",
                                     labels: ["channel": attempt.channel, "account": attempt.account], message: "order \(order.orderNo) (\(order.businessLine)) was paid again by \(attempt.serial) via \(attempt.account); an automatic refund follows")
+        return nil
     }
 }

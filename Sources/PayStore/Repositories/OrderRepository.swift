@@ -71,6 +71,23 @@ public struct OrderBalance: Hashable, Sendable {
     public let status: OrderStatus
 }
 
+/// An order's row as an update returned it (`OrderRepository.payInFull`): its status and amounts
+/// at once, and the whole order given its lines, which never change once it exists.
+public struct UpdatedOrder {
+    let row: Row
+    let repository: OrderRepository
+
+    public var id: Int64 { row.int64("id") }
+    public var businessLine: BusinessLineCode { BusinessLineCode(stored: row.string("business_line")) }
+
+    /// The order with the items and sub-orders of `known` (the same order, read before); read
+    /// from the store when `known` is another order.
+    public func order(linesOf known: Order) throws -> Order {
+        guard known.id == id else { return try repository.decode(row) }
+        return try repository.decode(row, items: known.items, subOrders: known.subOrders)
+    }
+}
+
 /// Orders, their line items and sub-orders.
 public struct OrderRepository {
     let db: Connection
@@ -213,6 +230,22 @@ public struct OrderRepository {
                                 paidAmount: Money(minorUnits: row.int64("paid_minor"), currency: currency),
                                 status: try OrderStatus.parse(row.string("status")))
         }
+    }
+
+    /// Pays a PAYING order by `minor` more through `channel`: PAYING → PAID with the paid amount
+    /// grown, only while it is PAYING and that covers its amount — one guarded update, which
+    /// returns the order's row as it left it. Nil: the order was not so (nothing written); the
+    /// caller reads its `balance` to say how. why RETURNING: the row is needed after the move (the
+    /// merchant notification's line, the payer's outcome) and reading it first would be a statement
+    /// more on every payment (SQLite ≥ 3.35 and PostgreSQL both have it).
+    public func payInFull(_ id: Int64, adding minor: Int64, channel: String, at now: Timestamp) throws -> UpdatedOrder? {
+        try OrderStatus.paying.checkMove(to: .paid, subject: "order \(id)")
+        return try db.rows("""
+            UPDATE orders SET status = ?, paid_minor = paid_minor + ?, channel = ?, updated_at = ?
+            WHERE id = ? AND status = ? AND paid_minor + ? >= amount_minor
+            RETURNING *
+            """, [OrderStatus.paid.rawValue, minor, channel, now.milliseconds, id, OrderStatus.paying.rawValue, minor]).first
+            .map { UpdatedOrder(row: $0, repository: self) }
     }
 
     /// Marks the order as being paid through `channel` — CREATED → PAYING, or a PAYING order's

@@ -241,6 +241,16 @@ public struct PaymentAttemptRepository {
                        [token, String(bin.prefix(6)), String(last4.suffix(4)), id])
     }
 
+    /// `setCardToken` in the connection's next transaction (the claim before the channel call, or
+    /// the one that records the call's answer) instead of a commit of its own. why: the token is a
+    /// record nothing reads back to pay or settle; the card's first 6 / last 4 are on the attempt
+    /// from its insert.
+    public func setCardTokenWithNextTransaction(_ id: Int64, token: String, bin: String, last4: String) {
+        db.writeWithNextTransaction { (db: Connection) in
+            try PaymentAttemptRepository(db: db).setCardToken(id, token: token, bin: bin, last4: last4)
+        }
+    }
+
     /// Marks a succeeded attempt as paying an order that was already paid: the duplicate scanner
     /// refunds it.
     public func markDuplicate(_ id: Int64, at now: Timestamp) throws {

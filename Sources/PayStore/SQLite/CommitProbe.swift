@@ -18,3 +18,15 @@ public enum CommitProbe {
         }
     }
 }
+
+extension CommitProbe {
+    /// Copies the database at `path` to `copy` as a reader sees it now (`paydesk bench pay`'s
+    /// floor replays on it). why VACUUM INTO, not a copy of the file: committed pages may still
+    /// sit in the write-ahead log beside it (a store another process has open, or whose last
+    /// connection did not checkpoint), and a copy of the main file alone would be the store as it
+    /// was some commits ago.
+    public static func copyAsItIs(_ path: String, to copy: String) throws {
+        let db = try Connection(path: path, create: false)
+        try db.execute("VACUUM INTO ?", [copy])
+    }
+}

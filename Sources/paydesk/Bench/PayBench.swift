@@ -57,9 +57,8 @@ enum PayBench {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = settings.storePath ?? folder + "/store.db"
         let orderNos = try prepare(path: path, create: settings.storePath == nil, orders: settings.payments, log: log)
-        // why after prepare: its store is closed, so the file holds everything (no WAL beside it).
         let floorPath = folder + "/floor.db"
-        try FileManager.default.copyItem(atPath: path, toPath: floorPath)
+        try CommitProbe.copyAsItIs(path, to: floorPath)
 
         log("raw durable commits …")
         let raw = try rawCommitRate(path: folder + "/raw.db", seconds: 2)
