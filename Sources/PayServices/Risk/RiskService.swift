@@ -76,11 +76,10 @@ public struct RiskService {
             // why three lists: the decision reports allow matches first, then block, then challenge,
             // each in the rules' order — appended in place, never sorted.
             var allows: [RiskDecision.Match] = [], blocks: [RiskDecision.Match] = [], challenges: [RiskDecision.Match] = []
-            for index in set.applicable(to: request.method) {
-                let rule = set.rules[index]
-                guard let check = rule.check, evaluation.matches(check) else { continue }
-                let match = RiskDecision.Match(name: rule.record.name, action: rule.record.action, expression: rule.record.expression)
-                switch rule.record.action {
+            for entry in set.applicable(to: request.method) where evaluation.matches(entry.check) {
+                let record = set.rules[entry.rule].record
+                let match = RiskDecision.Match(name: record.name, action: record.action, expression: record.expression)
+                switch entry.action {
                 case .allow: allows.append(match)
                 case .block: blocks.append(match)
                 case .challenge: challenges.append(match)

@@ -41,15 +41,23 @@ struct RuleSet {
     let notes: [String]
     /// How many rules a decision evaluates (enabled and parsing).
     let evaluated: Int
+    /// A rule as the decision's loop reads it: its check and action, and where its record is.
+    struct Entry {
+        let check: RiskCheck
+        let action: RiskRuleRecord.Action
+        let rule: Int
+    }
+
     /// The rules to evaluate for a payment of a method: those whose text limits them to another
-    /// method (`method == "…"` as a condition the whole rule needs) are left out.
-    private let byMethod: [PaymentMethod: [Int]]
+    /// method (`method == "…"` as a condition the whole rule needs) are left out. why entries:
+    /// the loop copies one reference a rule, not the record with its texts.
+    private let byMethod: [PaymentMethod: [Entry]]
 
     init(records: [RiskRuleRecord]) {
         var compiler = RiskCompiler()
         var rules: [Rule] = []
         var notes: [String] = []
-        var byMethod: [PaymentMethod: [Int]] = [:]
+        var byMethod: [PaymentMethod: [Entry]] = [:]
         for record in records {
             guard record.enabled else {
                 notes.append("rule '\(record.name)' is disabled")
@@ -62,10 +70,12 @@ struct RuleSet {
                 rules.append(Rule(record: record, check: nil))
                 continue
             }
-            let index = rules.count
-            rules.append(Rule(record: record, check: compiler.compile(expression)))
+            let entry = Entry(check: compiler.compile(expression), action: record.action, rule: rules.count)
+            rules.append(Rule(record: record, check: entry.check))
             let only = RiskCompiler.requiredMethods(expression)
-            for method in PaymentMethod.allCases where only?.contains(method.rawValue.lowercased()) ?? true { byMethod[method, default: []].append(index) }
+            for method in PaymentMethod.allCases where only?.contains(method.rawValue.lowercased()) ?? true {
+                byMethod[method, default: []].append(entry)
+            }
         }
         self.rules = rules
         self.windows = compiler.windows
@@ -75,8 +85,8 @@ struct RuleSet {
         self.byMethod = byMethod
     }
 
-    /// The indexes of the rules a payment of `method` evaluates, in the rules' order.
-    func applicable(to method: PaymentMethod) -> [Int] { byMethod[method] ?? [] }
+    /// The rules a payment of `method` evaluates, in the rules' order.
+    func applicable(to method: PaymentMethod) -> [Entry] { byMethod[method] ?? [] }
 }
 
 /// A rule compiled for evaluation: text literals normalised as their field is, counters and

@@ -108,10 +108,10 @@ public struct PaymentHistoryRepository {
         let failed = DatabaseValue.text(AttemptStatus.failed.rawValue), closed = DatabaseValue.text(AttemptStatus.closed.rawValue)
         let declined = DatabaseValue.text(FailureKind.declined.rawValue), code = DatabaseValue.text(currency.code)
         let who = DatabaseValue.text(customer)
-        let windows = since.map(Self.window)
+        let windows = since.map(Self.edge)
         if let first = windows.map(\.hour).min() {
             var columns: [String] = []
-            for (hour, _) in windows {
+            for (hour, _, _, _) in windows {
                 columns.append("coalesce(sum(CASE WHEN hour >= ? THEN attempts ELSE 0 END), 0)")
                 columns.append("coalesce(sum(CASE WHEN hour >= ? AND currency = ? THEN live_minor ELSE 0 END), 0)")
                 columns.append("coalesce(sum(CASE WHEN hour >= ? THEN declines ELSE 0 END), 0)")
@@ -119,13 +119,13 @@ public struct PaymentHistoryRepository {
             }
             sources.append("(SELECT \(columns.joined(separator: ", ")) FROM customer_risk_hours WHERE customer_id = ? AND hour >= ?) AS hours")
             arguments += [who, .integer(first)]
-            for (index, (_, edge)) in windows.enumerated() {
+            for (index, (_, from, to, _)) in windows.enumerated() {
                 sources.append("""
                     (SELECT count(*), coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0),
                             coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)
                      FROM payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?) AS edge\(index)
                     """)
-                arguments += [code, failed, closed, failed, declined, who, .integer(max(0, since[index].milliseconds)), .integer(edge)]
+                arguments += [code, failed, closed, failed, declined, who, .integer(from), .integer(to)]
             }
         }
         // why a bit per list: (list, value) is unique, so the sum of the lists' bits is their set,
@@ -156,10 +156,10 @@ public struct PaymentHistoryRepository {
         for index in windows.indices {
             facts.windows[index] = RiskWindowCounts(attempts: next(), liveMinor: next(), declines: next())
         }
-        for index in windows.indices {
-            facts.windows[index].attempts += next()
-            facts.windows[index].liveMinor += next()
-            facts.windows[index].declines += next()
+        for (index, window) in windows.enumerated() {
+            facts.windows[index].attempts += window.sign * next()
+            facts.windows[index].liveMinor += window.sign * next()
+            facts.windows[index].declines += window.sign * next()
         }
         for (index, names) in masks {
             let mask = next()
@@ -178,6 +178,18 @@ public struct PaymentHistoryRepository {
         let ms = max(0, since.milliseconds)
         let hour = (ms + hourMilliseconds - 1) / hourMilliseconds
         return (hour, hour * hourMilliseconds)
+    }
+
+    /// `window`, with its edge read from whichever side of the hour `since` falls in is shorter:
+    /// the attempts from `since` to the next whole hour, added to the rollups from that hour on
+    /// (`sign` 1); or the attempts from the start of `since`'s hour up to `since`, taken from the
+    /// rollups from that hour on (`sign` -1). Exact either way (the rollups are kept in the
+    /// attempts' own transactions), and at most half an hour of attempts is read, not an hour.
+    static func edge(_ since: Timestamp) -> (hour: Int64, from: Int64, to: Int64, sign: Int64) {
+        let ms = max(0, since.milliseconds)
+        let (hour, edge) = window(since)
+        if (edge - ms) * 2 > hourMilliseconds { return (hour - 1, (hour - 1) * hourMilliseconds, ms, -1) }
+        return (hour, ms, edge, 1)
     }
 
     /// Customers' hours whose rollups (`customer_risk_hours`) disagree with the attempts they sum
