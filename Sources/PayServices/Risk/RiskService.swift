@@ -6,8 +6,8 @@ import PayStore
 /// runs the one-time-code challenges.
 ///
 /// Every enabled rule is evaluated and every match reported; the decision follows the order
-/// allow (a match allows) → block → challenge; no match allows. Parsed rules are cached per
-/// `RiskService` value and re-read when the rules change.
+/// allow (a match allows) → block → challenge; no match allows. Compiled rules are cached per
+/// context (`RuleBook`) and compiled again when the rules change.
 public struct RiskService {
     let context: ServiceContext
     let book: RuleBook
@@ -61,7 +61,7 @@ public struct RiskService {
 
     // MARK: - Decisions
 
-    /// Decides a payment. Reads only; each counter a rule needs is one indexed query, once.
+    /// Decides a payment. Reads only: every counter and list the rules need in one statement.
     public func evaluate(_ request: RiskRequest) throws(PayError) -> RiskDecision {
         try evaluate(request, versions: nil)
     }
@@ -76,7 +76,7 @@ public struct RiskService {
             // why three lists: the decision reports allow matches first, then block, then challenge,
             // each in the rules' order — appended in place, never sorted.
             var allows: [RiskDecision.Match] = [], blocks: [RiskDecision.Match] = [], challenges: [RiskDecision.Match] = []
-            for entry in set.applicable(to: request.method) where evaluation.matches(entry.check) {
+            for entry in set.applicable(to: request.method) where evaluation.matches(entry.root) {
                 let record = set.rules[entry.rule].record
                 let match = RiskDecision.Match(name: record.name, action: record.action, expression: record.expression)
                 switch entry.action {

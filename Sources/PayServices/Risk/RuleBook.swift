@@ -27,11 +27,15 @@ final class RuleBook {
 struct RuleSet {
     struct Rule {
         let record: RiskRuleRecord
-        /// nil: disabled, or its text no longer parses.
-        let check: RiskCheck?
+        /// Its root in `nodes`; nil: disabled, or its text no longer parses.
+        let root: Int32?
     }
 
     let rules: [Rule]
+    /// Every compiled rule's nodes, children before parents (`RiskNode`).
+    let nodes: [RiskNode]
+    /// The text literals the nodes compare with, normalised as their field is.
+    let literals: [String]
     /// The counters' windows (milliseconds), each once; `RiskCheck.counter` names one by index.
     let windows: [Int64]
     /// The fields tested for list membership, each with the lists named; `RiskCheck.member` names
@@ -43,14 +47,14 @@ struct RuleSet {
     let evaluated: Int
     /// A rule as the decision's loop reads it: its check and action, and where its record is.
     struct Entry {
-        let check: RiskCheck
+        let root: Int32
         let action: RiskRuleRecord.Action
         let rule: Int
     }
 
     /// The rules to evaluate for a payment of a method: those whose text limits them to another
     /// method (`method == "…"` as a condition the whole rule needs) are left out. why entries:
-    /// the loop copies one reference a rule, not the record with its texts.
+    /// the loop copies two numbers a rule, not the record with its texts.
     private let byMethod: [PaymentMethod: [Entry]]
 
     init(records: [RiskRuleRecord]) {
@@ -61,27 +65,29 @@ struct RuleSet {
         for record in records {
             guard record.enabled else {
                 notes.append("rule '\(record.name)' is disabled")
-                rules.append(Rule(record: record, check: nil))
+                rules.append(Rule(record: record, root: nil))
                 continue
             }
             let expression: RuleExpression
             do throws(RuleSyntaxError) { expression = try RuleParser.parse(record.expression) } catch {
                 notes.append("rule '\(record.name)' does not parse and was left out: \(error)")
-                rules.append(Rule(record: record, check: nil))
+                rules.append(Rule(record: record, root: nil))
                 continue
             }
-            let entry = Entry(check: compiler.compile(expression), action: record.action, rule: rules.count)
-            rules.append(Rule(record: record, check: entry.check))
+            let entry = Entry(root: compiler.compile(expression), action: record.action, rule: rules.count)
+            rules.append(Rule(record: record, root: entry.root))
             let only = RiskCompiler.requiredMethods(expression)
             for method in PaymentMethod.allCases where only?.contains(method.rawValue.lowercased()) ?? true {
                 byMethod[method, default: []].append(entry)
             }
         }
         self.rules = rules
+        self.nodes = compiler.nodes
+        self.literals = compiler.literals
         self.windows = compiler.windows
         self.lists = compiler.listFields.map { ($0, compiler.listNames[$0] ?? []) }
         self.notes = notes
-        self.evaluated = rules.count { $0.check != nil }
+        self.evaluated = rules.count { $0.root != nil }
         self.byMethod = byMethod
     }
 
@@ -89,55 +95,71 @@ struct RuleSet {
     func applicable(to method: PaymentMethod) -> [Entry] { byMethod[method] ?? [] }
 }
 
-/// A rule compiled for evaluation: text literals normalised as their field is, counters and
-/// lists resolved to slots of the decision's facts, so evaluating a rule allocates nothing and
-/// hashes no text.
-indirect enum RiskCheck: Sendable {
-    case and(RiskCheck, RiskCheck)
-    case or(RiskCheck, RiskCheck)
-    case not(RiskCheck)
-    /// A text field against a literal (normalised as the field is).
-    case text(RuleField, RuleComparison, String)
-    /// The payment's amount against `mantissa / 10^scale`.
-    case amount(RuleComparison, mantissa: Int64, scale: Int)
-    case hour(RuleComparison, Int64)
-    /// A counter of the window at `window` in `RuleSet.windows`.
-    case counter(RuleFunction, window: Int, RuleComparison, mantissa: Int64, scale: Int)
-    /// Whether the value of the field at `field` in `RuleSet.lists` is on the list at `list` there.
-    case member(field: Int, list: Int)
-    /// A comparison the parser's types rule out: never true.
-    case never
+/// One node of a compiled rule: plain numbers (no references), so the evaluator walks an array
+/// without retaining anything. Text literals are in `RuleSet.literals`, counters and lists are
+/// slots of the decision's facts.
+struct RiskNode {
+    enum Kind: UInt8 {
+        /// `a` and `b` are the children (`not`: `a`).
+        case and, or, not
+        /// The text field at position `a` against the literal at `b`.
+        case text
+        /// The payment's amount against `mantissa / 10^scale`.
+        case amount
+        /// The hour against `mantissa`.
+        case hour
+        /// The counter of the window at `a` in `RuleSet.windows` against `mantissa` (`sum`: `/ 10^scale`).
+        case count, sum, declines
+        /// Whether the value of the field at `a` in `RuleSet.lists` is on that field's list at `b`.
+        case member
+        /// A comparison the parser's types rule out: never true.
+        case never
+    }
+
+    var kind: Kind
+    var op: RuleComparison = .equal
+    var a: Int32 = 0
+    var b: Int32 = 0
+    var mantissa: Int64 = 0
+    var scale: Int32 = 0
 }
 
-/// Compiles parsed rules into `RiskCheck`s, gathering the windows and lists they read.
+/// Compiles parsed rules into `RiskNode`s, gathering the windows and lists they read.
 struct RiskCompiler {
+    private(set) var nodes: [RiskNode] = []
+    private(set) var literals: [String] = []
     private(set) var windows: [Int64] = []
     private var windowIndex: [Int64: Int] = [:]
     private(set) var listFields: [RuleField] = []
     private(set) var listNames: [RuleField: [String]] = [:]
     private var listIndex: [RuleField: [String: Int]] = [:]
 
-    mutating func compile(_ expression: RuleExpression) -> RiskCheck {
+    /// Appends the expression's nodes; returns its root.
+    mutating func compile(_ expression: RuleExpression) -> Int32 {
+        var node: RiskNode
         switch expression {
-        case .and(let left, let right): return .and(compile(left), compile(right))
-        case .or(let left, let right): return .or(compile(left), compile(right))
-        case .not(let inner): return .not(compile(inner))
+        case .and(let left, let right): node = RiskNode(kind: .and, a: compile(left), b: compile(right))
+        case .or(let left, let right): node = RiskNode(kind: .or, a: compile(left), b: compile(right))
+        case .not(let inner): node = RiskNode(kind: .not, a: compile(inner))
         case .member(let field, let list):
             if listNames[field] == nil { listFields.append(field) }
             let slot = listFields.firstIndex(of: field)!
-            if let known = listIndex[field]?[list] { return .member(field: slot, list: known) }
-            let index = listNames[field, default: []].count
-            listNames[field, default: []].append(list)
-            listIndex[field, default: [:]][list] = index
-            return .member(field: slot, list: index)
+            let index: Int
+            if let known = listIndex[field]?[list] { index = known } else {
+                index = listNames[field, default: []].count
+                listNames[field, default: []].append(list)
+                listIndex[field, default: [:]][list] = index
+            }
+            node = RiskNode(kind: .member, a: Int32(slot), b: Int32(index))
         case .compare(let operand, let op, let literal):
             switch (operand, literal) {
             case (.field(let field), .text(let expected)):
-                return .text(field, op, RuleEvaluation.normalized(field, expected))
+                literals.append(RuleEvaluation.normalized(field, expected))
+                node = RiskNode(kind: .text, op: op, a: Int32(field.position), b: Int32(literals.count - 1))
             case (.field(.amount), .number(let mantissa, let scale)):
-                return .amount(op, mantissa: mantissa, scale: scale)
+                node = RiskNode(kind: .amount, op: op, mantissa: mantissa, scale: Int32(scale))
             case (.field(.hour), .number(let mantissa, _)):
-                return .hour(op, mantissa)
+                node = RiskNode(kind: .hour, op: op, mantissa: mantissa)
             case (.function(let function, let window, _), .number(let mantissa, let scale)):
                 let index: Int
                 if let known = windowIndex[window] { index = known } else {
@@ -145,11 +167,18 @@ struct RiskCompiler {
                     windows.append(window)
                     windowIndex[window] = index
                 }
-                return .counter(function, window: index, op, mantissa: mantissa, scale: scale)
+                let kind: RiskNode.Kind = switch function {
+                case .count: .count
+                case .sum: .sum
+                case .declines: .declines
+                }
+                node = RiskNode(kind: kind, op: op, a: Int32(index), mantissa: mantissa, scale: Int32(scale))
             default:
-                return .never
+                node = RiskNode(kind: .never)
             }
         }
+        nodes.append(node)
+        return Int32(nodes.count - 1)
     }
 
     /// The methods a rule is limited to by conditions it cannot match without (`method == "card"`

@@ -17,9 +17,16 @@ final class RuleEvaluation {
     private let counts: [RiskWindowCounts]
     /// For each field of `RuleSet.lists`, whether its value is on each list named.
     private let onList: [[Bool]]
+    private let nodes: [RiskNode]
+    private let literals: [String]
+    /// The payment's currency's decimal places.
+    private let exponent: Int
 
     init(request: RiskRequest, now: Timestamp, store: Store, rules: RuleSet) throws {
         self.request = request
+        self.nodes = rules.nodes
+        self.literals = rules.literals
+        self.exponent = request.amount.currency.exponent
         let hour = Int64(now.components.hour)
         self.hour = hour
         self.texts = RuleField.allCases.map { Self.normalized($0, Self.text($0, request, hour: hour)) }
@@ -46,30 +53,41 @@ final class RuleEvaluation {
         self.onList = onList
     }
 
-    func matches(_ check: RiskCheck) -> Bool {
-        switch check {
-        case .and(let left, let right): return matches(left) && matches(right)
-        case .or(let left, let right): return matches(left) || matches(right)
-        case .not(let inner): return !matches(inner)
-        case .member(let field, let list): return onList[field][list]
-        case .text(let field, let op, let expected): return op.holds(texts[field.position], expected)
-        case .amount(let op, let mantissa, let scale): return compareMoney(request.amount.minorUnits, op, mantissa, scale)
-        case .hour(let op, let value): return op.holds(hour, value)
-        case .counter(let function, let window, let op, let mantissa, let scale):
-            let counts = self.counts[window]
-            switch function {
-            case .count: return op.holds(counts.attempts, mantissa)
-            case .declines: return op.holds(counts.declines, mantissa)
-            case .sum: return compareMoney(counts.liveMinor, op, mantissa, scale)
-            }
+    /// Whether the rule whose root is `root` in the rule set's nodes matches the payment.
+    func matches(_ root: Int32) -> Bool {
+        nodes.withUnsafeBufferPointer { nodes in
+            literals.withUnsafeBufferPointer { literals in matches(root, nodes, literals) }
+        }
+    }
+
+    private func matches(_ index: Int32, _ nodes: UnsafeBufferPointer<RiskNode>, _ literals: UnsafeBufferPointer<String>) -> Bool {
+        let node = nodes[Int(index)]
+        switch node.kind {
+        case .and: return matches(node.a, nodes, literals) && matches(node.b, nodes, literals)
+        case .or: return matches(node.a, nodes, literals) || matches(node.b, nodes, literals)
+        case .not: return !matches(node.a, nodes, literals)
+        case .member: return onList[Int(node.a)][Int(node.b)]
+        case .text: return node.op.holds(texts[Int(node.a)], literals[Int(node.b)])
+        case .amount: return compareMoney(request.amount.minorUnits, node.op, node.mantissa, Int(node.scale))
+        case .hour: return node.op.holds(hour, node.mantissa)
+        case .count: return node.op.holds(counts[Int(node.a)].attempts, node.mantissa)
+        case .declines: return node.op.holds(counts[Int(node.a)].declines, node.mantissa)
+        case .sum: return compareMoney(counts[Int(node.a)].liveMinor, node.op, node.mantissa, Int(node.scale))
         case .never: return false
         }
     }
 
+    /// Powers of ten that fit Int128 (10^0 … 10^38).
+    private static let powersOfTen: [Int128] = (0...38).map { n in (0..<n).reduce(Int128(1)) { value, _ in value * 10 } }
+
     /// Compares minor units of the payment's currency with `mantissa / 10^scale` exactly.
     private func compareMoney(_ minor: Int64, _ op: RuleComparison, _ mantissa: Int64, _ scale: Int) -> Bool {
-        let exponent = request.amount.currency.exponent
         // why Int128: minor × 10^scale and mantissa × 10^exponent can pass Int64 for large literals.
+        guard scale <= 18, exponent <= 18 else { return compareMoneySlowly(minor, op, mantissa, scale) }
+        return op.holds(Int128(minor) * Self.powersOfTen[scale], Int128(mantissa) * Self.powersOfTen[exponent])
+    }
+
+    private func compareMoneySlowly(_ minor: Int64, _ op: RuleComparison, _ mantissa: Int64, _ scale: Int) -> Bool {
         var lhs = Int128(minor)
         var rhs = Int128(mantissa)
         for _ in 0..<scale { lhs *= 10 }
