@@ -35,7 +35,7 @@ struct InvariantCheckerTests {
         let report = try InvariantChecker(f.context).run(settled: true)
         #expect(report.checked.contains("nothing in flight"))
         #expect(try !InvariantChecker(f.context).run().checked.contains("nothing in flight"))
-        #expect(report.checked.count == 11, "\(report.checked)")
+        #expect(report.checked.count == 12, "\(report.checked)")
         #expect(report.checked.contains("secrets at rest"))
         #expect(report.checked.last == LedgerComparison.name, "a sandbox file lies beside the store")
     }

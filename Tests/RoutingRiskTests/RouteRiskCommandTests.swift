@@ -1,5 +1,7 @@
 import Testing
 import Foundation
+import PayCore
+import PayStore
 import TestSupport
 
 /// The route, risk and bench commands as a script runs them (needs `swift build` first).
@@ -61,5 +63,32 @@ import TestSupport
         #expect(bench.exitCode == 0, "\(bench)")
         #expect(bench.stdout.contains("route card (lowest-fee)"))
         #expect(bench.stdout.contains("risk decision (C-BENCH)"))
+    }
+
+    @Test("check names the customer and hour whose risk rollup disagrees with the payments and fails; a clean store passes")
+    func checkNamesRollupMismatches() throws {
+        let (dir, db) = try demoStore()
+        _ = dir
+        let clean = try Paydesk.run(["check", "--db", db])
+        #expect(clean.exitCode == 0, "\(clean)")
+        #expect(clean.stdout.contains("risk rollups agree with payments"), "\(clean)")
+
+        let store = try Store.open(path: db)
+        let row = try #require(try store.read {
+            try store.db.row("SELECT customer_id, hour, currency, attempts FROM customer_risk_hours ORDER BY customer_id, hour LIMIT 1")
+        })
+        let customer = row.string("customer_id"), hour = row.int64("hour"), attempts = row.int64("attempts")
+        _ = try store.write {
+            try store.db.execute("UPDATE customer_risk_hours SET attempts = attempts + 1 WHERE customer_id = ? AND hour = ? AND currency = ?",
+                                 [customer, hour, row.string("currency")])
+        }
+        let broken = try Paydesk.run(["check", "--db", db])
+        #expect(broken.exitCode == 1, "\(broken)")
+        let when = Timestamp(milliseconds: hour * 3_600_000).displayString.prefix(16)
+        #expect(broken.stdout.contains("risk rollups agree with payments: customer \(customer), hour \(when) UTC, \(row.string("currency")): attempts \(attempts) (rolled up \(attempts + 1))"),
+                "\(broken)")
+        let json = try Paydesk.run(["check", "--db", db, "--json"])
+        #expect(json.exitCode == 1)
+        #expect((try json.json()["problems"] as? [String])?.contains { $0.contains("customer \(customer), hour \(when) UTC") } == true, "\(json)")
     }
 }

@@ -59,6 +59,7 @@ public struct InvariantChecker {
             check("paid orders notified or queued", try invariants.paidOrdersWithoutNotification(topic: "order.paid")) {
                 "paid order \($0) has no order.paid notification"
             }
+            check("risk rollups agree with payments", try store.paymentHistory.rollupMismatches()) { $0 }
             report.checked.append("callbacks from the payment's own account")
             for foreign in try context.store.callbacks.acceptedFromAnotherAccount() {
                 let what = foreign.refundSerial.map { "refund \($0) of payment \(foreign.paymentSerial)" } ?? "payment \(foreign.paymentSerial)"

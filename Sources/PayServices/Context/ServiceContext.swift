@@ -12,6 +12,10 @@ public final class ServiceContext {
     let ruleBook = RuleBook()
     /// Channel accounts read once and read again only when an account changes.
     let accountBook = AccountBook()
+    /// Routing rules, business lines and circuit breakers, each read again only when its version moves.
+    let routeBook = RouteBook()
+    let lineBook = LineBook()
+    let breakerBook = BreakerBook()
 
     public init(store: Store, actor: Actor) throws(PayError) {
         self.store = store

@@ -49,7 +49,7 @@ public struct PaymentService {
         // entry, a challenge) follows it, as a write must not start inside a read's snapshot.
         var (validated, decision, assessed) = try store.snapshot { () throws -> (Validated, RouteDecision, RiskDecision) in
             let versions = try store.versions.current()
-            let validated = try validate(request)
+            let validated = try validate(request, versions: versions)
             let decision = try route(validated, routing: routing, versions: versions)
             return (validated, decision, try risk.evaluate(riskRequest(validated), versions: versions))
         }
@@ -101,11 +101,14 @@ public struct PaymentService {
 
     // MARK: 1. validate
 
-    func validate(_ request: PaymentRequest) throws(PayError) -> Validated {
+    /// `versions` when the caller read them in its transaction: the line comes from the
+    /// context's line book, read again only when the lines' version moved.
+    func validate(_ request: PaymentRequest, versions: StoreVersions? = nil) throws(PayError) -> Validated {
         let store = context.store
         let now = context.now
         let (order, line, inFlight) = try store.read { () throws -> (Order?, BusinessLine, [PaymentAttempt]) in
-            let line = try store.businessLines.require(request.businessLine)
+            let lineVersion = try versions?.businessLines ?? store.versions.current().businessLines
+            let line = try context.lineBook.require(request.businessLine, store: store, version: lineVersion)
             guard let order = try store.orders.find(request.businessLine, request.orderNo) else { return (nil, line, []) }
             // why only a PAYING order's: an order is CREATED only while none of its attempts is in
             // flight (Settlement moves it back only then), and a paid or closed one is refused anyway.

@@ -6,8 +6,8 @@ import PayStore
 /// runs the one-time-code challenges.
 ///
 /// Every enabled rule is evaluated and every match reported; the decision follows the order
-/// allow (a match allows) → block → challenge; no match allows. Parsed rules are cached per
-/// `RiskService` value and re-read when the rules change.
+/// allow (a match allows) → block → challenge; no match allows. Compiled rules are cached per
+/// context (`RuleBook`) and compiled again when the rules change.
 public struct RiskService {
     let context: ServiceContext
     let book: RuleBook
@@ -61,37 +61,34 @@ public struct RiskService {
 
     // MARK: - Decisions
 
-    /// Decides a payment. Reads only; each counter a rule needs is one indexed query, once.
+    /// Decides a payment. Reads only: every counter and list the rules need in one statement.
     public func evaluate(_ request: RiskRequest) throws(PayError) -> RiskDecision {
         try evaluate(request, versions: nil)
     }
 
     /// `evaluate`, with the store's versions when the caller read them in the same transaction.
-    func evaluate(_ request: RiskRequest, versions: StoreVersions?) throws(PayError) -> RiskDecision {
+    public func evaluate(_ request: RiskRequest, versions: StoreVersions?) throws(PayError) -> RiskDecision {
         let store = context.store
         let now = context.now
         return try store.read {
-            let compiled = try book.rules(store, version: versions?.riskRules)
-            let evaluation = RuleEvaluation(request: request, now: now, store: store)
-            var matched: [RiskDecision.Match] = []
-            var notes: [String] = []
-            var evaluated = 0
-            for rule in compiled {
-                guard rule.record.enabled else { notes.append("rule '\(rule.record.name)' is disabled"); continue }
-                guard let expression = rule.expression else {
-                    notes.append("rule '\(rule.record.name)' does not parse and was left out: \(rule.error.map { "\($0)" } ?? "")")
-                    continue
-                }
-                evaluated += 1
-                if try evaluation.matches(expression) {
-                    matched.append(RiskDecision.Match(name: rule.record.name, action: rule.record.action, expression: rule.record.expression))
+            let set = try book.rules(store, version: versions?.riskRules)
+            let evaluation = try RuleEvaluation(request: request, now: now, store: store, rules: set)
+            // why three lists: the decision reports allow matches first, then block, then challenge,
+            // each in the rules' order — appended in place, never sorted.
+            var allows: [RiskDecision.Match] = [], blocks: [RiskDecision.Match] = [], challenges: [RiskDecision.Match] = []
+            for entry in set.applicable(to: request.method) where evaluation.matches(entry.root) {
+                let record = set.rules[entry.rule].record
+                let match = RiskDecision.Match(name: record.name, action: record.action, expression: record.expression)
+                switch entry.action {
+                case .allow: allows.append(match)
+                case .block: blocks.append(match)
+                case .challenge: challenges.append(match)
                 }
             }
-            let order: [RiskDecision.Action] = [.allow, .block, .challenge]
-            matched.sort { order.firstIndex(of: $0.action)! < order.firstIndex(of: $1.action)! }  // stable within an action
+            let matched = allows + blocks + challenges
             let decidedBy = matched.first
-            return RiskDecision(action: decidedBy?.action ?? .allow, matched: matched, decidedBy: decidedBy, notes: notes,
-                                rulesEvaluated: evaluated, queries: evaluation.queries)
+            return RiskDecision(action: decidedBy?.action ?? .allow, matched: matched, decidedBy: decidedBy, notes: set.notes,
+                                rulesEvaluated: set.evaluated, queries: evaluation.queries)
         }
     }
 
@@ -155,32 +152,5 @@ public struct RiskService {
             }
             return right ? .passed : .wrongCode(triesLeft: max(0, triesLeft))
         }
-    }
-}
-
-/// Parsed rules, kept while the stored rules do not change. A class so copies of a `RiskService`
-/// share one cache.
-final class RuleBook {
-    struct Compiled {
-        let record: RiskRuleRecord
-        let expression: RuleExpression?
-        let error: RuleSyntaxError?
-    }
-
-    private var version: Int64 = -1
-    private var compiled: [Compiled] = []
-
-    /// The rules, parsed again only when the stored rules' version (`store_versions`) moved:
-    /// `version` when the caller read it already, else read here (one statement).
-    func rules(_ store: Store, version known: Int64? = nil) throws -> [Compiled] {
-        let current = try known ?? store.versions.current().riskRules
-        if current != version {
-            compiled = try store.riskRules.all().map { record in
-                do throws(RuleSyntaxError) { return Compiled(record: record, expression: try RuleParser.parse(record.expression), error: nil) }
-                catch { return Compiled(record: record, expression: nil, error: error) }
-            }
-            version = current
-        }
-        return compiled
     }
 }

@@ -1,59 +1,93 @@
 import PayCore
 import PayStore
 
-/// Evaluates parsed rules against one payment. Each counter is one indexed query and the lists a
-/// value is on one more, each asked at most once per evaluation (a cache shared by all the rules of one decision), and
-/// `and` / `or` stop as soon as the answer is known, so cheap facts spare the queries.
+/// Evaluates compiled rules against one payment. What the rules need from the store — every
+/// counter of every window they name, and the lists each tested value is on — is read first, in
+/// one statement (`PaymentHistoryRepository.riskFacts`), so a decision costs one statement
+/// however many rules there are, and none when the payment has no customer and no listed value.
+/// The payment's facts are prepared once (normalised texts, the hour), so a rule allocates
+/// nothing; `and` / `or` stop as soon as the answer is known.
 final class RuleEvaluation {
     let request: RiskRequest
-    let now: Timestamp
-    let store: Store
-    private var counters: [String: Int64] = [:]
-    /// The lists each value asked about is on.
-    private var memberships: [String: Set<String>] = [:]
-    /// Queries run so far (for the bench and the explanation).
+    /// Store statements run (for the bench and the explanation): 1, or 0 when nothing was asked.
     private(set) var queries = 0
+    private let hour: Int64
+    /// Each text field's value, normalised (`RuleField.allCases` order).
+    private let texts: [String]
+    private let counts: [RiskWindowCounts]
+    /// For each field of `RuleSet.lists`, whether its value is on each list named.
+    private let onList: [[Bool]]
+    private let nodes: [RiskNode]
+    private let literals: [String]
+    /// The payment's currency's decimal places.
+    private let exponent: Int
 
-    init(request: RiskRequest, now: Timestamp, store: Store) {
+    init(request: RiskRequest, now: Timestamp, store: Store, rules: RuleSet) throws {
         self.request = request
-        self.now = now
-        self.store = store
+        self.nodes = rules.nodes
+        self.literals = rules.literals
+        self.exponent = request.amount.currency.exponent
+        let hour = Int64(now.components.hour)
+        self.hour = hour
+        self.texts = RuleField.allCases.map { Self.normalized($0, Self.text($0, request, hour: hour)) }
+        let customer = request.customerId ?? ""
+        let windows = customer.isEmpty ? [] : rules.windows
+        // why only non-empty values: an empty value is on no list (and needs no lookup).
+        let asked = rules.lists.enumerated().compactMap { slot, entry -> (slot: Int, value: String, names: [String])? in
+            let value = Self.text(entry.field, request, hour: hour)
+            return value.isEmpty ? nil : (slot, value, entry.names)
+        }
+        var counts = Array(repeating: RiskWindowCounts(), count: rules.windows.count)
+        var onList = rules.lists.map { Array(repeating: false, count: $0.names.count) }
+        if !windows.isEmpty || !asked.isEmpty {
+            queries = 1
+            let facts = try store.paymentHistory.riskFacts(
+                customer: customer, since: windows.map { now.adding(milliseconds: -$0) }, currency: request.amount.currency,
+                lists: asked.map { ($0.value, $0.names) })
+            if !windows.isEmpty { counts = facts.windows }
+            for (index, entry) in asked.enumerated() {
+                onList[entry.slot] = entry.names.map { facts.lists[index].contains($0) }
+            }
+        }
+        self.counts = counts
+        self.onList = onList
     }
 
-    func matches(_ expression: RuleExpression) throws -> Bool {
-        switch expression {
-        case .and(let left, let right): return try matches(left) && matches(right)
-        case .or(let left, let right): return try matches(left) || matches(right)
-        case .not(let inner): return try !matches(inner)
-        case .member(let field, let list):
-            let value = text(field)
-            guard !value.isEmpty else { return false }
-            if let known = memberships[value] { return known.contains(list) }
-            queries += 1
-            let lists = try store.riskLists.lists(containing: value)
-            memberships[value] = lists
-            return lists.contains(list)
-        case .compare(let operand, let op, let literal):
-            switch (operand, literal) {
-            case (.field(let field), .text(let expected)):
-                return op.holds(normalized(field, text(field)), normalized(field, expected))
-            case (.field(.amount), .number(let mantissa, let scale)):
-                return compareMoney(request.amount.minorUnits, op, mantissa, scale)
-            case (.field(.hour), .number(let mantissa, _)):
-                return op.holds(Int64(now.components.hour), mantissa)
-            case (.function(let function, let window, _), .number(let mantissa, let scale)):
-                let value = try counter(function, window)
-                return function == .sum ? compareMoney(value, op, mantissa, scale) : op.holds(value, mantissa)
-            default:
-                return false
-            }
+    /// Whether the rule whose root is `root` in the rule set's nodes matches the payment.
+    func matches(_ root: Int32) -> Bool {
+        nodes.withUnsafeBufferPointer { nodes in
+            literals.withUnsafeBufferPointer { literals in matches(root, nodes, literals) }
         }
     }
 
+    private func matches(_ index: Int32, _ nodes: UnsafeBufferPointer<RiskNode>, _ literals: UnsafeBufferPointer<String>) -> Bool {
+        let node = nodes[Int(index)]
+        switch node.kind {
+        case .and: return matches(node.a, nodes, literals) && matches(node.b, nodes, literals)
+        case .or: return matches(node.a, nodes, literals) || matches(node.b, nodes, literals)
+        case .not: return !matches(node.a, nodes, literals)
+        case .member: return onList[Int(node.a)][Int(node.b)]
+        case .text: return node.op.holds(texts[Int(node.a)], literals[Int(node.b)])
+        case .amount: return compareMoney(request.amount.minorUnits, node.op, node.mantissa, Int(node.scale))
+        case .hour: return node.op.holds(hour, node.mantissa)
+        case .count: return node.op.holds(counts[Int(node.a)].attempts, node.mantissa)
+        case .declines: return node.op.holds(counts[Int(node.a)].declines, node.mantissa)
+        case .sum: return compareMoney(counts[Int(node.a)].liveMinor, node.op, node.mantissa, Int(node.scale))
+        case .never: return false
+        }
+    }
+
+    /// Powers of ten that fit Int128 (10^0 … 10^38).
+    private static let powersOfTen: [Int128] = (0...38).map { n in (0..<n).reduce(Int128(1)) { value, _ in value * 10 } }
+
     /// Compares minor units of the payment's currency with `mantissa / 10^scale` exactly.
     private func compareMoney(_ minor: Int64, _ op: RuleComparison, _ mantissa: Int64, _ scale: Int) -> Bool {
-        let exponent = request.amount.currency.exponent
         // why Int128: minor × 10^scale and mantissa × 10^exponent can pass Int64 for large literals.
+        guard scale <= 18, exponent <= 18 else { return compareMoneySlowly(minor, op, mantissa, scale) }
+        return op.holds(Int128(minor) * Self.powersOfTen[scale], Int128(mantissa) * Self.powersOfTen[exponent])
+    }
+
+    private func compareMoneySlowly(_ minor: Int64, _ op: RuleComparison, _ mantissa: Int64, _ scale: Int) -> Bool {
         var lhs = Int128(minor)
         var rhs = Int128(mantissa)
         for _ in 0..<scale { lhs *= 10 }
@@ -61,39 +95,37 @@ final class RuleEvaluation {
         return op.holds(lhs, rhs)
     }
 
-    private func text(_ field: RuleField) -> String {
+    static func text(_ field: RuleField, _ request: RiskRequest, hour: Int64) -> String {
         switch field {
         case .currency: request.amount.currency.code
         case .method: request.method.rawValue
         case .business: request.businessLine.rawValue
         case .customer: request.customerId ?? ""
         case .amount: request.amount.decimalString
-        case .hour: String(now.components.hour)
+        case .hour: String(hour)
         }
     }
 
     /// Codes and names compare without regard to case; customer ids exactly.
-    private func normalized(_ field: RuleField, _ value: String) -> String {
+    static func normalized(_ field: RuleField, _ value: String) -> String {
         switch field {
         case .currency: value.uppercased()
         case .method, .business: value.lowercased()
         default: value
         }
     }
+}
 
-    private func counter(_ function: RuleFunction, _ window: Int64) throws -> Int64 {
-        guard let customer = request.customerId, !customer.isEmpty else { return 0 }
-        let key = "\(function.rawValue)/\(window)"
-        if let known = counters[key] { return known }
-        queries += 1
-        let since = now.adding(milliseconds: -window)
-        let history = store.paymentHistory
-        let value = switch function {
-        case .count: try history.attemptCount(customer: customer, since: since)
-        case .sum: try history.amountSum(customer: customer, since: since, currency: request.amount.currency)
-        case .declines: try history.declineCount(customer: customer, since: since)
+extension RuleField {
+    /// The field's place in `allCases`.
+    var position: Int {
+        switch self {
+        case .amount: 0
+        case .currency: 1
+        case .method: 2
+        case .business: 3
+        case .customer: 4
+        case .hour: 5
         }
-        counters[key] = value
-        return value
     }
 }

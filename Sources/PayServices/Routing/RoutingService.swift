@@ -45,6 +45,14 @@ public struct RoutingService {
         try route(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint, claimProbe: false)
     }
 
+    /// The decision a payment makes inside its read transaction (`Store.snapshot`), with the
+    /// versions it read there: reads only; a probe it picks is claimed afterwards by `decide`.
+    public func decide(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String? = nil,
+                       readingAt versions: StoreVersions) throws(PayError) -> RouteDecision {
+        try route(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint, claimProbe: false,
+                  detailed: false, versions: versions)
+    }
+
     /// Feeds an account's circuit breaker with what came of a payment; returns its state after.
     @discardableResult
     public func recordOutcome(account: String, _ outcome: RouteOutcome) throws(PayError) -> BreakerRecord {
@@ -79,8 +87,8 @@ public struct RoutingService {
         var excluded = Set<String>()
         while true {
             let (rule, options, skipped) = try store.read { () throws -> (RouteRule?, [RouteDecision.Option], [RouteDecision.Skip]) in
-                if !lineChecked { _ = try store.businessLines.require(businessLine) }
                 let versions = try known ?? store.versions.current()
+                if !lineChecked { _ = try context.lineBook.require(businessLine, store: store, version: versions.businessLines) }
                 guard let rule = try matchRule(businessLine: businessLine, method: method, amount: amount, channelHint: channelHint,
                                                detailed: detailed ?? !claimProbe, versions: versions, reasons: &reasons) else { return (nil, [], []) }
                 let (options, skipped) = try candidates(of: rule, amount: amount, channelHint: channelHint, now: now, excluded: excluded,
@@ -123,11 +131,14 @@ public struct RoutingService {
     func matchRule(businessLine: BusinessLineCode, method: PaymentMethod, amount: Money, channelHint: String?,
                    detailed: Bool, versions: StoreVersions, reasons: inout [String]) throws -> RouteRule? {
         let store = context.store
-        // why: explaining lists every rule passed over; deciding lets SQL skip them (1,000 rules cost one index range).
-        let rules = try detailed ? store.routes.forMethod(method)
-            : store.routes.matching(businessLine: businessLine, method: method, amount: amount, limit: channelHint == nil ? 1 : 64)
+        // why: explaining lists every rule passed over; deciding looks only at the enabled rules of
+        // the method and currency (the book's index), passing over the rest without a word.
+        let rules = try detailed ? context.routeBook.rules(for: method, store: store, version: versions.routeRules)
+            : context.routeBook.enabledRules(for: method, currency: amount.currency, store: store, version: versions.routeRules)
         for rule in rules {
-            if let why = rule.mismatch(businessLine: businessLine, method: method, amount: amount) {
+            if !detailed {
+                guard rule.covers(businessLine: businessLine, amount: amount) else { continue }
+            } else if let why = rule.mismatch(businessLine: businessLine, method: method, amount: amount) {
                 reasons.append("rule '\(rule.name)' passed over: \(why)")
                 continue
             }
@@ -175,7 +186,7 @@ public struct RoutingService {
             if let channelHint, account.channel != channelHint { skip("channel \(account.channel), the barcode is \(channelHint)"); continue }
             if !account.currencies.contains(amount.currency) { skip("does not take \(amount.currency)"); continue }
             var probe = false
-            switch breakerPolicy.availability(try store.breakers.state(account.id), now: now) {
+            switch breakerPolicy.availability(try context.breakerBook.state(account.id, store: store, version: versions.breakers), now: now) {
             case .available: break
             case .skipped(let why): skip(why); continue
             case .probe: probe = true

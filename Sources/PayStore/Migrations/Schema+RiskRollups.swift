@@ -81,7 +81,7 @@ extension Schema {
     """)
 
     /// Triggers that move `name`'s version in `store_versions` on every insert, update and delete of `table`.
-    private static func bumps(table: String, name: String) -> String {
+    static func bumps(table: String, name: String) -> String {
         ["INSERT", "UPDATE", "DELETE"].map { event in
             "CREATE TRIGGER store_versions_\(table)_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN "
                 + "UPDATE store_versions SET version = version + 1 WHERE name = '\(name)'; END;"

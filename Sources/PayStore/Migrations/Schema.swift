@@ -4,12 +4,12 @@
 /// 7: channel callbacks, 10: one payment in flight per order, 11: expiry index, 12: saved views,
 /// 13: order timeline, 14: metrics rollups, 15: alert rules and silences, 16: alert sinks,
 /// 17: API secrets and signature nonces, 18: onboarding, 19: reconciliation, 20: till refunds by items,
-/// 22: risk rollups and payment-path indexes, 23: line secrets sealed).
+/// 22: risk rollups and payment-path indexes, 23: line secrets sealed, 24: route, line and breaker versions).
 ///
 /// Times are INTEGER Unix milliseconds UTC; money is INTEGER minor units beside a TEXT currency.
 /// SQL stays portable (no SQLite-only functions) so a PostgreSQL backend can follow.
 public enum Schema {
-    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v22, v23])
+    public static let migrator = Migrator(migrations: [v1, v2, v4, v5, v6, v7, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v22, v23, v24])
 
     static let v1 = Migration(version: 1, name: "foundation", sql: """
     CREATE TABLE meta (

@@ -13,6 +13,30 @@ public struct AccountOutcomes: Hashable, Sendable {
     public var measured: Int64 { succeeded + systemFailures }
 }
 
+/// One window's risk counters (`PaymentHistoryRepository.riskFacts`).
+public struct RiskWindowCounts: Hashable, Sendable {
+    /// Attempts, any outcome.
+    public var attempts: Int64 = 0
+    /// The amount of attempts not FAILED or CLOSED, in the decision's currency.
+    public var liveMinor: Int64 = 0
+    /// Attempts the channel declined.
+    public var declines: Int64 = 0
+
+    public init(attempts: Int64 = 0, liveMinor: Int64 = 0, declines: Int64 = 0) {
+        self.attempts = attempts
+        self.liveMinor = liveMinor
+        self.declines = declines
+    }
+}
+
+/// What a risk decision reads from the store, in one statement.
+public struct RiskFacts: Hashable, Sendable {
+    /// The counters of each window asked for, in the order asked.
+    public var windows: [RiskWindowCounts]
+    /// For each value asked about, the lists (of those named) that hold it.
+    public var lists: [Set<String>]
+}
+
 /// The aggregate queries routing and risk ask of past payment attempts. Each is one statement:
 /// an account's on `payment_attempts (account_id, created_at)`; a customer's on the hourly
 /// rollups (`customer_risk_hours`, schema 22) for the window's whole hours plus at most an hour
@@ -69,6 +93,81 @@ public struct PaymentHistoryRepository {
             """, [customer, hour, since.milliseconds, edge, AttemptStatus.failed.rawValue, FailureKind.declined.rawValue]) ?? 0
     }
 
+    /// A risk decision's store work in one statement: for each window start in `since`, the
+    /// customer's attempts, live amount in `currency` and declines since then (exactly what
+    /// `attemptCount`, `amountSum` and `declineCount` answer: the window's whole hours from the
+    /// rollups, read in one scan for all windows, and its edge from the attempts), and for each
+    /// value in `lists` which of the named lists hold it (`risk_list_entries`, one index range a
+    /// value). Nothing is asked for an empty `since` with no lists.
+    public func riskFacts(customer: String, since: [Timestamp], currency: Currency,
+                          lists: [(value: String, names: [String])]) throws -> RiskFacts {
+        var facts = RiskFacts(windows: Array(repeating: RiskWindowCounts(), count: since.count),
+                              lists: Array(repeating: [], count: lists.count))
+        var sources: [String] = []
+        var arguments: [DatabaseValue] = []
+        let failed = DatabaseValue.text(AttemptStatus.failed.rawValue), closed = DatabaseValue.text(AttemptStatus.closed.rawValue)
+        let declined = DatabaseValue.text(FailureKind.declined.rawValue), code = DatabaseValue.text(currency.code)
+        let who = DatabaseValue.text(customer)
+        let windows = since.map(Self.edge)
+        if let first = windows.map(\.hour).min() {
+            var columns: [String] = []
+            for (hour, _, _, _) in windows {
+                columns.append("coalesce(sum(CASE WHEN hour >= ? THEN attempts ELSE 0 END), 0)")
+                columns.append("coalesce(sum(CASE WHEN hour >= ? AND currency = ? THEN live_minor ELSE 0 END), 0)")
+                columns.append("coalesce(sum(CASE WHEN hour >= ? THEN declines ELSE 0 END), 0)")
+                arguments += [.integer(hour), .integer(hour), code, .integer(hour)]
+            }
+            sources.append("(SELECT \(columns.joined(separator: ", ")) FROM customer_risk_hours WHERE customer_id = ? AND hour >= ?) AS hours")
+            arguments += [who, .integer(first)]
+            for (index, (_, from, to, _)) in windows.enumerated() {
+                sources.append("""
+                    (SELECT count(*), coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0),
+                            coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)
+                     FROM payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?) AS edge\(index)
+                    """)
+                arguments += [code, failed, closed, failed, declined, who, .integer(from), .integer(to)]
+            }
+        }
+        // why a bit per list: (list, value) is unique, so the sum of the lists' bits is their set,
+        // one index range over the value's entries however many lists the rules name.
+        var masks: [(value: Int, names: ArraySlice<String>)] = []
+        for (index, entry) in lists.enumerated() {
+            var names = entry.names[...]
+            while !names.isEmpty {
+                let chunk = names.prefix(62)
+                names = names.dropFirst(chunk.count)
+                let cases = chunk.indices.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")
+                sources.append("(SELECT coalesce(sum(CASE list \(cases) ELSE 0 END), 0) FROM risk_list_entries WHERE value = ?) AS lists\(masks.count)")
+                for (bit, name) in chunk.enumerated() { arguments += [.text(name), .integer(Int64(1) << bit)] }
+                arguments.append(.text(entry.value))
+                masks.append((index, chunk))
+            }
+        }
+        guard !sources.isEmpty else { return facts }
+        guard let row = try db.row("SELECT * FROM " + sources.joined(separator: " CROSS JOIN "), arguments.map { $0 as (any DatabaseValueConvertible)? }) else {
+            return facts
+        }
+        var column = 0
+        func next() -> Int64 {
+            defer { column += 1 }
+            if case .integer(let value) = row[column] { return value }
+            return 0
+        }
+        for index in windows.indices {
+            facts.windows[index] = RiskWindowCounts(attempts: next(), liveMinor: next(), declines: next())
+        }
+        for (index, window) in windows.enumerated() {
+            facts.windows[index].attempts += window.sign * next()
+            facts.windows[index].liveMinor += window.sign * next()
+            facts.windows[index].declines += window.sign * next()
+        }
+        for (index, names) in masks {
+            let mask = next()
+            for (bit, name) in names.enumerated() where mask & (Int64(1) << bit) != 0 { facts.lists[index].insert(name) }
+        }
+        return facts
+    }
+
     /// The milliseconds of an hour: the rollups' bucket (`customer_risk_hours.hour = created_at / 3600000`).
     public static let hourMilliseconds: Int64 = 3_600_000
 
@@ -81,8 +180,21 @@ public struct PaymentHistoryRepository {
         return (hour, hour * hourMilliseconds)
     }
 
+    /// `window`, with its edge read from whichever side of the hour `since` falls in is shorter:
+    /// the attempts from `since` to the next whole hour, added to the rollups from that hour on
+    /// (`sign` 1); or the attempts from the start of `since`'s hour up to `since`, taken from the
+    /// rollups from that hour on (`sign` -1). Exact either way (the rollups are kept in the
+    /// attempts' own transactions), and at most half an hour of attempts is read, not an hour.
+    static func edge(_ since: Timestamp) -> (hour: Int64, from: Int64, to: Int64, sign: Int64) {
+        let ms = max(0, since.milliseconds)
+        let (hour, edge) = window(since)
+        if (edge - ms) * 2 > hourMilliseconds { return (hour - 1, (hour - 1) * hourMilliseconds, ms, -1) }
+        return (hour, ms, edge, 1)
+    }
+
     /// Customers' hours whose rollups (`customer_risk_hours`) disagree with the attempts they sum
-    /// (`paydesk check`'s oracle and the tests'): each as "customer hour currency: what differs".
+    /// (`paydesk check`'s oracle and the tests'): each as "customer C1, hour 2026-11-21 12:00 UTC,
+    /// CNY: what differs".
     public func rollupMismatches(limit: Int = 20) throws -> [String] {
         try db.rows("""
             SELECT coalesce(a.customer_id, r.customer_id) AS customer, coalesce(a.hour, r.hour) AS hour,
@@ -99,7 +211,8 @@ public struct PaymentHistoryRepository {
                OR coalesce(a.declines, 0) <> coalesce(r.declines, 0)
             LIMIT ?5
             """, [Self.hourMilliseconds, AttemptStatus.failed.rawValue, AttemptStatus.closed.rawValue, FailureKind.declined.rawValue, limit]).map { row in
-            "customer \(row.string("customer")) hour \(row.int64("hour")) \(row.string("currency")): attempts \(row.int64("attempts")) (rolled up \(row.int64("rolled_attempts"))), "
+            let hour = Timestamp(milliseconds: row.int64("hour") * Self.hourMilliseconds).displayString.prefix(16)
+            return "customer \(row.string("customer")), hour \(hour) UTC, \(row.string("currency")): attempts \(row.int64("attempts")) (rolled up \(row.int64("rolled_attempts"))), "
                 + "live \(row.int64("live_minor")) (\(row.int64("rolled_live_minor"))), declines \(row.int64("declines")) (\(row.int64("rolled_declines")))"
         }
     }

@@ -90,6 +90,21 @@ public struct RouteRepository {
         try decode(db.rows("SELECT * FROM route_rules ORDER BY position, id"))
     }
 
+    /// Every rule with its candidates, in the order they are tried, in two statements (a
+    /// process's cache of the rules, read again only when their version moves).
+    public func allWithCandidates() throws -> [RouteRule] {
+        var candidates: [Int64: [RouteRule.Candidate]] = [:]
+        for c in try db.rows("""
+            SELECT rule_id, account_id, priority, weight, fee_rate_bps, fee_fixed_minor FROM route_candidates
+            ORDER BY rule_id, priority, account_id
+            """) {
+            candidates[c.int64("rule_id"), default: []].append(Self.candidate(c))
+        }
+        return try db.rows("SELECT * FROM route_rules ORDER BY position, id").map { row in
+            try Self.rule(row, candidates: candidates[row.int64("id")] ?? [])
+        }
+    }
+
     /// The rules for one method, in the order they are tried (one indexed query plus the candidates).
     public func forMethod(_ method: PaymentMethod) throws -> [RouteRule] {
         try decode(db.rows("SELECT * FROM route_rules WHERE method = ? ORDER BY position, id", [method.rawValue]))
@@ -116,24 +131,26 @@ public struct RouteRepository {
         try db.rows("""
             SELECT account_id, priority, weight, fee_rate_bps, fee_fixed_minor FROM route_candidates
             WHERE rule_id = ? ORDER BY priority, account_id
-            """, [id]).map { c in
-            RouteRule.Candidate(accountId: c.string("account_id"), priority: c.int("priority"), weight: c.int("weight"),
-                                feeRateBps: c.optionalInt64("fee_rate_bps"), feeFixedMinor: c.optionalInt64("fee_fixed_minor"))
-        }
+            """, [id]).map(Self.candidate)
     }
 
     func decode(_ rows: [Row]) throws -> [RouteRule] {
-        try rows.map { row in
-            let id = row.int64("id")
-            let candidates = try candidates(of: id)
-            return RouteRule(
-                id: id, name: row.string("name"),
-                businessLine: try row.optionalString("business_line").map { text throws(PayError) in try BusinessLineCode(text) },
-                method: try PaymentMethod.parse(row.string("method")),
-                currency: try row.optionalString("currency").map { text throws(PayError) in try Currency.parse(text) },
-                minMinor: row.optionalInt64("min_minor"), maxMinor: row.optionalInt64("max_minor"),
-                strategy: try RouteRule.Strategy.parse(row.string("strategy")),
-                position: row.int("position"), enabled: row.bool("enabled"), candidates: candidates)
-        }
+        try rows.map { row in try Self.rule(row, candidates: try candidates(of: row.int64("id"))) }
+    }
+
+    static func candidate(_ c: Row) -> RouteRule.Candidate {
+        RouteRule.Candidate(accountId: c.string("account_id"), priority: c.int("priority"), weight: c.int("weight"),
+                            feeRateBps: c.optionalInt64("fee_rate_bps"), feeFixedMinor: c.optionalInt64("fee_fixed_minor"))
+    }
+
+    static func rule(_ row: Row, candidates: [RouteRule.Candidate]) throws -> RouteRule {
+        RouteRule(
+            id: row.int64("id"), name: row.string("name"),
+            businessLine: try row.optionalString("business_line").map { text throws(PayError) in try BusinessLineCode(text) },
+            method: try PaymentMethod.parse(row.string("method")),
+            currency: try row.optionalString("currency").map { text throws(PayError) in try Currency.parse(text) },
+            minMinor: row.optionalInt64("min_minor"), maxMinor: row.optionalInt64("max_minor"),
+            strategy: try RouteRule.Strategy.parse(row.string("strategy")),
+            position: row.int("position"), enabled: row.bool("enabled"), candidates: candidates)
     }
 }

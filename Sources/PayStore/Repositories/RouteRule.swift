@@ -89,6 +89,16 @@ public struct RouteRule: Hashable, Sendable {
         return nil
     }
 
+    /// Whether the enabled rule covers a payment of its method: `mismatch` without the words, for
+    /// the decision's scan (the caller picked the rules of the method).
+    public func covers(businessLine line: BusinessLineCode, amount: Money) -> Bool {
+        if let businessLine, businessLine != line { return false }
+        if let currency, currency != amount.currency { return false }
+        if let minMinor, amount.minorUnits < minMinor { return false }
+        if let maxMinor, amount.minorUnits > maxMinor { return false }
+        return true
+    }
+
     /// "business retail, method card, currency any, amount 0.00–100.00" for people.
     public var scopeDescription: String {
         var parts = ["business \(businessLine?.rawValue ?? "any")", "method \(method.rawValue)", "currency \(currency?.code ?? "any")"]

@@ -182,6 +182,8 @@ enum BenchCommands {
         if report.routeAndRiskFloor.p99Micros > 0 {
             lines.append("  route + risk p99 ÷ its floor's p99: \((report.routeAndRisk.p99Micros / report.routeAndRiskFloor.p99Micros).oneDecimal)")
         }
+        let aim = report.routeAndRisk.p99Micros <= report.routeAndRiskAimP99Micros ? "within" : "over"
+        lines.append("  aim: route + risk p99 ≤ \(Int(report.routeAndRiskAimP99Micros)) µs (\(report.routeRules) routing rules, \(report.riskRules) risk rules, \(report.customerPayments) past payments): \(aim) it")
         io.out(lines.joined(separator: "\n"))
         return 0
     }
