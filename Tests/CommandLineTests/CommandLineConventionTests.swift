@@ -60,6 +60,7 @@ struct CommandLineConventionTests {
             (["query", "--order", "NOPE", "--business", "retail"], 6, "not_found", nil),
             (["route", "set", "alipay", "--account", "no-such"], 3, "invalid_input", "account"),
             (["sandbox", "outage", "--channel", "bitcoin", "--on"], 3, "invalid_input", "channel"),
+            (["serve", "--listen", "999.1.1.1:1"], 3, "invalid_input", "listen"),
         ]
         for (arguments, code, kind, param) in cases {
             let text = store.run(arguments)
@@ -74,6 +75,9 @@ struct CommandLineConventionTests {
             let message = try #require(error["message"] as? String)
             #expect(!message.isEmpty && text.stderr.contains(message), "the same words as the line: \(message) / \(text.stderr)")
         }
+        // A message that names its flag itself gets no "(--flag)" hint after it.
+        let listen = store.run(["serve", "--listen", "999.1.1.1:1"])
+        #expect(listen.stderr.components(separatedBy: "--listen").count == 2 && !listen.stderr.contains("(--"), "\(listen.stderr)")
         let unknown = InProcess.run(["frobnicate", "--json"])
         #expect(unknown.exitCode == 2 && unknown.stderr.hasPrefix(#"{"error":{"code":"usage","#), "\(unknown)")
         let permission = store.run(["route", "remove", "alipay", "--json"], as: "cashier")

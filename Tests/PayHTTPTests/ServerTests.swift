@@ -257,7 +257,7 @@ struct ServerTests {
             _ = try HTTPServer(listen: "127.0.0.1:\(first.port)", handler: EchoHandler(), log: { _ in })
         } throws: { error in
             let error = error as? PayError
-            return error?.kind == .invalidInput && error?.argument == "--listen"
+            return error?.kind == .invalidInput && error?.argument == "listen"
                 && error?.message.contains("already in use") == true && error?.message.contains("\(first.port)") == true
         }
     }
@@ -268,7 +268,7 @@ struct ServerTests {
             _ = try HTTPServer(listen: listen, handler: EchoHandler(), log: { _ in })
         } throws: { error in
             let error = error as? PayError
-            return error?.kind == .invalidInput && error?.argument == "--listen" && error?.message.contains(listen) == true
+            return error?.kind == .invalidInput && error?.argument == "listen" && error?.message.contains(listen) == true
         }
     }
 

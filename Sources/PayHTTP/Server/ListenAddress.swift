@@ -27,7 +27,7 @@ struct ListenAddress: Equatable, Sendable {
         }
         guard !portPart.isEmpty, portPart.allSatisfy(\.isASCII), portPart.allSatisfy(\.isNumber),
               let port = UInt16(portPart) else {
-            throw PayError.invalidInput("--listen '\(text)': the port '\(portPart)' is not a number from 0 to 65535").about("--listen")
+            throw PayError.invalidInput("--listen '\(text)': the port '\(portPart)' is not a number from 0 to 65535").about("listen")
         }
         let host = hostPart == "localhost" ? "127.0.0.1" : String(hostPart)
         var v4 = in_addr()
@@ -37,11 +37,11 @@ struct ListenAddress: Equatable, Sendable {
             return ListenAddress(text: text, host: host, port: port, isIPv6: true)
         }
         throw PayError.invalidInput("--listen '\(text)': '\(hostPart)' is not an IP address (write 127.0.0.1:8080, [::1]:8080 or localhost:8080)")
-            .about("--listen")
+            .about("listen")
     }
 
     private static func malformed(_ text: String) -> PayError {
-        PayError.invalidInput("--listen '\(text)': expected HOST:PORT such as 127.0.0.1:8080 or [::1]:8080").about("--listen")
+        PayError.invalidInput("--listen '\(text)': expected HOST:PORT such as 127.0.0.1:8080 or [::1]:8080").about("listen")
     }
 
     /// A socket bound to this address and listening (non-blocking, close-on-exec), and its port.
@@ -82,11 +82,11 @@ struct ListenAddress: Equatable, Sendable {
             switch code {
             case EADDRINUSE:
                 throw PayError.invalidInput("--listen \(text): the address is already in use (is another server listening on port \(port)?)")
-                    .about("--listen")
+                    .about("listen")
             case EACCES:
-                throw PayError.invalidInput("--listen \(text): permission denied (ports below 1024 need privileges)").about("--listen")
+                throw PayError.invalidInput("--listen \(text): permission denied (ports below 1024 need privileges)").about("listen")
             case EADDRNOTAVAIL:
-                throw PayError.invalidInput("--listen \(text): \(host) is not an address of this machine").about("--listen")
+                throw PayError.invalidInput("--listen \(text): \(host) is not an address of this machine").about("listen")
             default:
                 throw PayError.internal("--listen \(text): cannot bind: \(String(cString: strerror(code)))")
             }

@@ -14,7 +14,8 @@ enum FailureHints {
             return error.message + " (ask the channel: paydesk query --serial \(serial) --refresh; "
                 + "a supervisor override: --override-unconfirmed NAME)"
         default:
-            guard let argument = error.argument else { return error.message }
+            // why the check: a message that already names its flag ("--listen '…': …") needs no hint.
+            guard let argument = error.argument, !error.message.contains("--\(argument)") else { return error.message }
             return error.message + " (--\(argument))"
         }
     }
