@@ -17,7 +17,7 @@ WECHATPAYV3_VERSION  := 2.0.4
 ALIPAY_SDK_VERSION   := 3.4.0
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release release-build test-build run test bench clean venv
+.PHONY: all deps build release release-build test-build unit-tests e2e-tests run test bench clean venv
 
 all: build
 
@@ -60,10 +60,18 @@ venv: $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) $(VENV)/.channel-sdks-$(WECH
 # (PyPI, in $(VENV)) checks the live server against docs/openapi.yaml, and the channels' official
 # SDKs check the sandbox (tools/interop).
 # why in parallel: the release build is mostly serial (one module after another, each optimised
-# whole on its own), so the debug build of the tests and the virtual environment use the idle core.
+# whole on its own), so the debug build of the tests and the virtual environment use the idle core,
+# and the tests that need no binary run while the release build finishes; those that drive the
+# binary (E2E: their suites' names say EndToEnd, and RouteRiskCommandTests) start once it is built.
+E2E := EndToEnd|RouteRiskCommandTests
 test: deps
-	$(MAKE) --no-print-directory -j3 release-build test-build venv
-	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory -j4 e2e-tests unit-tests
+
+unit-tests: test-build venv
+	PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test --skip-build --skip '$(E2E)'
+
+e2e-tests: release-build test-build venv
+	PAYDESK_BIN=$(CURDIR)/$(RELEASE) PAYDESK_VENV=$(CURDIR)/$(VENV) $(SWIFT) test --skip-build --filter '$(E2E)'
 
 bench: release
 	$(RELEASE) bench pay
