@@ -139,4 +139,25 @@ import TestSupport
         #expect(facts.lists == [holding, ["list7"], []])
         #expect(facts.windows == [RiskWindowCounts(attempts: 1, liveMinor: 1_500, declines: 0)])
     }
+
+    @Test("a decision's one statement searches indexes and builds no temporary table (it was once 6 per decision, each with a page cache)")
+    func theDecisionsStatementStreams() throws {
+        let f = try Fixture(routesAndRules: false)
+        try f.store.write { try f.store.riskLists.add("vip", "C9", at: f.now) }
+        try f.payment(account: "acquirer-a", customer: "C9", amount: 1_500, ago: 60_000)
+        let trace = StatementTrace()
+        f.store.db.trace = trace
+        let starts = [600_000, 3_600_000, 86_400_000, 7 * 86_400_000].map { f.now.adding(milliseconds: -Int64($0)) }
+        let facts = try f.store.read {
+            try f.store.paymentHistory.riskFacts(customer: "C9", since: starts, currency: .CNY, lists: [("C9", ["vip", "blocked"])])
+        }
+        f.store.db.trace = nil
+        #expect(facts.lists == [["vip"]])
+        #expect(facts.windows.map(\.attempts) == [1, 1, 1, 1])
+        let statement = try #require(trace.entries.first { $0.sql.contains("customer_risk_hours") })
+        let plan = try f.store.db.rows("EXPLAIN QUERY PLAN " + statement.sql, statement.arguments.map { $0 as (any DatabaseValueConvertible)? })
+            .map { $0.string("detail") }
+        #expect(plan.filter { $0.hasPrefix("SEARCH") }.count == 6, "\(plan)")
+        #expect(plan.allSatisfy { !$0.hasPrefix("SCAN") && !$0.contains("MATERIALIZE") && !$0.contains("TEMP B-TREE") }, "\(plan)")
+    }
 }

@@ -103,7 +103,12 @@ public struct PaymentHistoryRepository {
                           lists: [(value: String, names: [String])]) throws -> RiskFacts {
         var facts = RiskFacts(windows: Array(repeating: RiskWindowCounts(), count: since.count),
                               lists: Array(repeating: [], count: lists.count))
-        var sources: [String] = []
+        // why one row per part, joined by UNION ALL: each part is an aggregate with one row, and
+        // SQLite streams a compound SELECT's arms, where a CROSS JOIN of FROM subqueries made it
+        // materialise every part in a temporary b-tree of its own, each with a page cache of its
+        // own, allocated and freed on every decision (the heap grew and was trimmed each time).
+        // Every row is as wide as the widest part: its tag (which part), then its values, 0 after.
+        var parts: [(values: [String], from: String)] = []
         var arguments: [DatabaseValue] = []
         let failed = DatabaseValue.text(AttemptStatus.failed.rawValue), closed = DatabaseValue.text(AttemptStatus.closed.rawValue)
         let declined = DatabaseValue.text(FailureKind.declined.rawValue), code = DatabaseValue.text(currency.code)
@@ -117,14 +122,12 @@ public struct PaymentHistoryRepository {
                 columns.append("coalesce(sum(CASE WHEN hour >= ? THEN declines ELSE 0 END), 0)")
                 arguments += [.integer(hour), .integer(hour), code, .integer(hour)]
             }
-            sources.append("(SELECT \(columns.joined(separator: ", ")) FROM customer_risk_hours WHERE customer_id = ? AND hour >= ?) AS hours")
+            parts.append((columns, "customer_risk_hours WHERE customer_id = ? AND hour >= ?"))
             arguments += [who, .integer(first)]
-            for (index, (_, from, to, _)) in windows.enumerated() {
-                sources.append("""
-                    (SELECT count(*), coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0),
-                            coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)
-                     FROM payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?) AS edge\(index)
-                    """)
+            for (_, from, to, _) in windows {
+                parts.append((["count(*)", "coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0)",
+                               "coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)"],
+                              "payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?"))
                 arguments += [code, failed, closed, failed, declined, who, .integer(from), .integer(to)]
             }
         }
@@ -137,32 +140,44 @@ public struct PaymentHistoryRepository {
                 let chunk = names.prefix(62)
                 names = names.dropFirst(chunk.count)
                 let cases = chunk.indices.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")
-                sources.append("(SELECT coalesce(sum(CASE list \(cases) ELSE 0 END), 0) FROM risk_list_entries WHERE value = ?) AS lists\(masks.count)")
+                parts.append((["coalesce(sum(CASE list \(cases) ELSE 0 END), 0)"], "risk_list_entries WHERE value = ?"))
                 for (bit, name) in chunk.enumerated() { arguments += [.text(name), .integer(Int64(1) << bit)] }
                 arguments.append(.text(entry.value))
                 masks.append((index, chunk))
             }
         }
-        guard !sources.isEmpty else { return facts }
-        guard let row = try db.row("SELECT * FROM " + sources.joined(separator: " CROSS JOIN "), arguments.map { $0 as (any DatabaseValueConvertible)? }) else {
-            return facts
+        guard !parts.isEmpty else { return facts }
+        let width = parts.map(\.values.count).max() ?? 0
+        let sql = parts.enumerated().map { tag, part in
+            let padding = Array(repeating: "0", count: width - part.values.count)
+            return "SELECT \(([String(tag)] + part.values + padding).joined(separator: ", ")) FROM \(part.from)"
+        }.joined(separator: " UNION ALL ")
+        // why zeros first: an aggregate with no GROUP BY always gives its row; a part missing reads as nothing counted.
+        var values = Array(repeating: Array(repeating: Int64(0), count: width), count: parts.count)
+        for row in try db.rows(sql, arguments.map { $0 as (any DatabaseValueConvertible)? }) {
+            guard case .integer(let tag) = row[0], values.indices.contains(Int(tag)) else { continue }
+            values[Int(tag)] = (1...width).map { column in
+                if case .integer(let value) = row[column] { return value }
+                return 0
+            }
         }
-        var column = 0
-        func next() -> Int64 {
-            defer { column += 1 }
-            if case .integer(let value) = row[column] { return value }
-            return 0
-        }
-        for index in windows.indices {
-            facts.windows[index] = RiskWindowCounts(attempts: next(), liveMinor: next(), declines: next())
-        }
-        for (index, window) in windows.enumerated() {
-            facts.windows[index].attempts += window.sign * next()
-            facts.windows[index].liveMinor += window.sign * next()
-            facts.windows[index].declines += window.sign * next()
+        var part = 0
+        if !windows.isEmpty {
+            let hours = values[0]
+            for index in windows.indices {
+                facts.windows[index] = RiskWindowCounts(attempts: hours[3 * index], liveMinor: hours[3 * index + 1], declines: hours[3 * index + 2])
+            }
+            for (index, window) in windows.enumerated() {
+                let edge = values[1 + index]
+                facts.windows[index].attempts += window.sign * edge[0]
+                facts.windows[index].liveMinor += window.sign * edge[1]
+                facts.windows[index].declines += window.sign * edge[2]
+            }
+            part = 1 + windows.count
         }
         for (index, names) in masks {
-            let mask = next()
+            let mask = values[part].first ?? 0
+            part += 1
             for (bit, name) in names.enumerated() where mask & (Int64(1) << bit) != 0 { facts.lists[index].insert(name) }
         }
         return facts
