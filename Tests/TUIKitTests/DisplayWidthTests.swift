@@ -22,6 +22,15 @@ import Testing
         #expect("ab".padded(toWidth: 4, alignment: .right) == "  ab")
     }
 
+    @Test("a file name too wide for its panel is broken across lines, never cut, and no wide character is split")
+    func longWordsBreakWhole() {
+        #expect("R20261121-P20261121.txt".broken(toWidth: 10) == ["R20261121-", "P20261121.", "txt"])
+        #expect("小笼包x".broken(toWidth: 3) == ["小", "笼", "包x"])
+        #expect("short".broken(toWidth: 10) == ["short"])
+        #expect("".broken(toWidth: 10) == [])
+        #expect("abc".broken(toWidth: 0) == [])
+    }
+
     @Test func bufferPlacesWideCharactersInTwoCells() {
         var buffer = ScreenBuffer(size: Size(columns: 10, rows: 1))
         buffer.put("小笼包x", x: 0, y: 0, style: .plain)

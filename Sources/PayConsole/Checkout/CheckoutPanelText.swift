@@ -56,7 +56,11 @@ extension CheckoutScreen {
         case .paid(let serial, let channelSerial, let method, let receipt, let path):
             var lines = [Line("✔ PAID  \(due)", "status.paid"), Line(method), Line(""), Line("Serial", "label"), Line(serial),
                          Line("Channel serial", "label"), Line(channelSerial)]
-            if let path { lines += [Line("Receipt saved", "label"), Line(URL(fileURLWithPath: path).lastPathComponent, "hint")] }
+            if let path {
+                // why broken, not cut: the cashier may have to find the file by this name.
+                lines.append(Line("Receipt saved", "label"))
+                lines += URL(fileURLWithPath: path).lastPathComponent.broken(toWidth: max(10, width - 2)).map { Line($0, "hint") }
+            }
             return PaymentPanel(lines: lines, footer: Line("Paid. Enter starts a new sale.", "status.paid"), receipt: receipt.lines(fitting: receiptColumns(app, panelWidth: width)))
         case .declined(let sentence, let code):
             var lines = [Line("✘ NOT PAID", "status.failed")]

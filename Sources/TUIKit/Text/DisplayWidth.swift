@@ -118,4 +118,24 @@ extension String {
         if !current.isEmpty { lines.append(current) }
         return lines
     }
+
+    /// Splits into pieces of at most `columns` columns, wherever the width runs out: for text with
+    /// no spaces that must be read whole (a file name, a path).
+    public func broken(toWidth columns: Int) -> [String] {
+        guard columns > 0 else { return [] }
+        var pieces: [String] = []
+        var current = "", used = 0
+        for character in self {
+            let width = DisplayWidth.of(character)
+            if used + width > columns, !current.isEmpty {
+                pieces.append(current)
+                current = ""
+                used = 0
+            }
+            current.append(character)
+            used += width
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
+    }
 }
