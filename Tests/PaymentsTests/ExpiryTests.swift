@@ -97,7 +97,7 @@ struct ExpiryTests {
         #expect(refused?.kind == .conflict)
         #expect(try f.attempt(attempt.id).status == .processing)
         let reply = try #require(try service.invoke(attempt, validated: validated, account: account))
-        #expect(try service.update(attempt, reply: reply, validated: validated).status == .succeeded)
+        #expect(try service.settle(attempt, reply: reply, validated: validated).attempt.status == .succeeded)
         let order = try f.order("E6")
         #expect(order.status == .paid && order.paidAmount == cny(1_000))
     }

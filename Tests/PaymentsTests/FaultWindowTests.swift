@@ -50,7 +50,7 @@ struct FaultWindowTests {
         try f.expire()
         #expect(try f.order("W2").status == .paying, "PROCESSING: close refuses, the order waits")
         let reply = try #require(try service.invoke(attempt, validated: validated, account: decision.chosen.account))
-        let updated = try service.update(attempt, reply: reply, validated: validated)
+        let updated = try service.settle(attempt, reply: reply, validated: validated).attempt
         #expect(updated.status == .succeeded)
         try f.expire()
         let order = try f.order("W2")

@@ -405,12 +405,8 @@ public struct PaymentService {
     // MARK: 6. update
 
     /// Records the channel's answer with a guarded update, in one transaction with what it causes:
-    /// the order's status and paid amount, the merchant notification, the breaker's count.
-    func update(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> PaymentAttempt {
-        try settle(attempt, reply: reply, validated: validated).attempt
-    }
-
-    /// `update`, also returning the order's detail as the settling transaction left it (for publish).
+    /// the order's status and paid amount, the merchant notification, the breaker's count; returns
+    /// the attempt and the order's detail as that transaction left them (for publish).
     func settle(_ attempt: PaymentAttempt, reply: ChannelReply, validated: Validated) throws(PayError) -> Settlement.Settled {
         let barcode: Bool = if case .barcode = validated.mode { true } else { false }
         let routing = RoutingService(context)
@@ -424,10 +420,10 @@ public struct PaymentService {
 
     // MARK: 7. publish
 
-    /// The outbox rows written in `update` are delivered by the worker; here the caller gets the
+    /// The outbox rows written in `update` (`settle`) are delivered by the worker; here the caller gets the
     /// outcome to report, from the order as it is now.
-    func publish(_ attempt: PaymentAttempt, reply: ChannelReply?, order known: Order? = nil) throws(PayError) -> PaymentOutcome {
-        Self.outcome(attempt, detail: try detail(attempt.orderId, linesOf: known), reply: reply)
+    func publish(_ attempt: PaymentAttempt, reply: ChannelReply?) throws(PayError) -> PaymentOutcome {
+        Self.outcome(attempt, detail: try detail(attempt.orderId), reply: reply)
     }
 
     /// The outcome to report for `attempt` of the order in `detail` (read after, or in, the
@@ -472,11 +468,10 @@ public struct PaymentService {
     /// The order as the payer reports it. why: not `OrderService.detail`'s visibility rule — who
     /// may take a payment for an order (`checkout`, checked first) sees its outcome, and a check
     /// here would only refuse after the channel was called.
-    func detail(_ orderId: Int64, linesOf known: Order? = nil) throws(PayError) -> OrderDetail {
+    func detail(_ orderId: Int64) throws(PayError) -> OrderDetail {
         let store = context.store
         return try store.read { () throws -> OrderDetail in
-            let found = try known.map { try store.orders.find(id: orderId, linesOf: $0) } ?? store.orders.find(id: orderId)
-            guard let order = found else { throw PayError.notFound("the order is no longer in the store") }
+            guard let order = try store.orders.find(id: orderId) else { throw PayError.notFound("the order is no longer in the store") }
             return OrderDetail(order: order, attempts: try store.attempts.forOrder(order.id), refunds: try store.refunds.forOrder(order.id))
         }
     }
