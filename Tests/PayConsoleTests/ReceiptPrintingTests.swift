@@ -121,6 +121,28 @@ import TestSupport
         #expect(try ReceiptPrinter(directory: directory.path("r"), output: .escpos(device: device)).print(document) == "receipt printer \(device)")
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: device))) == EscPos.encode(document))
     }
+
+    @Test("the receipt handed over at payment names the line's merchant, like a reprint")
+    @MainActor
+    func theReceiptAtPaymentNamesTheMerchant() async throws {
+        let gateway = ScriptedGateway(pay: [.succeeded(serial: "P20261121093000000001", channelSerial: "4200001234202611210001")])
+        let console = try ConsoleHarness(gateway: gateway)
+        let admin = try console.context(as: .system)
+        try MerchantService(admin).add(MerchantDraft(id: "jade", name: "Jade Garden Tea House"))
+        try BusinessLineService(admin).add(BusinessLineDraft(code: "garden", name: "Garden tea bar", merchantId: "jade"))
+        console.logIn()
+        console.selectLine("Garden tea bar")
+        console.ringUp([("珍珠奶茶", 2, "18.00")])
+        console.press(.function(9))
+        console.type("134567890123456789\n")
+        await console.settle()
+        #expect(console.screen.contains("PAID"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: console.receipts)
+        #expect(files.count == 1)
+        let receipt = try String(contentsOfFile: console.receipts + "/" + (files.first ?? ""), encoding: .utf8)
+        #expect(receipt.contains("Garden tea bar"))
+        #expect(receipt.contains("Jade Garden Tea House"))
+    }
 }
 
 extension Array where Element == UInt8 {
@@ -128,4 +150,5 @@ extension Array where Element == UInt8 {
         guard sequence.count <= count else { return false }
         return (0...(count - sequence.count)).contains { Array(self[$0..<($0 + sequence.count)]) == sequence }
     }
+
 }

@@ -8,6 +8,9 @@ import PayServices
 public protocol CheckoutOrders: AnyObject {
     /// The store's business lines, in the store's order.
     func businessLines() throws(PayError) -> [BusinessLine]
+    /// The name of the merchant `line` belongs to (printed on its receipts); nil for a line of no
+    /// merchant (the demo's lines).
+    func merchantName(of line: BusinessLine) throws(PayError) -> String?
     /// Creates the order with its line's pricing applied (flight insurance, hotel deposit: the
     /// service layer's `Pricing`); `created` is false when an identical order already existed.
     func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool)

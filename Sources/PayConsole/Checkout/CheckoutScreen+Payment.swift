@@ -199,8 +199,11 @@ extension CheckoutScreen {
             break
         case .paid(let serial, let channelSerial):
             let order = sale.order!
-            let receipt = Receipt(sale: sale, order: order, paidBy: method, serial: serial, channelSerial: channelSerial,
-                                  cashier: app.session?.name ?? "", at: now)
+            // why the merchant read here, failure ignored: the money is taken; a receipt without
+            // the merchant's name is better than none (a reprint reads it again).
+            let merchant = (try? app.services?.orders.merchantName(of: sale.line)) ?? nil
+            let receipt = Receipt(sale: sale, order: order, merchant: merchant, paidBy: method, serial: serial,
+                                  channelSerial: channelSerial, cashier: app.session?.name ?? "", at: now)
             var path: String?
             do {
                 path = try receipt.save(in: app.options.receiptsDirectory, orderNo: order.orderNo.description, serial: serial)

@@ -33,9 +33,9 @@ public struct Receipt: Sendable {
 
     /// The receipt handed over when the payment succeeds (the checkout, before the store's full
     /// record of the sale is read back).
-    public init(sale: CheckoutSale, order: Order, paidBy method: String, serial: String, channelSerial: String,
+    public init(sale: CheckoutSale, order: Order, merchant: String?, paidBy method: String, serial: String, channelSerial: String,
                 cashier: String, at time: Timestamp) {
-        self.init(Receipt.saleLines(order, title: nil, lineName: sale.line.name, merchant: nil, cashier: cashier, at: time,
+        self.init(Receipt.saleLines(order, title: nil, lineName: sale.line.name, merchant: merchant, cashier: cashier, at: time,
                                     paidBy: method, serial: serial, channelSerial: channelSerial, reprintedBy: nil),
                   fileName: Receipt.fileName(order.orderNo.description, serial))
     }

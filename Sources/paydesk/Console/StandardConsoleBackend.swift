@@ -119,6 +119,10 @@ final class ServiceCheckoutOrders: CheckoutOrders {
 
     func businessLines() throws(PayError) -> [BusinessLine] { try BusinessLineService(context).all() }
 
+    func merchantName(of line: BusinessLine) throws(PayError) -> String? {
+        try line.merchantId.map { id throws(PayError) in try MerchantService(context).require(id).name }
+    }
+
     /// Creates the order with its line's pricing (insurance, deposit) applied by the service layer.
     func create(_ draft: OrderDraft) throws(PayError) -> (order: Order, created: Bool) {
         let service = OrderService(context)
