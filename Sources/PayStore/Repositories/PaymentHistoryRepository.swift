@@ -103,31 +103,15 @@ public struct PaymentHistoryRepository {
                           lists: [(value: String, names: [String])]) throws -> RiskFacts {
         var facts = RiskFacts(windows: Array(repeating: RiskWindowCounts(), count: since.count),
                               lists: Array(repeating: [], count: lists.count))
-        // why one row per part, joined by UNION ALL: each part is an aggregate with one row, and
-        // SQLite streams a compound SELECT's arms, where a CROSS JOIN of FROM subqueries made it
-        // materialise every part in a temporary b-tree of its own, each with a page cache of its
-        // own, allocated and freed on every decision (the heap grew and was trimmed each time).
-        // Every row is as wide as the widest part: its tag (which part), then its values, 0 after.
-        var parts: [(values: [String], from: String)] = []
-        var arguments: [DatabaseValue] = []
         let failed = DatabaseValue.text(AttemptStatus.failed.rawValue), closed = DatabaseValue.text(AttemptStatus.closed.rawValue)
         let declined = DatabaseValue.text(FailureKind.declined.rawValue), code = DatabaseValue.text(currency.code)
         let who = DatabaseValue.text(customer)
         let windows = since.map(Self.edge)
+        var arguments: [DatabaseValue] = []
         if let first = windows.map(\.hour).min() {
-            var columns: [String] = []
-            for (hour, _, _, _) in windows {
-                columns.append("coalesce(sum(CASE WHEN hour >= ? THEN attempts ELSE 0 END), 0)")
-                columns.append("coalesce(sum(CASE WHEN hour >= ? AND currency = ? THEN live_minor ELSE 0 END), 0)")
-                columns.append("coalesce(sum(CASE WHEN hour >= ? THEN declines ELSE 0 END), 0)")
-                arguments += [.integer(hour), .integer(hour), code, .integer(hour)]
-            }
-            parts.append((columns, "customer_risk_hours WHERE customer_id = ? AND hour >= ?"))
+            for (hour, _, _, _) in windows { arguments += [.integer(hour), .integer(hour), code, .integer(hour)] }
             arguments += [who, .integer(first)]
             for (_, from, to, _) in windows {
-                parts.append((["count(*)", "coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0)",
-                               "coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)"],
-                              "payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?"))
                 arguments += [code, failed, closed, failed, declined, who, .integer(from), .integer(to)]
             }
         }
@@ -139,21 +123,19 @@ public struct PaymentHistoryRepository {
             while !names.isEmpty {
                 let chunk = names.prefix(62)
                 names = names.dropFirst(chunk.count)
-                let cases = chunk.indices.map { _ in "WHEN ? THEN ?" }.joined(separator: " ")
-                parts.append((["coalesce(sum(CASE list \(cases) ELSE 0 END), 0)"], "risk_list_entries WHERE value = ?"))
                 for (bit, name) in chunk.enumerated() { arguments += [.text(name), .integer(Int64(1) << bit)] }
                 arguments.append(.text(entry.value))
                 masks.append((index, chunk))
             }
         }
-        guard !parts.isEmpty else { return facts }
-        let width = parts.map(\.values.count).max() ?? 0
-        let sql = parts.enumerated().map { tag, part in
-            let padding = Array(repeating: "0", count: width - part.values.count)
-            return "SELECT \(([String(tag)] + part.values + padding).joined(separator: ", ")) FROM \(part.from)"
-        }.joined(separator: " UNION ALL ")
+        let parts = (windows.isEmpty ? 0 : 1 + windows.count) + masks.count
+        guard parts > 0 else { return facts }
+        let sql = db.text("riskFacts", shape: [windows.count] + masks.map(\.names.count)) {
+            Self.riskFactsText(windows: windows.count, lists: masks.map(\.names.count))
+        }
         // why zeros first: an aggregate with no GROUP BY always gives its row; a part missing reads as nothing counted.
-        var values = Array(repeating: Array(repeating: Int64(0), count: width), count: parts.count)
+        let width = windows.isEmpty ? 1 : 3 * windows.count
+        var values = Array(repeating: Array(repeating: Int64(0), count: width), count: parts)
         for row in try db.rows(sql, arguments.map { $0 as (any DatabaseValueConvertible)? }) {
             guard case .integer(let tag) = row[0], values.indices.contains(Int(tag)) else { continue }
             values[Int(tag)] = (1...width).map { column in
@@ -181,6 +163,40 @@ public struct PaymentHistoryRepository {
             for (bit, name) in names.enumerated() where mask & (Int64(1) << bit) != 0 { facts.lists[index].insert(name) }
         }
         return facts
+    }
+
+    /// `riskFacts`' text for `windows` windows and list masks of `lists` names each; it depends on
+    /// those counts only (every value is a placeholder), so a connection builds it once a shape.
+    ///
+    /// why one row per part, joined by UNION ALL: each part is an aggregate with one row, and
+    /// SQLite streams a compound SELECT's arms, where a CROSS JOIN of FROM subqueries made it
+    /// materialise every part in a temporary b-tree of its own, each with a page cache of its
+    /// own, allocated and freed on every decision (the heap grew and was trimmed each time).
+    /// Every row is as wide as the widest part: its tag (which part), then its values, 0 after.
+    static func riskFactsText(windows: Int, lists: [Int]) -> String {
+        var parts: [(values: [String], from: String)] = []
+        if windows > 0 {
+            let columns = (0..<windows).flatMap { _ in
+                ["coalesce(sum(CASE WHEN hour >= ? THEN attempts ELSE 0 END), 0)",
+                 "coalesce(sum(CASE WHEN hour >= ? AND currency = ? THEN live_minor ELSE 0 END), 0)",
+                 "coalesce(sum(CASE WHEN hour >= ? THEN declines ELSE 0 END), 0)"]
+            }
+            parts.append((columns, "customer_risk_hours WHERE customer_id = ? AND hour >= ?"))
+            for _ in 0..<windows {
+                parts.append((["count(*)", "coalesce(sum(CASE WHEN currency = ? AND status <> ? AND status <> ? THEN amount_minor ELSE 0 END), 0)",
+                               "coalesce(sum(CASE WHEN status = ? AND failure_kind = ? THEN 1 ELSE 0 END), 0)"],
+                              "payment_attempts WHERE customer_id = ? AND created_at >= ? AND created_at < ?"))
+            }
+        }
+        for names in lists {
+            let cases = Array(repeating: "WHEN ? THEN ?", count: names).joined(separator: " ")
+            parts.append((["coalesce(sum(CASE list \(cases) ELSE 0 END), 0)"], "risk_list_entries WHERE value = ?"))
+        }
+        let width = parts.map(\.values.count).max() ?? 0
+        return parts.enumerated().map { tag, part in
+            let padding = Array(repeating: "0", count: width - part.values.count)
+            return "SELECT \(([String(tag)] + part.values + padding).joined(separator: ", ")) FROM \(part.from)"
+        }.joined(separator: " UNION ALL ")
     }
 
     /// The milliseconds of an hour: the rollups' bucket (`customer_risk_hours.hour = created_at / 3600000`).

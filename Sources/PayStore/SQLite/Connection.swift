@@ -9,6 +9,8 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    /// Statement texts built from a shape, by name and shape (`text(_:shape:build:)`).
+    private var shapedTexts: [ShapedText: String] = [:]
     /// Transactions committed on this connection that changed at least one row: the durable
     /// commits (`bench pay` reports them per payment). A transaction that wrote nothing costs no fsync.
     public internal(set) var committedWrites = 0
@@ -70,6 +72,23 @@ public final class Connection {
             usleep(tries < 50 ? 200 : 2_000)
             return 1
         }, budget)
+    }
+
+    private struct ShapedText: Hashable {
+        let name: String
+        let shape: [Int]
+    }
+
+    /// The text `build` makes for `shape`, built the first time this connection asks for it: for
+    /// a statement whose text depends only on how many of something there are (windows, lists,
+    /// values — each value a placeholder, never in the text), so a caller that asks it often
+    /// neither builds nor hashes the whole text again (a risk decision's is about 2.5 KB).
+    public func text(_ name: String, shape: [Int], build: () -> String) -> String {
+        let key = ShapedText(name: name, shape: shape)
+        if let text = shapedTexts[key] { return text }
+        let text = build()
+        shapedTexts[key] = text
+        return text
     }
 
     /// A prepared statement from the cache, keyed by its SQL text.
