@@ -82,7 +82,7 @@ public final class Connection {
     /// The text `build` makes for `shape`, built the first time this connection asks for it: for
     /// a statement whose text depends only on how many of something there are (windows, lists,
     /// values — each value a placeholder, never in the text), so a caller that asks it often
-    /// neither builds nor hashes the whole text again (a risk decision's is about 2.5 KB).
+    /// does not build the whole text again (a risk decision's is about 2.5 KB).
     public func text(_ name: String, shape: [Int], build: () -> String) -> String {
         let key = ShapedText(name: name, shape: shape)
         if let text = shapedTexts[key] { return text }
