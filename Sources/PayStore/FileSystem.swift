@@ -8,6 +8,16 @@ import Darwin
 public enum FileSystem {
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Whether this process may read `path` (a file) or write into it (a folder: create files there).
+    public static func readable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+    public static func writable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
+    /// The folder `path` is in ("." for a bare file name).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// The file's size in bytes (0 when missing).
     public static func size(_ path: String) -> Int {
         var info = stat()

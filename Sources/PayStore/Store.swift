@@ -58,9 +58,29 @@ public final class Store {
             throw error
         } catch let error as SQLiteError where error.isNotADatabase {
             throw PayError.invalidInput("store '\(path)': not a PayDesk store (the file is not an SQLite database)")
+        } catch let error as SQLiteError where error.isAccessDenied {
+            throw accessDenied(path, error)
         } catch {
             throw PayError.internal("store '\(path)': \(error)")
         }
+    }
+
+    /// What this user lacks to open the store at `path`, in words: the file's read (and write)
+    /// permission, or the folder's — SQLite keeps the store's `-wal` and `-shm` files beside it
+    /// and creates them on open, to read as much as to write.
+    static func accessDenied(_ path: String, _ error: SQLiteError) -> PayError {
+        let folder = FileSystem.folder(of: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let lacking = if !FileSystem.readable(path) {
+            "this user may not read the file"
+        } else if !FileSystem.writable(folder) {
+            "this user may not create files in its folder '\(folder)', where SQLite keeps '\(name)-wal' and '\(name)-shm' (also to read)"
+        } else if !FileSystem.writable(path) {
+            "this user may not write the file"
+        } else {
+            "SQLite may not open it"
+        }
+        return PayError.notPermitted("store '\(path)': \(lacking); run as the store's owner or give this user access (SQLite: \(error.message))")
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, translating store failures into `PayError`.

@@ -132,6 +132,41 @@ struct OrdersEndToEndTests {
         #expect(missing.exitCode == 6 && missing.stderr.contains("paydesk init"))
     }
 
+    @Test("a store this user may not read, or whose folder it may not write, is refused saying which, and nothing is created")
+    func refusesWithoutAccess() throws {
+        // why as nobody: the tests run as root in CI, and root passes every permission check.
+        func unprivileged(_ arguments: [String]) throws -> RunResult {
+            guard getuid() == 0 else { return try Paydesk.run(arguments) }
+            let copy = dir.path("paydesk")
+            if !FileManager.default.fileExists(atPath: copy) {
+                try FileManager.default.copyItem(atPath: Paydesk.binary, toPath: copy)
+            }
+            return try Paydesk.run(["-u", "nobody", "--", copy] + arguments, through: "/usr/sbin/runuser")
+        }
+        let manager = FileManager.default
+        let folder = dir.path("locked"), store = dir.path("locked/store.db")
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.url.path)
+        #expect(try Paydesk.run(["init", "--db", store]).exitCode == 0)
+        let files = try manager.contentsOfDirectory(atPath: folder).sorted()
+        defer { try? manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
+
+        try manager.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+        let noFolder = try unprivileged(["query", "--db", store, "--serial", "P1"])
+        #expect(noFolder.exitCode == 8, "\(noFolder)")
+        #expect(noFolder.stderr.contains("store '\(store)': this user may not create files in its folder '\(folder)', where SQLite keeps 'store.db-wal' and 'store.db-shm'"),
+                "\(noFolder.stderr)")
+        #expect(try manager.contentsOfDirectory(atPath: folder).sorted() == files)
+
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
+        try manager.setAttributes([.posixPermissions: 0o000], ofItemAtPath: store)
+        defer { try? manager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store) }
+        let noFile = try unprivileged(["orders", "--db", store, "--json"])
+        #expect(noFile.exitCode == 8, "\(noFile)")
+        #expect(noFile.stderr.contains("\"code\":\"not_permitted\"") && noFile.stderr.contains("this user may not read the file"), "\(noFile.stderr)")
+        #expect(try manager.contentsOfDirectory(atPath: folder).sorted() == files)
+    }
+
     @Test("a simulated clock moves only when advanced")
     func simulatedClock() throws {
         #expect(try paydesk("init", "--simulated-clock").exitCode == 0)

@@ -24,7 +24,7 @@ public struct RunResult: Sendable, CustomStringConvertible {
 }
 
 /// Runs the built `paydesk` binary as a script would: `$PAYDESK_BIN` (set by `make test` to the
-/// release build), else the debug build beside the tests.
+/// debug build's), else the debug build beside the tests.
 public enum Paydesk {
     public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["PAYDESK_BIN"], !path.isEmpty { return path }
@@ -36,11 +36,13 @@ public enum Paydesk {
         return root.appendingPathComponent(".build/debug/paydesk").path
     }
 
-    /// Runs `paydesk ARGS` with `environment` added to a clean one, optionally feeding `stdin`.
+    /// Runs `paydesk ARGS` with `environment` added to a clean one, optionally feeding `stdin`;
+    /// `through` runs that program instead, the binary among its arguments (`runuser`, to run as
+    /// another user).
     public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
-                           in directory: String? = nil) throws -> RunResult {
+                           in directory: String? = nil, through program: String? = nil) throws -> RunResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: program ?? binary)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "USER": "tester", "LANG": "C.UTF-8"]
         for (key, value) in environment { env[key] = value }

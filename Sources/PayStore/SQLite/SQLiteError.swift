@@ -23,6 +23,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public var isUniqueViolation: Bool { extendedCode == csqlite_constraint_unique() || extendedCode == csqlite_constraint_primarykey() }
     public var isBusy: Bool { code == SQLITE_BUSY || code == SQLITE_LOCKED }
     public var isNotADatabase: Bool { code == SQLITE_NOTADB }
+    /// The file could not be opened, or it or its folder may not be written (`SQLITE_CANTOPEN`,
+    /// `SQLITE_READONLY` and their extended codes, `SQLITE_PERM`).
+    public var isAccessDenied: Bool { code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_PERM }
 
     public var description: String {
         var text = "SQLite error \(extendedCode): \(message)"
