@@ -165,6 +165,14 @@ struct OrdersEndToEndTests {
         #expect(noFile.exitCode == 8, "\(noFile)")
         #expect(noFile.stderr.contains("\"code\":\"not_permitted\"") && noFile.stderr.contains("this user may not read the file"), "\(noFile.stderr)")
         #expect(try manager.contentsOfDirectory(atPath: folder).sorted() == files)
+
+        // The store open to this user, the audit log's key not: the same exit, naming the key file.
+        try manager.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder)
+        try manager.setAttributes([.posixPermissions: 0o666], ofItemAtPath: store)
+        try manager.setAttributes([.posixPermissions: 0o000], ofItemAtPath: store + ".audit-key")
+        let noKey = try unprivileged(["audit", "verify", "--db", store])
+        #expect(noKey.exitCode == 8, "\(noKey)")
+        #expect(noKey.stderr.contains("cannot read '\(store).audit-key': Permission denied; run as the store's owner"), "\(noKey.stderr)")
     }
 
     @Test("a simulated clock moves only when advanced")

@@ -176,7 +176,13 @@ struct AuditSeal {
         return true
     }
 
+    /// `what` failed, with the system's reason; a permission the user lacks is `notPermitted`
+    /// (exit 8, like a store the user may not open), anything else `internal`.
     static func fileError(_ what: String) -> PayError {
-        PayError.internal("\(what): \(String(cString: strerror(errno)))")
+        let reason = String(cString: strerror(errno))
+        if errno == EACCES || errno == EPERM {
+            return PayError.notPermitted("\(what): \(reason); run as the store's owner or give this user access")
+        }
+        return PayError.internal("\(what): \(reason)")
     }
 }
