@@ -12,6 +12,12 @@ public enum FileSystem {
     public static func readable(_ path: String) -> Bool { access(path, R_OK) == 0 }
     public static func writable(_ path: String) -> Bool { access(path, W_OK) == 0 }
 
+    /// Whether `path` is a folder.
+    public static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// The folder `path` is in ("." for a bare file name).
     public static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -59,19 +59,26 @@ public final class Store {
         } catch let error as SQLiteError where error.isNotADatabase {
             throw PayError.invalidInput("store '\(path)': not a PayDesk store (the file is not an SQLite database)")
         } catch let error as SQLiteError where error.isAccessDenied {
-            throw accessDenied(path, error)
+            throw cannotOpen(path, error)
         } catch {
             throw PayError.internal("store '\(path)': \(error)")
         }
     }
 
-    /// What this user lacks to open the store at `path`, in words: the file's read (and write)
-    /// permission, or the folder's — SQLite keeps the store's `-wal` and `-shm` files beside it
-    /// and creates them on open, to read as much as to write.
-    static func accessDenied(_ path: String, _ error: SQLiteError) -> PayError {
+    /// Why SQLite could not open or write the store at `path`, in words: a path that cannot be a
+    /// store (a missing folder, a folder), or what this user lacks — the file's read (and write)
+    /// permission, or the folder's: SQLite keeps the store's `-wal` and `-shm` files beside it and
+    /// creates them on open, to read as much as to write.
+    static func cannotOpen(_ path: String, _ error: SQLiteError) -> PayError {
         let folder = FileSystem.folder(of: path)
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        let lacking = if !FileSystem.readable(path) {
+        if !FileSystem.isFolder(folder) {
+            return PayError.invalidInput("store '\(path)': its folder '\(folder)' does not exist")
+        }
+        if FileSystem.isFolder(path) {
+            return PayError.invalidInput("store '\(path)': a folder, not a store file")
+        }
+        let lacking = if FileSystem.exists(path) && !FileSystem.readable(path) {
             "this user may not read the file"
         } else if !FileSystem.writable(folder) {
             "this user may not create files in its folder '\(folder)', where SQLite keeps '\(name)-wal' and '\(name)-shm' (also to read)"

@@ -130,6 +130,10 @@ struct OrdersEndToEndTests {
         #expect(result.stderr.contains("not a PayDesk store"))
         let missing = try Paydesk.run(["orders", "--db", dir.path("missing.db")])
         #expect(missing.exitCode == 6 && missing.stderr.contains("paydesk init"))
+        let nowhere = try Paydesk.run(["init", "--db", dir.path("no/such/store.db")])
+        #expect(nowhere.exitCode == 3 && nowhere.stderr.contains("its folder '\(dir.path("no/such"))' does not exist"), "\(nowhere)")
+        let folder = try Paydesk.run(["orders", "--db", dir.url.path])
+        #expect(folder.exitCode == 3 && folder.stderr.contains("a folder, not a store file"), "\(folder)")
     }
 
     @Test("a store this user may not read, or whose folder it may not write, is refused saying which, and nothing is created")
